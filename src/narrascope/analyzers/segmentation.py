@@ -1,0 +1,16 @@
+"""Paragraphs and sentences with offsets: the one segmentation pass every later layer reuses."""
+
+from __future__ import annotations
+
+from narrascope.analyzers.base import Analyzer
+from narrascope.document import Document
+from narrascope.text.segment import segment
+
+
+class Segmentation(Analyzer):
+    name = "segmentation"
+    produces = ("paragraphs", "sentences")
+
+    def process(self, docs: list[Document]) -> None:
+        for doc in docs:
+            doc.paragraphs, doc.sentences = segment(doc.text)

@@ -1,0 +1,15 @@
+"""The `narrascope` command line: a thin shell over the pipeline, the store and the evaluators.
+
+Each sub-command lives in its own module and registers itself on `app`.
+"""
+
+from __future__ import annotations
+
+from narrascope.cli.app import app
+
+# sub-command modules register their commands on import
+from narrascope.cli import analyze as _analyze  # noqa: F401,E402
+
+
+def main() -> None:
+    app()

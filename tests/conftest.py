@@ -1,0 +1,34 @@
+"""Shared fixtures: the shipped sample article, the shared data folder (skip when absent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def sample_path() -> Path:
+    return ROOT / "examples" / "arms-pipeline-op-ed.txt"
+
+
+@pytest.fixture(scope="session")
+def sample_text(sample_path: Path) -> str:
+    return sample_path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"research data not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def pipeline():
+    from narrascope import Pipeline
+
+    return Pipeline.from_config()
