@@ -281,6 +281,6 @@ def content_hash(text: str) -> str:
 def result_json_schema() -> dict[str, Any]:
     """The JSON schema of one result document (what `narrascope schema` prints)."""
     schema = Document.model_json_schema()
-    schema["$id"] = f"https://narrascope.dev/schema/document-{SCHEMA_VERSION}.json"
+    schema["$id"] = f"urn:narrascope:document:{SCHEMA_VERSION}"
     schema["title"] = f"narrascope document {SCHEMA_VERSION}"
     return schema

@@ -9,6 +9,7 @@ from narrascope.cli.app import app
 
 # sub-command modules register their commands on import
 from narrascope.cli import analyze as _analyze  # noqa: F401,E402
+from narrascope.cli import train as _train  # noqa: F401,E402
 
 
 def main() -> None:
