@@ -1,0 +1,10 @@
+"""Reading articles from files, folders, JSONL/CSV records, stdin, web pages and RSS/Atom feeds.
+
+`iter_documents(inputs, options)` streams one `Document` per article, or one `Failure` per bad
+input, and always goes on to the next input.
+"""
+
+from narrascope.ingest.options import IngestOptions
+from narrascope.ingest.sources import iter_documents
+
+__all__ = ["IngestOptions", "iter_documents"]

@@ -1,0 +1,92 @@
+"""Turning extracted text and metadata into a `Document`, with the checks every input shares."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from narrascope.document import Document, Failure, Language
+from narrascope.ingest.options import IngestOptions
+
+
+def first_line(text: str) -> str:
+    """The first non-empty line (a leading byte-order mark is not part of a title)."""
+    for line in text.splitlines():
+        line = line.strip().lstrip("\ufeff").strip()
+        if line:
+            return line
+    return ""
+
+
+def join_title(title: str, body: str) -> str:
+    """Title, blank line, body: the layout of the SemEval files, so one segmenter fits all inputs."""
+    title, body = title.strip(), body.strip()
+    if not title:
+        return body
+    if not body:
+        return title
+    return f"{title}\n\n{body}"
+
+
+def parse_date(value: Any) -> date | datetime | None:
+    """ISO 8601 or RFC 2822 text, a `time.struct_time` (feedparser), or None when unparseable."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (date, datetime)):
+        return value
+    if isinstance(value, time.struct_time):
+        return datetime(*value[:6], tzinfo=timezone.utc)
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        try:
+            return parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if len(text) == 10 and parsed.time() == datetime.min.time():
+        return parsed.date()
+    return parsed
+
+
+def build_document(
+    options: IngestOptions,
+    *,
+    id: str,
+    text: str,
+    input: str,
+    title: str | None = None,
+    source: str | None = None,
+    url: str | None = None,
+    published: Any = None,
+    language: str | None = None,
+    warnings: list[str] | None = None,
+    meta: dict[str, Any] | None = None,
+) -> Document | Failure:
+    """A Document, or a Failure when the text is empty or over `max_chars`."""
+    if not text.strip():
+        return Failure(input=input, reason="empty text")
+    if len(text) > options.max_chars:
+        return Failure(
+            input=input,
+            reason=f"text of {len(text):,} characters exceeds the limit of {options.max_chars:,} (max_chars)",
+        )
+    warnings = list(warnings or [])
+    when = parse_date(published)
+    if published not in (None, "") and when is None:
+        warnings.append(f"unparseable date {str(published)[:60]!r} ignored")
+    return Document(
+        id=id,
+        title=(title or "").strip() or first_line(text),
+        text=text,
+        source=source or None,
+        url=url or None,
+        published=when,
+        language=Language(code=language.strip().lower(), score=1.0) if language and language.strip() else None,
+        meta={"input": input, **(meta or {})},
+        warnings=warnings,
+    )

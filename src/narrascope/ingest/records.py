@@ -1,0 +1,136 @@
+"""JSONL and CSV files: one article per record, read a line at a time.
+
+A record's text is `title + "\\n\\n" + body` when it has a title, so offsets are on that combined
+text. Lines are decoded one by one: invalid UTF-8 warns on the record it occurs in.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from narrascope.document import Document, Failure
+from narrascope.ingest.documents import build_document, join_title
+from narrascope.ingest.files import InputError, binary_reason
+from narrascope.ingest.options import IngestOptions
+
+REPLACED = "invalid UTF-8; undecodable bytes replaced with U+FFFD"
+
+
+def field(record: dict[str, Any], names: list[str]) -> Any:
+    """The first of `names` present in the record with a non-empty value."""
+    for name in names:
+        value = record.get(name)
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def record_document(
+    record: dict[str, Any], name: str, line: int, options: IngestOptions, warnings: list[str]
+) -> Document | Failure:
+    where = f"{name}:{line}"
+    body = field(record, options.text_field)
+    if not isinstance(body, str) or not body.strip():
+        fields = "|".join(options.text_field)
+        return Failure(input=where, reason=f"record has no text (field {fields!r})")
+    title = field(record, options.title_field)
+    title = str(title).strip() if title is not None else ""
+    record_id = field(record, options.id_field)
+    language = field(record, options.language_field)
+    return build_document(
+        options,
+        id=str(record_id) if record_id is not None else where,
+        text=join_title(title, body) if title else body,
+        input=where,
+        title=title or None,
+        source=_text(field(record, options.source_field)),
+        url=_text(field(record, options.url_field)),
+        published=field(record, options.date_field),
+        language=language if isinstance(language, str) else None,
+        warnings=warnings,
+    )
+
+
+def _text(value: Any) -> str | None:
+    return str(value).strip() or None if value is not None else None
+
+
+def _check_binary(handle: BinaryIO) -> None:
+    reason = binary_reason(handle.read(8192))
+    handle.seek(0)
+    if reason:
+        raise InputError(reason)
+
+
+def _lines(handle: BinaryIO, bad: set[int]) -> Iterator[str]:
+    """Decoded lines (endings kept); numbers of lines with invalid UTF-8 go into `bad`."""
+    for number, raw in enumerate(handle, start=1):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.add(number)
+            yield raw.decode("utf-8", errors="replace")
+
+
+def jsonl_documents(path: Path, name: str, options: IngestOptions) -> Iterator[Document | Failure]:
+    """One document per JSON object line; blank lines are skipped, bad lines are Failures."""
+    with path.open("rb") as handle:
+        _check_binary(handle)
+        yield from jsonl_records(handle, name, options)
+
+
+def jsonl_records(handle: BinaryIO, name: str, options: IngestOptions) -> Iterator[Document | Failure]:
+    bad: set[int] = set()
+    for number, line in enumerate(_lines(handle, bad), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Failure(input=f"{name}:{number}", reason=f"invalid JSON: {exc.msg} (column {exc.colno})")
+            continue
+        if not isinstance(record, dict):
+            yield Failure(input=f"{name}:{number}", reason=f"expected a JSON object, got {type(record).__name__}")
+            continue
+        yield record_document(record, name, number, options, [REPLACED] if number in bad else [])
+
+
+def csv_documents(path: Path, name: str, options: IngestOptions, delimiter: str = ",") -> Iterator[Document | Failure]:
+    """One document per row; the header names the fields. Quoted fields may span lines."""
+    with path.open("rb") as handle:
+        _check_binary(handle)
+        bad: set[int] = set()
+        yield from csv_records(_lines(handle, bad), bad, name, options, delimiter)
+
+
+def csv_records(
+    lines: Iterable[str], bad: set[int], name: str, options: IngestOptions, delimiter: str = ","
+) -> Iterator[Document | Failure]:
+    _allow_long_fields()
+    reader = csv.DictReader(lines, delimiter=delimiter)
+    try:
+        if not reader.fieldnames:
+            raise InputError("empty CSV file (no header)")
+        while True:
+            first = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            warnings = [REPLACED] if any(first <= n <= reader.line_num for n in bad) else []
+            yield record_document(row, name, first, options, warnings)
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV at line {reader.line_num}: {exc}") from None
+
+
+def _allow_long_fields() -> None:
+    """Articles are longer than csv's default 128 KB field limit; `max_chars` is checked per record."""
+    if csv.field_size_limit() < 2**31 - 1:
+        csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
