@@ -9,7 +9,10 @@ from narrascope.cli.app import app
 
 # sub-command modules register their commands on import
 from narrascope.cli import analyze as _analyze  # noqa: F401,E402
+from narrascope.cli import export as _export  # noqa: F401,E402
+from narrascope.cli import schema as _schema  # noqa: F401,E402
 from narrascope.cli import train as _train  # noqa: F401,E402
+from narrascope.cli import serve as _serve  # noqa: F401,E402
 
 
 def main() -> None:

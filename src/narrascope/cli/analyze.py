@@ -1,37 +1,233 @@
-"""`narrascope analyze`: run the pipeline over inputs and write results."""
+"""`narrascope analyze`: run the pipeline over inputs into JSONL, a corpus store and/or an HTML report.
+
+A thin shell over `narrascope.runner`: it parses options, shows progress and a readable summary
+on stderr (stdout stays clean for JSONL), and sets the exit status (1 if any input failed).
+"""
 
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from narrascope.cli.app import app
-from narrascope.document import Failure
-from narrascope.pipeline import Pipeline, document_from_text
+from narrascope.config import Config
+from narrascope.document import Document
+from narrascope.runner import Callbacks, RunStats, Sinks, run_inputs
+
+ARTICLE_SUMMARIES = 3  # runs with at most this many articles get a per-article summary
+TOP = 5
 
 
 @app.command()
 def analyze(
-    inputs: list[str] = typer.Argument(..., help="Text files or '-' for stdin."),
-    out: Path | None = typer.Option(None, "--out", "-o", help="Write JSONL results here (default: stdout)."),
-    config: Path | None = typer.Option(None, "--config", help="Pipeline config (TOML)."),
+    inputs: list[str] = typer.Argument(..., help="Files, folders, JSONL/CSV, http(s) URLs, RSS/Atom feeds, or '-' for stdin."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write JSONL results here (default: stdout, unless --db or --html)."),
+    db: Path | None = typer.Option(None, "--db", help="DuckDB corpus store; a rerun skips articles already stored."),
+    html: Path | None = typer.Option(None, "--html", help="Write a self-contained HTML report here."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes (each loads the models once)."),
+    config: Path | None = typer.Option(None, "--config", help="Pipeline config (TOML); default: the packaged one."),
+    glob: str | None = typer.Option(None, "--glob", help="File patterns inside folders, e.g. '*.txt|*.html'."),
+    text_field: str | None = typer.Option(None, "--text-field", help="JSONL/CSV field with the article text."),
+    title_field: str | None = typer.Option(None, "--title-field", help="JSONL/CSV field with the title."),
+    date_field: str | None = typer.Option(None, "--date-field", help="JSONL/CSV field with the publication date."),
+    source_field: str | None = typer.Option(None, "--source-field", help="JSONL/CSV field with the source."),
+    url_field: str | None = typer.Option(None, "--url-field", help="JSONL/CSV field with the URL."),
+    id_field: str | None = typer.Option(None, "--id-field", help="JSONL/CSV field with the article id."),
+    max_chars: int | None = typer.Option(None, "--max-chars", help="Refuse longer texts (default: the config's limit, 2,000,000)."),
+    timeout: float | None = typer.Option(None, "--timeout", help="Seconds per HTTP request."),
+    allow_private: bool = typer.Option(False, "--allow-private", help="Allow URLs on loopback/private/link-local addresses."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors on stderr: no progress or summaries."),
 ) -> None:
-    """Analyse articles and write one JSON document per article."""
-    pipeline = Pipeline.from_config(config)
-    docs = []
-    for item in inputs:
-        text = sys.stdin.read() if item == "-" else Path(item).read_text(encoding="utf-8", errors="replace")
-        docs.append(document_from_text(text, id=Path(item).stem if item != "-" else None))
-    sink = out.open("w", encoding="utf-8") if out else sys.stdout
-    failed = 0
-    for result in pipeline.run(docs):
-        if isinstance(result, Failure):
-            failed += 1
-            typer.echo(f"error: {result.input}: {result.reason}", err=True)
-            continue
-        sink.write(result.to_json() + "\n")
-    if out:
-        sink.close()
-    raise typer.Exit(1 if failed else 0)
+    """Analyse articles: one JSON document per article, with every layer and its offsets."""
+    from narrascope.ingest import IngestOptions
+    from narrascope.pipeline import Pipeline
+    from narrascope.store import Store, StoreError
+
+    console = Console(stderr=True, quiet=quiet)
+    try:
+        cfg = Config.load(config)
+        fields = {
+            "glob": glob, "text_field": text_field, "title_field": title_field, "date_field": date_field,
+            "source_field": source_field, "url_field": url_field, "id_field": id_field, "timeout": timeout,
+        }
+        options = IngestOptions(
+            max_chars=max_chars or cfg.max_chars,
+            allow_private=allow_private,
+            **{k: v for k, v in fields.items() if v is not None},
+        )
+    except (OSError, ValueError, ValidationError) as exc:
+        _fail(f"{config or 'options'}: {_one_line(exc)}")
+    try:
+        with console.status("loading models", spinner="dots"):
+            pipeline = Pipeline.from_config(cfg)
+    except (KeyError, ValueError, OSError, ImportError) as exc:
+        _fail(f"{config or 'default config'}: cannot build the pipeline: {_one_line(exc)}")
+
+    try:
+        store = Store(db) if db else None
+    except StoreError as exc:
+        _fail(str(exc))
+    sinks = Sinks(store=store, jsonl=out or (None if db or html else sys.stdout), html=html)
+    shown = _FewArticles(ARTICLE_SUMMARIES)
+    progress = _Progress(console)
+    callbacks = Callbacks(progress=progress.update, document=shown.add)
+    try:
+        with progress:
+            stats = run_inputs(inputs, pipeline, options, sinks, callbacks, jobs=jobs)
+    except KeyboardInterrupt:
+        stored = f"; {store.count()} articles in {db}, rerun to resume" if store else ""
+        typer.echo(f"interrupted{stored}", err=True)
+        raise typer.Exit(130) from None
+    finally:
+        if store is not None:
+            store.close()
+
+    for doc in shown.docs:
+        print_article(console, doc)
+    _print_run(console, stats, out, db, html)
+    raise typer.Exit(1 if stats.failed else 0)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+    return " ".join(text.split())
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+class _FewArticles:
+    """The run's articles, kept only while there are at most `limit` of them (for their summaries)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.docs: list[Document] = []
+        self.overflow = False
+
+    def add(self, doc: Document) -> None:
+        if self.overflow:
+            return
+        self.docs.append(doc)
+        if len(self.docs) > self.limit:
+            self.docs.clear()
+            self.overflow = True
+
+
+class _Progress:
+    """A rich progress display on stderr, started once a run reaches its second article."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.bar: Progress | None = None
+        self.task = None
+
+    def __enter__(self) -> "_Progress":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def update(self, stats: RunStats) -> None:
+        if self.console.quiet or stats.seen < 2:
+            return
+        if self.bar is None:
+            self.bar = Progress(
+                SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                console=self.console, transient=True,
+            )
+            self.task = self.bar.add_task("", total=None)
+            self.bar.start()
+        skipped = stats.duplicates + stats.already_stored
+        self.bar.update(
+            self.task,  # type: ignore[arg-type]
+            description=f"analysed {stats.analysed}  skipped {skipped}  failed {stats.failed}  {stats.rate:.1f}/s",
+        )
+
+
+def _print_run(console: Console, stats: RunStats, out: Path | None, db: Path | None, html: Path | None) -> None:
+    written = [f"{label} {path}" for label, path in (("results", out), ("store", db), ("report", html)) if path]
+    console.print(f"[bold]{stats.summary()}[/bold]", highlight=False)
+    if written:
+        console.print("wrote " + ", ".join(written), highlight=False)
+
+
+# --- the readable summary of one article ------------------------------------------------------
+
+
+def _short(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def layer_counts(doc: Document) -> dict[str, int]:
+    """How many items each layer holds (0 for layers the pipeline did not fill)."""
+    techniques = doc.techniques
+    return {
+        "paragraphs": len(doc.paragraphs),
+        "sentences": len(doc.sentences),
+        "entity mentions": len(doc.entities),
+        "actor mentions": len(doc.actors),
+        "relations": len(doc.relations),
+        "claims": len(doc.claims),
+        "role profiles": len(doc.roles),
+        "narratives": len(doc.narratives.narratives) if doc.narratives else 0,
+        "subnarratives": len(doc.narratives.subnarratives) if doc.narratives else 0,
+        "technique spans": len(techniques.spans) if techniques else 0,
+        "frames": len(doc.frames.labels) if doc.frames else 0,
+    }
+
+
+def top_items(doc: Document, top: int = TOP) -> list[tuple[str, str]]:
+    """(layer, one line) for the most telling items of every filled layer."""
+    rows: list[tuple[str, str]] = []
+    if doc.genre:
+        rows.append(("genre", f"{doc.genre.label} ({doc.genre.score:.2f})"))
+    if doc.frames and doc.frames.labels:
+        rows.append(("frames", ", ".join(doc.frames.labels[:top])))
+    if doc.narratives:
+        for n in sorted([*doc.narratives.narratives, *doc.narratives.subnarratives], key=lambda n: -n.score)[:top]:
+            rows.append((n.level, f"{n.label} ({n.score:.2f})"))
+        if doc.narratives.explanation:
+            rows.append(("explanation", _short(doc.narratives.explanation.text, 100)))
+    for profile in doc.roles[:top]:
+        fine = ", ".join(r.label for r in profile.fine_roles[:2])
+        rows.append(("role", f"{profile.entity}: {profile.main_role}" + (f" ({fine})" if fine else "")))
+    for rel in sorted(doc.relations, key=lambda r: -r.confidence)[:top]:
+        obj = f" [{rel.object}]" if rel.object else ""
+        rows.append(("relation", f"{rel.source} —{rel.type}→ {rel.target}{obj}, {rel.modality}"))
+    kinds = Counter(c.kind for c in doc.claims)
+    if kinds:
+        rows.append(("claims", ", ".join(f"{n} {k}" for k, n in kinds.most_common())))
+    spans = doc.techniques.spans if doc.techniques else []
+    for span in sorted(spans, key=lambda s: -s.score)[:top]:
+        rows.append(("technique", f"{span.technique}: “{_short(span.text, 60)}”"))
+    mentions = Counter((e.entity, e.label) for e in doc.entities)
+    if mentions:
+        rows.append(("entities", ", ".join(f"{name} ({label}) ×{n}" for (name, label), n in mentions.most_common(8))))
+    return rows
+
+
+def print_article(console: Console, doc: Document) -> None:
+    language = f"{doc.language.code} ({doc.language.score:.2f})" if doc.language else "?"
+    console.print(f"\n[bold]{_short(doc.title or doc.id, 100)}[/bold]", highlight=False)
+    console.print(f"id {doc.id} · language {language} · {len(doc.text):,} characters", highlight=False)
+    counts = ", ".join(f"{n} {name}" for name, n in layer_counts(doc).items() if n)
+    console.print(counts, highlight=False)
+    table = Table(show_header=False, box=None, padding=(0, 1))
+    table.add_column(style="cyan", no_wrap=True)
+    table.add_column(overflow="fold")
+    for layer, line in top_items(doc):
+        table.add_row(layer, line)
+    console.print(table)
+    for warning in doc.warnings:
+        console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)

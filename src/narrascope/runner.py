@@ -1,0 +1,282 @@
+"""The run loop shared by the CLI, the web app and any distributed runner.
+
+Documents (or ingestion `Failure`s) stream in; duplicates (same content hash, in this run or
+already in the store) are skipped before any analysis; the rest go through the pipeline in
+batches, in this process or in N worker processes that each build the pipeline once. Results
+are written by this process only (one writer for DuckDB): per batch, the store commits first,
+then the JSONL lines are written and flushed, then progress is reported, so anything reported
+as done is already durable.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from narrascope.config import Config
+from narrascope.document import Document, Failure
+from narrascope.pipeline import Pipeline
+
+if TYPE_CHECKING:
+    from narrascope.ingest.options import IngestOptions
+    from narrascope.store import Store
+
+Result = Document | Failure
+
+
+@dataclass
+class RunStats:
+    """What a run did; `rate` counts analysed articles per second of the run."""
+
+    analysed: int = 0
+    duplicates: int = 0
+    already_stored: int = 0
+    failed: int = 0
+    started: float = field(default_factory=time.perf_counter)
+    finished: float | None = None
+
+    @property
+    def seen(self) -> int:
+        return self.analysed + self.duplicates + self.already_stored + self.failed
+
+    @property
+    def elapsed(self) -> float:
+        return (self.finished or time.perf_counter()) - self.started
+
+    @property
+    def rate(self) -> float:
+        return self.analysed / self.elapsed if self.elapsed > 0 else 0.0
+
+    def summary(self) -> str:
+        return (
+            f"analysed {self.analysed}, skipped as duplicate {self.duplicates}, already stored "
+            f"{self.already_stored}, failed {self.failed}; {self.elapsed:.1f} s, {self.rate:.2f} articles/s"
+        )
+
+
+def print_failure(failure: Failure) -> None:
+    """The one-line error every bad input gets."""
+    reason = " ".join(failure.reason.split())
+    print(f"error: {failure.input}: {reason}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class Sinks:
+    """Where results go: any of a store, a JSONL file or stream, an HTML report."""
+
+    store: "Store | None" = None
+    jsonl: Path | IO[str] | None = None
+    html: Path | None = None
+    html_title: str | None = None
+
+
+@dataclass
+class Callbacks:
+    """Hooks for a user interface; all optional."""
+
+    progress: Callable[[RunStats], None] | None = None
+    document: Callable[[Document], None] | None = None
+    failure: Callable[[Failure], None] = print_failure
+
+
+def run_inputs(
+    inputs: list[str],
+    pipeline: Pipeline,
+    options: "IngestOptions | None" = None,
+    sinks: Sinks | None = None,
+    callbacks: Callbacks | None = None,
+    jobs: int = 1,
+) -> RunStats:
+    """Ingest `inputs` (files, folders, JSONL/CSV, URLs, feeds, '-') and run them."""
+    from narrascope.ingest import iter_documents
+    from narrascope.ingest.options import IngestOptions
+
+    source = iter_documents(inputs, options or IngestOptions(max_chars=pipeline.config.max_chars))
+    return run(source, pipeline, sinks, callbacks, jobs)
+
+
+def run(
+    source: Iterable[Result],
+    pipeline: Pipeline,
+    sinks: Sinks | None = None,
+    callbacks: Callbacks | None = None,
+    jobs: int = 1,
+    batch_size: int | None = None,
+) -> RunStats:
+    """Analyse a stream of documents into the sinks; returns what happened.
+
+    With `jobs > 1`, worker processes rebuild the pipeline from `pipeline.config` (restricted to
+    `pipeline.names`), so analyzers must come from the registry's built-in names.
+    """
+    sinks = sinks or Sinks()
+    callbacks = callbacks or Callbacks()
+    stats = RunStats()
+    size = batch_size or pipeline.config.batch_size
+    with _Writer(sinks, callbacks, stats) as writer:
+        stored = sinks.store.hashes() if sinks.store is not None else set()
+        fresh = _skip_known(source, stats, stored, writer)
+        if jobs > 1:
+            _run_parallel(_batches(fresh, size), pipeline, jobs, writer)
+        else:
+            for batch in _batches(fresh, size):
+                writer.write(list(pipeline.run(batch, batch_size=len(batch))))
+        stats.finished = time.perf_counter()
+        writer.finish_report()
+    return stats
+
+
+# --- the stream -------------------------------------------------------------------------------
+
+
+def _skip_known(source: Iterable[Result], stats: RunStats, stored: set[str], writer: "_Writer") -> Iterator[Document]:
+    """Documents not seen before; ingestion failures go straight to the writer."""
+    seen: set[str] = set()
+    for item in source:
+        if isinstance(item, Failure):
+            writer.write([item])
+        elif item.content_hash in stored:
+            stats.already_stored += 1
+            writer.report()
+        elif item.content_hash in seen:
+            stats.duplicates += 1
+            writer.report()
+        else:
+            seen.add(item.content_hash)
+            yield item
+
+
+def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    for doc in docs:
+        batch.append(doc)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# --- worker processes ---------------------------------------------------------------------------
+
+_worker_pipeline: Pipeline | None = None
+
+
+def _init_worker(config: Config) -> None:
+    """Build the pipeline once per worker; Ctrl-C is the parent's to handle."""
+    global _worker_pipeline
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_pipeline = Pipeline.from_config(config)
+
+
+def _work(batch: list[Document]) -> list[Result]:
+    assert _worker_pipeline is not None
+    return list(_worker_pipeline.run(batch, batch_size=len(batch)))
+
+
+def _run_parallel(batches: Iterator[list[Document]], pipeline: Pipeline, jobs: int, writer: "_Writer") -> None:
+    """Fan batches out to `jobs` processes, at most two batches per worker in flight."""
+    config = pipeline.config.model_copy(update={"analyzers": pipeline.names})
+    context = multiprocessing.get_context("spawn")
+    executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(config,))
+    pending: dict[Future[list[Result]], list[Document]] = {}
+    try:
+        for batch in batches:
+            pending[executor.submit(_work, batch)] = batch
+            while len(pending) >= 2 * jobs:
+                _collect(pending, writer, wait(pending, return_when=FIRST_COMPLETED).done)
+        while pending:
+            _collect(pending, writer, wait(pending, return_when=FIRST_COMPLETED).done)
+        executor.shutdown()
+    except BaseException:
+        # interrupted: drop queued batches and stop the workers now rather than after their batch
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in list((getattr(executor, "_processes", None) or {}).values()):
+            process.terminate()
+        raise
+
+
+def _collect(pending: dict[Future[list[Result]], list[Document]], writer: "_Writer", done: set[Future[list[Result]]]) -> None:
+    for future in done:
+        batch = pending.pop(future)
+        try:
+            results = future.result()
+        except Exception as exc:  # a crashed worker fails its batch, not the run
+            reason = f"worker failed: {type(exc).__name__}: {exc}"
+            results = [Failure(input=d.meta.get("input", d.id), reason=reason) for d in batch]
+        writer.write(results)
+
+
+# --- the single writer --------------------------------------------------------------------------
+
+
+class _Writer:
+    """Writes each finished batch: store commit, then JSONL lines, then the report spool and callbacks."""
+
+    def __init__(self, sinks: Sinks, callbacks: Callbacks, stats: RunStats) -> None:
+        self.sinks = sinks
+        self.callbacks = callbacks
+        self.stats = stats
+        self._own_jsonl = isinstance(sinks.jsonl, Path)
+        self._jsonl: IO[str] | None = None
+        self._spool: IO[str] | None = None
+
+    def __enter__(self) -> "_Writer":
+        if isinstance(self.sinks.jsonl, Path):
+            self._jsonl = self.sinks.jsonl.open("w", encoding="utf-8")
+        else:
+            self._jsonl = self.sinks.jsonl
+        if self.sinks.html is not None:
+            self._spool = tempfile.TemporaryFile("w+", encoding="utf-8")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._own_jsonl and self._jsonl is not None:
+            self._jsonl.close()
+        if self._spool is not None:
+            self._spool.close()
+
+    def write(self, results: list[Result]) -> None:
+        docs = [r for r in results if isinstance(r, Document)]
+        failures = [r for r in results if isinstance(r, Failure)]
+        if self.sinks.store is not None and results:
+            self.sinks.store.write(docs, failures)
+        for doc in docs:
+            line = doc.to_json() + "\n"
+            if self._jsonl is not None:
+                self._jsonl.write(line)
+            if self._spool is not None:
+                self._spool.write(line)
+        if self._jsonl is not None:
+            self._jsonl.flush()
+        self.stats.analysed += len(docs)
+        self.stats.failed += len(failures)
+        for failure in failures:
+            self.callbacks.failure(failure)
+        if self.callbacks.document is not None:
+            for doc in docs:
+                self.callbacks.document(doc)
+        self.report()
+
+    def report(self) -> None:
+        if self.callbacks.progress is not None:
+            self.callbacks.progress(self.stats)
+
+    def finish_report(self) -> None:
+        """Write the HTML report from the spooled results (kept on disk, not in memory)."""
+        if self._spool is None or self.sinks.html is None:
+            return
+        from narrascope.report.html import write_report
+
+        self._spool.flush()
+        self._spool.seek(0)
+        spool = self._spool
+        docs = (Document.model_validate_json(line) for line in spool)
+        write_report(docs, self.sinks.html, title=self.sinks.html_title)

@@ -1,0 +1,185 @@
+"""The embedded corpus store: articles and every layer in one DuckDB file.
+
+Each `write` is one transaction: the rows of the given articles are deleted from every table
+and inserted again, then committed. DuckDB's write-ahead log makes a committed batch survive
+Ctrl-C or kill -9, and a rerun asks `hashes()` which articles are already there (resume).
+Rows go in as Arrow tables, one INSERT per table and batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from narrascope.document import Document, Failure
+from narrascope.store.tables import FAILURES, Row, Table, articles_table, layer_tables
+
+ARROW_TYPES = {
+    "VARCHAR": pa.string(),
+    "JSON": pa.string(),
+    "BIGINT": pa.int64(),
+    "INTEGER": pa.int32(),
+    "DOUBLE": pa.float64(),
+    "BOOLEAN": pa.bool_(),
+    "TIMESTAMP": pa.timestamp("us"),
+}
+EXPORT_FORMATS = ("jsonl", "csv", "parquet")
+
+
+class StoreError(Exception):
+    """The store file cannot be opened or used (locked by another writer, not a DuckDB file...)."""
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class Store:
+    """A DuckDB corpus file. Use as a context manager, or call `close()`."""
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        self.path = Path(path)
+        if read_only and not self.path.exists():
+            raise StoreError(f"{self.path}: no such store")
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"{self.path}: cannot open store: {str(exc).splitlines()[0]}") from None
+        self.read_only = read_only
+        self.tables: list[Table] = [articles_table(), *layer_tables()]
+        if not read_only:
+            self._create_tables()
+
+    # --- set-up -------------------------------------------------------------------------------
+
+    def _create_tables(self) -> None:
+        """Create missing tables; add columns that newer layer models brought (never drop any)."""
+        for table in [*self.tables, FAILURES]:
+            columns = ", ".join(f"{_quote(n)} {t}" for n, t in table.columns)
+            self.con.execute(f"CREATE TABLE IF NOT EXISTS {_quote(table.name)} ({columns})")
+            existing = {row[1] for row in self.con.execute(f"PRAGMA table_info({_quote(table.name)})").fetchall()}
+            for name, kind in table.columns:
+                if name not in existing:
+                    self.con.execute(f"ALTER TABLE {_quote(table.name)} ADD COLUMN {_quote(name)} {kind}")
+
+    def table_names(self) -> list[str]:
+        return [t.name for t in self.tables] + [FAILURES.name]
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def write(self, docs: Sequence[Document], failures: Sequence[Failure] = ()) -> None:
+        """Store analysed documents (replacing earlier rows of the same article ids) and failures, atomically."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only")
+        latest = {doc.id: doc for doc in docs}  # one row set per article id
+        batch = list(latest.values())
+        self.con.begin()
+        try:
+            if batch:
+                ids = list(latest)
+                for table in self.tables:
+                    self.con.execute(f"DELETE FROM {_quote(table.name)} WHERE article_id IN (SELECT unnest($1))", [ids])
+                for table in self.tables:
+                    self._insert(table, [row for doc in batch for row in table.rows(doc)])
+            if failures:
+                now = datetime.now(timezone.utc).replace(tzinfo=None)
+                self._insert(FAILURES, [{"input": f.input, "reason": f.reason, "failed_at": now} for f in failures])
+            self.con.commit()
+        except BaseException:
+            self.con.rollback()
+            raise
+
+    def _insert(self, table: Table, rows: list[Row]) -> None:
+        if not rows:
+            return
+        schema = pa.schema([(name, ARROW_TYPES[kind]) for name, kind in table.columns])
+        data = pa.Table.from_pylist(rows, schema=schema)
+        columns = ", ".join(_quote(n) for n in table.column_names)
+        self.con.register("_narrascope_rows", data)
+        try:
+            self.con.execute(f"INSERT INTO {_quote(table.name)} ({columns}) SELECT {columns} FROM _narrascope_rows")
+        finally:
+            self.con.unregister("_narrascope_rows")
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def hashes(self) -> set[str]:
+        """Content hashes of every stored article (for resuming a run)."""
+        return {h for (h,) in self.con.execute("SELECT content_hash FROM articles").fetchall()}
+
+    def has_hash(self, content_hash: str) -> bool:
+        return self.con.execute("SELECT 1 FROM articles WHERE content_hash = ? LIMIT 1", [content_hash]).fetchone() is not None
+
+    def count(self, table: str = "articles") -> int:
+        self._check_table(table)
+        return int(self.con.execute(f"SELECT count(*) FROM {_quote(table)}").fetchone()[0])  # type: ignore[index]
+
+    def get(self, article_id: str) -> Document:
+        row = self.con.execute("SELECT result FROM articles WHERE article_id = ?", [article_id]).fetchone()
+        if row is None:
+            raise KeyError(article_id)
+        return Document.model_validate_json(row[0])
+
+    def iter_documents(self, ids: Iterable[str] | None = None, chunk: int = 256) -> Iterator[Document]:
+        """Stored documents in the order they were stored (or only those with the given ids)."""
+        if ids is None:
+            cursor = self.con.cursor().execute("SELECT result FROM articles ORDER BY analysed_at, article_id")
+        else:
+            cursor = self.con.cursor().execute(
+                "SELECT result FROM articles WHERE article_id IN (SELECT unnest($1)) ORDER BY analysed_at, article_id",
+                [list(ids)],
+            )
+        while rows := cursor.fetchmany(chunk):
+            for (result,) in rows:
+                yield Document.model_validate_json(result)
+
+    def failures(self) -> list[Failure]:
+        rows = self.con.execute("SELECT input, reason FROM failures ORDER BY failed_at").fetchall()
+        return [Failure(input=i, reason=r) for i, r in rows]
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+        return self.con.execute(sql, params or []).fetchall()
+
+    # --- export -------------------------------------------------------------------------------
+
+    def export(self, path: str | Path, fmt: str = "jsonl", table: str = "articles") -> int:
+        """Write one table to a file; returns the number of rows.
+
+        `jsonl` of `articles` writes the full result documents (as `analyze --out` does); of any
+        other table, its rows as JSON objects. csv and parquet use DuckDB's COPY.
+        """
+        if fmt not in EXPORT_FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+        self._check_table(table)
+        path = Path(path)
+        if fmt == "jsonl" and table == "articles":
+            n = 0
+            with path.open("w", encoding="utf-8") as out:
+                for doc in self.iter_documents():
+                    out.write(doc.to_json() + "\n")
+                    n += 1
+            return n
+        options = {"jsonl": "FORMAT json", "csv": "FORMAT csv, HEADER", "parquet": "FORMAT parquet"}[fmt]
+        target = str(path).replace("'", "''")
+        self.con.execute(f"COPY (SELECT * FROM {_quote(table)} ORDER BY ALL) TO '{target}' ({options})")
+        return self.count(table)
+
+    def _check_table(self, table: str) -> None:
+        if table not in self.table_names():
+            raise ValueError(f"unknown table {table!r}; tables: {', '.join(self.table_names())}")
+
+    # --- lifetime -----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,107 @@
+"""The run loop: duplicates, resume from a store, failures, JSONL, progress, worker processes."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from narrascope import Document, Failure, Pipeline, registry
+from narrascope.analyzers.base import Analyzer
+from narrascope.runner import Callbacks, RunStats, Sinks, run, run_inputs
+from narrascope.store import Store
+
+
+def article(i: int) -> Document:
+    return Document(id=f"doc-{i}", text=f"Report number {i}\n\nRussia moved {i} launchers west. Officials said so.")
+
+
+@pytest.fixture(scope="module")
+def segmenter() -> Pipeline:
+    return Pipeline.from_config(only=["segmentation"])
+
+
+@registry.register
+class Explodes(Analyzer):
+    """Fails the whole batch whenever a document says BOOM (to test poison documents)."""
+
+    name = "test-explodes"
+    requires = ("segmentation",)
+
+    def process(self, docs: list[Document]) -> None:
+        if any("BOOM" in d.text for d in docs):
+            raise RuntimeError("cannot cope")
+
+
+def test_duplicates_skipped_and_results_written(segmenter, capsys):
+    stream = [article(1), article(2), Document(id="copy", text=article(1).text.upper()), article(3),
+              Failure(input="missing.txt", reason="no such file or directory")]
+    out = io.StringIO()
+    seen: list[RunStats] = []
+    docs: list[str] = []
+    stats = run(stream, segmenter, Sinks(jsonl=out), Callbacks(progress=lambda s: seen.append(s.seen), document=lambda d: docs.append(d.id)),
+                batch_size=2)
+    assert (stats.analysed, stats.duplicates, stats.already_stored, stats.failed) == (3, 1, 0, 1)
+    lines = [Document.model_validate_json(line) for line in out.getvalue().splitlines()]
+    assert [d.id for d in lines] == ["doc-1", "doc-2", "doc-3"] == docs
+    assert all(d.paragraphs and d.check_offsets() == [] for d in lines)
+    assert seen and seen[-1] == 5 and seen == sorted(seen)
+    assert capsys.readouterr().err.strip() == "error: missing.txt: no such file or directory"
+    assert "analysed 3, skipped as duplicate 1" in stats.summary() and "articles/s" in stats.summary()
+
+
+def test_resume_from_store_without_duplicates(segmenter, tmp_path):
+    path = tmp_path / "corpus.duckdb"
+    with Store(path) as store:
+        first = run([article(i) for i in range(4)], segmenter, Sinks(store=store), batch_size=3)
+        again = run([article(i) for i in range(6)], segmenter, Sinks(store=store), batch_size=3)
+        assert (first.analysed, again.analysed, again.already_stored) == (4, 2, 4)
+        assert store.count() == 6
+        assert store.query("SELECT count(*), count(DISTINCT (article_id, idx)) FROM paragraphs") == [(12, 12)]
+
+
+def test_poison_document_fails_alone(tmp_path, capsys):
+    pipeline = Pipeline.from_config(only=["test-explodes"])
+    stream = [article(1), Document(id="bad", text="BOOM\n\nthis one breaks", meta={"input": "bad.txt"}), article(2)]
+    with Store(tmp_path / "c.duckdb") as store:
+        stats = run(stream, pipeline, Sinks(store=store), batch_size=3)
+        assert (stats.analysed, stats.failed) == (2, 1)
+        assert [f.input for f in store.failures()] == ["bad.txt"]
+        assert store.count() == 2
+    assert "error: bad.txt: analysis failed: RuntimeError: cannot cope" in capsys.readouterr().err
+
+
+def test_jsonl_file_and_html_report(segmenter, tmp_path):
+    pytest.importorskip("narrascope.report.html")
+    out, html = tmp_path / "r.jsonl", tmp_path / "r.html"
+    hostile = Document(id="x", text="<script>alert(1)</script> Headline\n\nBody text about Iran.")
+    stats = run([article(1), hostile], segmenter, Sinks(jsonl=out, html=html, html_title="My run"))
+    assert stats.analysed == 2
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+    page = html.read_text(encoding="utf-8")
+    assert "Report number 1" in page and "<script>alert(1)</script>" not in page
+
+
+def test_run_inputs_reads_a_folder(segmenter, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"a{i}.txt").write_text(article(i).text, encoding="utf-8")
+    (folder / "copy.txt").write_text(article(0).text, encoding="utf-8")
+    (folder / "empty.txt").write_text("  \n", encoding="utf-8")
+    out = io.StringIO()
+    stats = run_inputs([str(folder)], segmenter, sinks=Sinks(jsonl=out), callbacks=Callbacks(failure=lambda f: None))
+    assert (stats.analysed, stats.duplicates, stats.failed) == (3, 1, 1)
+    assert {json.loads(line)["title"] for line in out.getvalue().splitlines()} == {f"Report number {i}" for i in range(3)}
+
+
+def test_worker_processes_give_the_same_results(segmenter, tmp_path):
+    docs = [article(i) for i in range(12)]
+    with Store(tmp_path / "c.duckdb") as store:
+        stats = run(docs, segmenter, Sinks(store=store), jobs=2, batch_size=2)
+        assert (stats.analysed, stats.failed) == (12, 0)
+        stored = {d.id: d for d in store.iter_documents()}
+    single = {d.id: d for d in (segmenter.analyze(article(i)) for i in range(12))}
+    assert stored.keys() == single.keys()
+    assert all(stored[k].sentences == single[k].sentences for k in single)
