@@ -49,7 +49,7 @@ def _address_kind(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | No
     """Why an address is not public ('loopback', 'private', ...), or None when it is."""
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
-    for kind in ("loopback", "link_local", "multicast", "unspecified", "private", "reserved"):
+    for kind in ("loopback", "link_local", "multicast", "unspecified", "reserved", "private"):
         if getattr(ip, f"is_{kind}"):
             return kind.replace("_", "-")
     return None if ip.is_global else "non-public"
@@ -138,7 +138,8 @@ def fetch(url: str, options: IngestOptions) -> Fetched:
     except httpx.TimeoutException:
         raise FetchError(f"timed out after {options.timeout:g} s") from None
     except httpx.ConnectError as exc:
-        raise FetchError(f"cannot connect: {exc}") from None
+        reason = str(exc)
+        raise FetchError(reason if reason.startswith("refused:") else f"cannot connect: {reason}") from None
     except httpx.HTTPError as exc:
         raise FetchError(f"{type(exc).__name__}: {exc}") from None
 
