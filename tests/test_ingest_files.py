@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from datetime import date, datetime
 from pathlib import Path
 
@@ -163,6 +164,14 @@ def test_directory_failure_in_one_file_does_not_stop_the_rest(tmp_path: Path) ->
     assert results[1].input == str(tmp_path / "2.txt")
 
 
+def test_directory_skips_special_files(tmp_path: Path) -> None:
+    write(tmp_path / "real.txt", ARTICLE)
+    os.mkfifo(tmp_path / "pipe.txt")  # reading it would block
+    assert [r.id for r in read_all([str(tmp_path)])] == ["real.txt"]
+    failure = only_failure(read_all([str(tmp_path / "pipe.txt")]))
+    assert failure.reason == "not a regular file"
+
+
 def test_folder_with_no_articles_is_a_failure(tmp_path: Path) -> None:
     write(tmp_path / "image.png", b"\x89PNG\r\n")
     failure = only_failure(read_all([str(tmp_path)]))
@@ -238,6 +247,15 @@ def test_csv_records_with_multiline_fields(tmp_path: Path) -> None:
     assert results[0].published == date(2024, 6, 2)
     assert results[1].input == "articles.csv:4"
     assert results[2].text == "Talks resume\n\nNegotiators met again, officials said."
+
+
+def test_csv_with_byte_order_mark_and_tsv(tmp_path: Path) -> None:
+    csv_path = write(tmp_path / "bom.csv", b"\xef\xbb\xbfid,text\nk1,A report from the coast.\n")
+    tsv_path = write(tmp_path / "rows.tsv", "id\ttitle\ttext\nt1\tTalks\tThe talks went on, with pauses.\n")
+    [from_csv] = read_all([str(csv_path)])
+    [from_tsv] = read_all([str(tsv_path)])
+    assert from_csv.id == "k1" and from_csv.text == "A report from the coast."
+    assert from_tsv.id == "t1" and from_tsv.text == "Talks\n\nThe talks went on, with pauses."
 
 
 def test_csv_without_id_uses_file_and_line(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ PAGES = {
     "/feed.atom": ("feed.atom", "application/atom+xml"),
     "/feed-as-xml": ("feed.rss", "text/xml"),
     "/broken.rss": ("malformed.rss", "application/rss+xml"),
+    "/plain.txt": ("plain.txt", "text/plain; charset=utf-8"),
 }
 REDIRECTS = {
     "/moved": "/article.html",
@@ -84,6 +85,13 @@ def test_html_url_becomes_an_article(server: str) -> None:
     assert doc.source == "The Harbour Ledger"
     assert doc.published == date(2025, 2, 14)
     assert "MUST-NOT-APPEAR" not in doc.text and "<script" not in doc.text
+
+
+def test_plain_text_url_is_read_as_a_text_article(server: str) -> None:
+    [doc] = read([f"{server}/plain.txt"])
+    assert isinstance(doc, Document), doc
+    assert doc.text == (FIXTURES / "plain.txt").read_text(encoding="utf-8")
+    assert doc.title == "Observers report calm at the crossing" and doc.url == f"{server}/plain.txt"
 
 
 def test_404_is_a_failure_with_the_status(server: str) -> None:

@@ -146,6 +146,8 @@ def walk(directory: Path, patterns: list[str]) -> Iterator[tuple[Path, str]]:
             if name.startswith("."):
                 continue
             path = Path(root) / name
+            if not path.is_file():  # sockets, FIFOs (reading one would block), broken links
+                continue
             relative = path.relative_to(directory).as_posix()
             if matches(relative, patterns):
                 yield path, relative

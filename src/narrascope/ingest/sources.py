@@ -100,6 +100,9 @@ def url_documents(url: str, options: IngestOptions) -> Iterator[Item]:
         return
     if looks_like_feed(page):
         yield from feed_documents(page.content, url, options, base_url=page.url)
+    elif page.content_type.startswith("text/plain"):
+        text, warnings = decode(page.content)
+        yield build_document(options, id=url, text=text, input=url, url=page.url, warnings=warnings)
     else:
         yield html_document(page.content, options, id=url, input=url, url=page.url)
 
