@@ -1,0 +1,34 @@
+"""The report on the shipped sample article, analysed by the real default pipeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import lxml.html
+
+from narrascope import document_from_text
+from narrascope.report.html import render_panels, write_report
+from narrascope.report.spans import render_article
+
+
+def test_sample_article_report_through_default_pipeline(pipeline, sample_text: str, tmp_path: Path):
+    doc = pipeline.analyze(document_from_text(sample_text, id="sample"))
+    assert doc.entities, "the default pipeline should find entity mentions in the sample"
+    out = tmp_path / "report.html"
+    write_report([doc], out)
+    html = out.read_text(encoding="utf-8")
+    root = lxml.html.document_fromstring(html)
+
+    assert root.xpath("//section/h2")[0].text_content() == doc.title
+    paragraphs = root.xpath('//p[contains(@class, "ns-para")]')
+    assert len(paragraphs) == len(doc.paragraphs)
+    for p, para in zip(paragraphs, doc.paragraphs):
+        assert p.text_content() == doc.text[para.start : para.end]
+    drawn = {el.text_content() for el in root.xpath('//span[contains(concat(" ", @class, " "), " sp ")]')}
+    assert {m.text for m in doc.entities} <= drawn
+    layers = {el.get("data-layer") for el in root.xpath("//details[@data-layer]")}
+    assert {"entities", "language"} <= layers
+    assert len(root.xpath("//script")) == 1 and len(root.xpath("//style")) == 1
+    # the web app reuses the same fragments
+    assert render_article(doc) in html
+    assert render_panels(doc) in html
