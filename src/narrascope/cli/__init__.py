@@ -12,6 +12,8 @@ from narrascope.cli import analyze as _analyze  # noqa: F401,E402
 from narrascope.cli import export as _export  # noqa: F401,E402
 from narrascope.cli import schema as _schema  # noqa: F401,E402
 from narrascope.cli import train as _train  # noqa: F401,E402
+from narrascope.cli import predict as _predict  # noqa: F401,E402
+from narrascope.cli import evaluate as _evaluate  # noqa: F401,E402
 from narrascope.cli import serve as _serve  # noqa: F401,E402
 
 
