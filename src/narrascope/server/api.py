@@ -1,0 +1,285 @@
+"""The REST API under /api: analyse text, URLs and batches; read stored articles and aggregations."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+import anyio
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from narrascope.document import Document, Failure
+from narrascope.server import inputs
+from narrascope.server.analysis import Busy
+from narrascope.server.app import Runtime
+from narrascope.server.corpus import Corpus, Filters
+from narrascope.server.security import check_write, require_read
+
+router = APIRouter(prefix="/api", tags=["api"])
+READ = [Depends(require_read)]
+ERROR = {"model": dict[str, str], "description": "`{\"error\": reason}`"}
+ERRORS: dict[int | str, dict[str, Any]] = {s: ERROR for s in (401, 404, 413, 415, 422, 503)}
+
+
+class AnalyzeRequest(BaseModel):
+    """One article: its `text` (title line, blank line, body) or a `url` to fetch."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = Field(None, description="The article: title line, blank line, body.")
+    url: str | None = Field(None, max_length=2048, description="An http(s) URL to fetch instead of `text` (public addresses only).")
+    id: str | None = Field(None, max_length=256, description="Article id (default: derived from the content hash).")
+    title: str | None = Field(None, max_length=2000)
+    source: str | None = Field(None, max_length=500)
+    published: date | datetime | None = None
+    store: bool = Field(False, description="Also store the result in the corpus (needs the token when one is configured).")
+
+    @model_validator(mode="after")
+    def _one_input(self) -> "AnalyzeRequest":
+        if (self.text is None) == (self.url is None):
+            raise ValueError("give exactly one of 'text' or 'url'")
+        return self
+
+
+class BatchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[AnalyzeRequest] = Field(..., min_length=1, description="Articles to analyse (at most the server's batch limit).")
+    store: bool = Field(False, description="Store every result in the corpus.")
+
+
+class BatchItem(BaseModel):
+    index: int
+    document: Document | None = None
+    error: str | None = None
+
+
+class BatchResponse(BaseModel):
+    results: list[BatchItem]
+    stored: int = 0
+
+
+class ArticleSummary(BaseModel):
+    id: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+    language: str | None = None
+    narratives: str | None = None
+    genre: str | None = None
+
+
+class ArticlePage(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    items: list[ArticleSummary]
+
+
+def runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+def corpus(request: Request) -> Corpus:
+    rt = runtime(request)
+    if rt.corpus is None:
+        raise HTTPException(404, "no corpus: the server was started without --db")
+    return rt.corpus
+
+
+def filters(
+    q: str = Query("", max_length=200, description="Words in the title or text."),
+    source: str = Query("", max_length=500),
+    language: str = Query("", max_length=20),
+    narrative: str = Query("", max_length=500),
+    technique: str = Query("", max_length=200),
+    actor: str = Query("", max_length=200),
+    date_from: date | None = Query(None, alias="from"),
+    date_to: date | None = Query(None, alias="to"),
+) -> Filters:
+    return Filters(q=q, source=source, language=language, narrative=narrative, technique=technique, actor=actor, date_from=date_from, date_to=date_to)
+
+
+# --- analysis --------------------------------------------------------------------------------
+
+
+async def analyse_documents(rt: Runtime, docs: list[Document]) -> list[Document | Failure]:
+    try:
+        return await rt.queue.analyze(docs)
+    except Busy as exc:
+        raise HTTPException(503, str(exc), headers={"Retry-After": "5"}) from None
+
+
+async def build_document(item: AnalyzeRequest, rt: Runtime) -> Document:
+    try:
+        if item.url is not None:
+            return await anyio.to_thread.run_sync(inputs.from_url, item.url, rt.settings)
+        return inputs.from_text(item.text or "", rt.settings, id=item.id, title=item.title, source=item.source, published=item.published)
+    except inputs.InputRejected as exc:
+        raise HTTPException(exc.status, exc.reason) from None
+
+
+async def store_results(rt: Runtime, docs: list[Document]) -> int:
+    if rt.store is None:
+        raise HTTPException(404, "no corpus to store into: the server was started without --db")
+    if docs:
+        await anyio.to_thread.run_sync(rt.save, docs)
+    return len(docs)
+
+
+def _json(doc: Document) -> Response:
+    return Response(doc.to_json(), media_type="application/json")
+
+
+@router.post("/analyze", response_model=Document, responses=ERRORS, summary="Analyse one article (text or URL)")
+async def analyze(item: AnalyzeRequest, request: Request) -> Response:
+    """Run the pipeline on one article and return the result document with every layer."""
+    rt = runtime(request)
+    if item.store:
+        check_write(request)
+    doc = await build_document(item, rt)
+    (result,) = await analyse_documents(rt, [doc])
+    if isinstance(result, Failure):
+        raise HTTPException(422, result.reason)
+    if item.store:
+        await store_results(rt, [result])
+    return _json(result)
+
+
+@router.post("/analyze/batch", response_model=BatchResponse, responses=ERRORS, summary="Analyse several articles")
+async def analyze_batch(batch: BatchRequest, request: Request) -> BatchResponse:
+    """Analyse up to the batch limit of articles together; a bad item gets an error, the rest go on."""
+    rt = runtime(request)
+    check_write(request)
+    if len(batch.items) > rt.settings.max_batch:
+        raise HTTPException(413, f"batch of {len(batch.items)} items is over the limit of {rt.settings.max_batch}")
+    results: list[BatchItem] = []
+    docs: list[tuple[int, Document]] = []
+    for i, item in enumerate(batch.items):
+        try:
+            docs.append((i, await build_document(item, rt)))
+        except HTTPException as exc:
+            if exc.status_code == 413:
+                raise
+            results.append(BatchItem(index=i, error=str(exc.detail)))
+    analysed = await analyse_documents(rt, [d for _, d in docs]) if docs else []
+    good: list[Document] = []
+    for (i, _), result in zip(docs, analysed):
+        if isinstance(result, Failure):
+            results.append(BatchItem(index=i, error=result.reason))
+        else:
+            good.append(result)
+            results.append(BatchItem(index=i, document=result))
+    stored = await store_results(rt, good) if batch.store else 0
+    return BatchResponse(results=sorted(results, key=lambda r: r.index), stored=stored)
+
+
+@router.post("/analyze/upload", response_model=BatchResponse, responses=ERRORS, summary="Analyse uploaded files")
+async def analyze_upload(request: Request, files: list[UploadFile] = File(...), store: bool = Query(False)) -> BatchResponse:
+    """Text or HTML files as multipart form data; the same limits as a batch."""
+    rt = runtime(request)
+    check_write(request)
+    if len(files) > rt.settings.max_batch:
+        raise HTTPException(413, f"{len(files)} files is over the limit of {rt.settings.max_batch}")
+    items = []
+    for upload in files:
+        items.append((upload.filename or "upload", await upload.read()))
+    return await _analyse_files(rt, items, store)
+
+
+async def _analyse_files(rt: Runtime, files: list[tuple[str, bytes]], store: bool) -> BatchResponse:
+    results: list[BatchItem] = []
+    docs: list[tuple[int, Document]] = []
+    for i, (name, data) in enumerate(files):
+        try:
+            docs.append((i, await anyio.to_thread.run_sync(inputs.from_upload, name, data, rt.settings)))
+        except inputs.InputRejected as exc:
+            results.append(BatchItem(index=i, error=exc.reason))
+    analysed = await analyse_documents(rt, [d for _, d in docs]) if docs else []
+    good = []
+    for (i, _), result in zip(docs, analysed):
+        if isinstance(result, Failure):
+            results.append(BatchItem(index=i, error=result.reason))
+        else:
+            good.append(result)
+            results.append(BatchItem(index=i, document=result))
+    stored = await store_results(rt, good) if store else 0
+    return BatchResponse(results=sorted(results, key=lambda r: r.index), stored=stored)
+
+
+# --- stored articles -----------------------------------------------------------------------------
+
+
+@router.get("/articles", response_model=ArticlePage, responses=ERRORS, dependencies=READ, summary="Search and filter stored articles")
+def list_articles(
+    request: Request,
+    f: Filters = Depends(filters),
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=10_000_000),
+) -> ArticlePage:
+    page = corpus(request).list_articles(f, limit=limit, offset=offset)
+    return ArticlePage(total=page.total, offset=page.offset, limit=page.limit, items=[ArticleSummary(**item) for item in page.items])
+
+
+@router.get("/articles/{article_id}", response_model=Document, responses=ERRORS, dependencies=READ, summary="One stored article with all its layers")
+def get_article(article_id: str, request: Request) -> Response:
+    text = corpus(request).result_json(article_id)
+    if text is None:
+        raise HTTPException(404, f"no article with id {article_id!r}")
+    return Response(text, media_type="application/json")
+
+
+# --- aggregations --------------------------------------------------------------------------------
+
+
+@router.get("/stats/overview", responses=ERRORS, dependencies=READ, summary="Article, source and date counts")
+def stats_overview(request: Request, f: Filters = Depends(filters)) -> dict[str, Any]:
+    return corpus(request).overview(f)
+
+
+@router.get("/stats/choices", responses=ERRORS, dependencies=READ, summary="Values for filter menus")
+def stats_choices(request: Request) -> dict[str, list[str]]:
+    return corpus(request).choices()
+
+
+@router.get("/stats/prevalence", responses=ERRORS, dependencies=READ, summary="Share of articles per label, by month or by source")
+def stats_prevalence(
+    request: Request,
+    layer: Literal["narratives", "subnarratives", "techniques", "frames", "genre"] = "narratives",
+    by: Literal["month", "source"] = "month",
+    top: int = Query(8, ge=1, le=30),
+    f: Filters = Depends(filters),
+) -> dict[str, Any]:
+    return corpus(request).prevalence(layer, f, by=by, top=top)
+
+
+@router.get("/stats/roles", responses=ERRORS, dependencies=READ, summary="Main-role profiles of the top actors by source")
+def stats_roles(
+    request: Request,
+    actors: int = Query(10, ge=1, le=50),
+    sources: int = Query(6, ge=1, le=30),
+    f: Filters = Depends(filters),
+) -> list[dict[str, Any]]:
+    return corpus(request).role_profiles(f, top_actors=actors, top_sources=sources)
+
+
+@router.get("/stats/network", responses=ERRORS, dependencies=READ, summary="The actor network: relation counts")
+def stats_network(request: Request, edges: int = Query(40, ge=1, le=500), f: Filters = Depends(filters)) -> list[dict[str, Any]]:
+    return corpus(request).network(f, top_edges=edges)
+
+
+@router.get("/health", summary="Server status")
+def health(request: Request) -> dict[str, Any]:
+    rt = runtime(request)
+    pipeline = rt.queue.pipeline
+    return {
+        "status": "ok",
+        "version": request.app.version,
+        "analyzers": pipeline.names if pipeline else [],
+        "corpus": rt.corpus is not None,
+        "writes_need_token": rt.settings.token is not None,
+        "pending": rt.queue.pending,
+    }

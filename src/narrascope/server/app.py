@@ -1,0 +1,140 @@
+"""The FastAPI application: one pipeline and one store per process, pages and the REST API.
+
+`create_app` takes everything it needs as arguments so tests can pass a small pipeline or a
+prepared store; `narrascope serve` builds it from the command line and the config file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import narrascope
+from narrascope.document import Document, Failure
+from narrascope.pipeline import Pipeline
+from narrascope.server.analysis import AnalysisQueue
+from narrascope.server.corpus import Corpus
+from narrascope.server.security import BodyLimit
+from narrascope.server.settings import ServerSettings
+
+STATIC = Path(__file__).parent / "static"
+
+
+class Runtime:
+    """What the routes share: settings, the analysis queue, and the store when there is one."""
+
+    def __init__(self, settings: ServerSettings, queue: AnalysisQueue, store=None) -> None:  # noqa: ANN001
+        self.settings = settings
+        self.queue = queue
+        self.store = store
+        self.corpus = Corpus(store.con) if store is not None else None
+        self._write_lock = threading.Lock()
+
+    def save(self, docs: list[Document], failures: list[Failure] = ()) -> None:  # type: ignore[assignment]
+        """Store analysed documents (one writer at a time; blocking: call from a worker thread)."""
+        if self.store is None:
+            raise RuntimeError("no store")
+        with self._write_lock:
+            self.store.write(docs, list(failures))
+
+
+def create_app(
+    settings: ServerSettings | None = None,
+    pipeline: Pipeline | Callable[[], Pipeline] | None = None,
+    store=None,  # noqa: ANN001 - a narrascope.store.Store
+) -> FastAPI:
+    """The web app and API. `pipeline`: a built pipeline, a factory, or None for the config's."""
+    settings = settings or ServerSettings.load()
+    if isinstance(pipeline, Pipeline):
+        built = pipeline
+        factory: Callable[[], Pipeline] = lambda: built  # noqa: E731
+    elif pipeline is not None:
+        factory = pipeline
+    else:
+        factory = lambda: Pipeline.from_config(settings.config)  # noqa: E731
+    if store is None and settings.db is not None:
+        from narrascope.store import Store
+
+        store = Store(settings.db)
+    runtime = Runtime(settings, AnalysisQueue(factory, settings.batch_size, settings.max_pending), store)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await runtime.queue.start()
+        try:
+            yield
+        finally:
+            await runtime.queue.stop()
+
+    app = FastAPIOffline(
+        title="narrascope",
+        version=narrascope.__version__,
+        description=(
+            "Analyse news about international security: relations between states, narratives, roles, "
+            "persuasion techniques, frames and genre, each with character offsets into the text. "
+            "Writes (storing results, batches, uploads) need `Authorization: Bearer <token>` when the "
+            "server has a token (NARRASCOPE_API_TOKEN)."
+        ),
+        lifespan=lifespan,
+        static_url="/static/docs",
+    )
+    app.state.settings = settings
+    app.state.runtime = runtime
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.mount("/static/app", StaticFiles(directory=STATIC), name="static")
+    _install_error_handlers(app)
+
+    from narrascope.server import api, pages
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api") or "text/html" not in request.headers.get("accept", "")
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    """Every error is `{"error": reason}` for the API and a short escaped page for browsers."""
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):  # noqa: ANN202
+        reason = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if _wants_json(request):
+            return JSONResponse({"error": reason}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+        from narrascope.server.pages import error_page
+
+        return error_page(request, exc.status_code, reason)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = []
+        for err in exc.errors()[:5]:
+            where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "request"
+            problems.append(f"{where}: {err.get('msg', 'invalid')}")
+        return JSONResponse({"error": "invalid request: " + "; ".join(problems)}, status_code=422)
+
+
+def page_response(html: str, status: int = 200) -> HTMLResponse:
+    """An HTML page that can run only this server's own scripts (article text can never run)."""
+    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
