@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import os
@@ -256,6 +257,28 @@ def test_csv_with_byte_order_mark_and_tsv(tmp_path: Path) -> None:
     [from_tsv] = read_all([str(tsv_path)])
     assert from_csv.id == "k1" and from_csv.text == "A report from the coast."
     assert from_tsv.id == "t1" and from_tsv.text == "Talks\n\nThe talks went on, with pauses."
+
+
+def test_gzipped_records_are_streamed(tmp_path: Path) -> None:
+    records = "".join(json.dumps({"id": f"g{i}", "text": f"Dispatch number {i} from the front."}) + "\n" for i in range(3))
+    jsonl = write(tmp_path / "batch.jsonl.gz", gzip.compress(records.encode("utf-8")))
+    table = write(tmp_path / "batch.csv.gz", gzip.compress(b"id,text\nz1,A convoy was delayed.\n"))
+    results = read_all([str(tmp_path)])
+    assert [r.id for r in results] == ["z1", "g0", "g1", "g2"]
+    assert results[1].text == "Dispatch number 0 from the front."
+    assert results[1].meta["input"] == "batch.jsonl.gz:1" and jsonl.exists() and table.exists()
+
+
+def test_corrupt_or_truncated_gzip_is_a_failure(tmp_path: Path) -> None:
+    whole = gzip.compress(b'{"text": "one"}\n' * 2000)
+    corrupt = write(tmp_path / "corrupt.jsonl.gz", b"\x1f\x8b\x08\x00 this is not deflate data at all")
+    truncated = write(tmp_path / "truncated.jsonl.gz", whole[: len(whole) // 2])
+    [bad] = read_all([str(corrupt)])
+    assert isinstance(bad, Failure) and "gzip" in bad.reason
+    results = read_all([str(truncated)])
+    assert isinstance(results[-1], Failure) and results[-1].input == str(truncated)
+    assert "corrupt gzip" in results[-1].reason
+    assert all(isinstance(r, Document) for r in results[:-1])
 
 
 def test_csv_without_id_uses_file_and_line(tmp_path: Path) -> None:

@@ -11,8 +11,6 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-import feedparser
-
 from narrascope.document import Document, Failure
 from narrascope.ingest.documents import build_document, join_title, parse_date
 from narrascope.ingest.options import IngestOptions
@@ -23,6 +21,8 @@ def feed_documents(
     content: bytes, input: str, options: IngestOptions, base_url: str | None = None
 ) -> Iterator[Document | Failure]:
     """The entries of a feed, fetched lazily one after the other."""
+    import feedparser  # imported on first use, like trafilatura
+
     # a file object, never bytes or str: feedparser treats those as a path or URL to open itself
     headers = {"content-location": base_url} if base_url else None
     parsed = feedparser.parse(io.BytesIO(content), response_headers=headers)

@@ -41,6 +41,7 @@ EXTENSION_KINDS = {
     ".rss": "feed",
     ".atom": "feed",
 }
+RECORD_KINDS = ("jsonl", "csv", "tsv")
 
 
 class InputError(Exception):
@@ -108,6 +109,9 @@ def sniff_kind(head: bytes) -> str:
 
 def file_kind(path: Path) -> str:
     """The reader for a file: by its extension, else by its first bytes."""
+    suffixes = [suffix.lower() for suffix in path.suffixes[-2:]]
+    if len(suffixes) == 2 and suffixes[1] == ".gz" and EXTENSION_KINDS.get(suffixes[0]) in RECORD_KINDS:
+        return EXTENSION_KINDS[suffixes[0]]  # gzip-compressed records, read by records.py
     kind = EXTENSION_KINDS.get(path.suffix.lower())
     if kind:
         return kind

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-DEFAULT_GLOB = ["*.txt", "*.html", "*.htm", "*.jsonl", "*.csv", "*.xml", "*.rss", "*.atom"]
+DEFAULT_GLOB = ["*.txt", "*.html", "*.htm", "*.jsonl", "*.csv", "*.xml", "*.rss", "*.atom", "*.jsonl.gz", "*.csv.gz"]
 
 
 def _as_list(value: object) -> object:

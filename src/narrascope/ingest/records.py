@@ -7,8 +7,11 @@ text. Lines are decoded one by one: invalid UTF-8 warns on the record it occurs 
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import sys
+import zlib
+from contextlib import contextmanager
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -60,11 +63,18 @@ def _text(value: Any) -> str | None:
     return str(value).strip() or None if value is not None else None
 
 
-def _check_binary(handle: BinaryIO) -> None:
-    reason = binary_reason(handle.read(8192))
-    handle.seek(0)
-    if reason:
-        raise InputError(reason)
+@contextmanager
+def open_records(path: Path) -> Iterator[BinaryIO]:
+    """The file's bytes, decompressed when it ends in .gz, after a check that they are text."""
+    try:
+        with (gzip.open(path, "rb") if path.suffix.lower() == ".gz" else path.open("rb")) as handle:
+            reason = binary_reason(handle.read(8192))
+            if reason:
+                raise InputError(reason)
+            handle.seek(0)
+            yield handle  # type: ignore[misc]
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise InputError(f"corrupt gzip file: {exc}") from None
 
 
 def _lines(handle: BinaryIO, bad: set[int]) -> Iterator[str]:
@@ -81,8 +91,7 @@ def _lines(handle: BinaryIO, bad: set[int]) -> Iterator[str]:
 
 def jsonl_documents(path: Path, name: str, options: IngestOptions) -> Iterator[Document | Failure]:
     """One document per JSON object line; blank lines are skipped, bad lines are Failures."""
-    with path.open("rb") as handle:
-        _check_binary(handle)
+    with open_records(path) as handle:
         yield from jsonl_records(handle, name, options)
 
 
@@ -104,8 +113,7 @@ def jsonl_records(handle: BinaryIO, name: str, options: IngestOptions) -> Iterat
 
 def csv_documents(path: Path, name: str, options: IngestOptions, delimiter: str = ",") -> Iterator[Document | Failure]:
     """One document per row; the header names the fields. Quoted fields may span lines."""
-    with path.open("rb") as handle:
-        _check_binary(handle)
+    with open_records(path) as handle:
         bad: set[int] = set()
         yield from csv_records(_lines(handle, bad), bad, name, options, delimiter)
 

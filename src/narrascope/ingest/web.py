@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 
 import httpcore
 import httpx
-import trafilatura
 
 from narrascope.document import Document, Failure
 from narrascope.ingest.documents import build_document, join_title
@@ -174,6 +173,8 @@ def html_document(
     warnings: list[str] | None = None,
 ) -> Document | Failure:
     """The main text and metadata of an HTML page; scripts and boilerplate are dropped, never run."""
+    import trafilatura  # imported on first use: it takes about a second
+
     try:
         result = trafilatura.bare_extraction(
             content, url=url, with_metadata=True, include_comments=False, include_tables=True
@@ -202,4 +203,6 @@ def html_document(
 
 def html_to_text(fragment: str) -> str:
     """Plain text of a small HTML fragment (a feed entry's summary)."""
+    import trafilatura
+
     return trafilatura.html2txt(f"<html><body>{fragment}</body></html>").strip()
