@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from datetime import date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -42,6 +43,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        if self.path == "/slow":
+            self._send_slowly()
+            return
         if self.path not in PAGES:
             self.send_error(404, "Not Found")
             return
@@ -53,6 +57,20 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def _send_slowly(self) -> None:
+        """A page that arrives a few bytes at a time: each read is quick, the whole is not."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(8 * 20))
+        self.end_headers()
+        try:
+            for _ in range(8):
+                self.wfile.write(b"<p>slow</p>".ljust(20))
+                self.wfile.flush()
+                time.sleep(0.3)
+        except OSError:  # the client gave up, as it should
+            pass
 
     def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
         pass
@@ -99,6 +117,15 @@ def test_404_is_a_failure_with_the_status(server: str) -> None:
     assert isinstance(failure, Failure)
     assert failure.input == f"{server}/missing.html"
     assert "404" in failure.reason
+
+
+def test_response_size_and_total_time_are_limited(server: str) -> None:
+    [big] = read([f"{server}/article.html"], IngestOptions(allow_private=True, max_bytes=200))
+    assert isinstance(big, Failure) and "max_bytes" in big.reason
+    started = time.monotonic()
+    [slow] = read([f"{server}/slow"], IngestOptions(allow_private=True, timeout=1))
+    assert isinstance(slow, Failure) and "timed out" in slow.reason
+    assert time.monotonic() - started < 2.0
 
 
 def test_unreachable_url_is_a_failure() -> None:

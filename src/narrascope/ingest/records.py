@@ -60,7 +60,9 @@ def record_document(
 
 
 def _text(value: Any) -> str | None:
-    return str(value).strip() or None if value is not None else None
+    if value is None:
+        return None
+    return str(value).strip() or None
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -19,6 +20,7 @@ import httpx
 
 from narrascope.document import Document, Failure
 from narrascope.ingest.documents import build_document, join_title
+from narrascope.ingest.files import sniff_kind
 from narrascope.ingest.options import IngestOptions
 
 SCHEMES = ("http", "https")
@@ -131,7 +133,7 @@ def fetch(url: str, options: IngestOptions) -> Fetched:
                     return Fetched(
                         url=str(response.url),
                         content_type=response.headers.get("content-type", "").lower(),
-                        content=_read_limited(response.iter_bytes(), options.max_bytes),
+                        content=_read_limited(response.iter_bytes(), options),
                     )
             raise FetchError(f"too many redirects (more than {options.max_redirects})")
     except httpx.TimeoutException:
@@ -143,18 +145,20 @@ def fetch(url: str, options: IngestOptions) -> Fetched:
         raise FetchError(f"{type(exc).__name__}: {exc}") from None
 
 
-def _read_limited(chunks: Iterator[bytes], limit: int) -> bytes:
+def _read_limited(chunks: Iterator[bytes], options: IngestOptions) -> bytes:
+    """The body, up to `max_bytes`, within `timeout` in all (a server sending slowly cannot stall us)."""
+    deadline = time.monotonic() + options.timeout
     data = bytearray()
     for chunk in chunks:
         data += chunk
-        if len(data) > limit:
-            raise FetchError(f"response larger than {limit:,} bytes (max_bytes)")
+        if len(data) > options.max_bytes:
+            raise FetchError(f"response larger than {options.max_bytes:,} bytes (max_bytes)")
+        if time.monotonic() > deadline:
+            raise FetchError(f"timed out after {options.timeout:g} s reading the response")
     return bytes(data)
 
 
 def looks_like_feed(fetched: Fetched) -> bool:
-    from narrascope.ingest.files import sniff_kind
-
     kind = fetched.content_type.split(";")[0].strip()
     if kind.endswith(("rss+xml", "atom+xml", "rdf+xml")):
         return True
