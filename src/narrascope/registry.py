@@ -15,6 +15,9 @@ BUILTIN: dict[str, str] = {
     "language": "narrascope.analyzers.language:LanguageDetection",
     "entities": "narrascope.analyzers.entities:EntityMentions",
     "embeddings": "narrascope.analyzers.embeddings:Embeddings",
+    "actors": "narrascope.analyzers.actors:Actors",
+    "relations": "narrascope.analyzers.relations:Relations",
+    "claims": "narrascope.analyzers.claims:Claims",
 }
 
 _custom: dict[str, type[Analyzer]] = {}

@@ -1,0 +1,20 @@
+"""Check-worthy claims per sentence, each marked factual, opinion or call to action."""
+
+from __future__ import annotations
+
+from narrascope.analyzers.base import Analyzer
+from narrascope.document import Document
+from narrascope.relations.claims import find_claims
+
+
+class Claims(Analyzer):
+    name = "claims"
+    requires = ("segmentation", "entities", "actors", "relations")
+    produces = ("claims",)
+
+    def __init__(self, threshold: float = 0.3) -> None:
+        self.threshold = threshold
+
+    def process(self, docs: list[Document]) -> None:
+        for doc in docs:
+            doc.claims = find_claims(doc, doc.cache["spacy"], self.threshold)

@@ -1,0 +1,84 @@
+"""Relation extraction on real parses: the sample op-eds and small constructed sentences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from narrascope.pipeline import Pipeline
+
+GUIDE_SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "global-security-op-ed.txt"
+
+
+@pytest.fixture(scope="module")
+def relation_pipeline() -> Pipeline:
+    return Pipeline.from_config(only=["relations"])
+
+
+def triples(doc):
+    return {(r.source, r.type, r.target) for r in doc.relations}
+
+
+def find(doc, source, type_, target):
+    return [r for r in doc.relations if (r.source, r.type, r.target) == (source, type_, target)]
+
+
+def test_guideline_sample_relations(relation_pipeline):
+    if not GUIDE_SAMPLE.exists():
+        pytest.skip("shared sample not found")
+    doc = relation_pipeline.analyze(GUIDE_SAMPLE.read_text(encoding="utf-8"))
+    assert not doc.check_offsets()
+
+    (prk,) = find(doc, "PRK", "supplies_weapons", "RUS")
+    assert prk.object == "ballistic missiles"
+    assert prk.modality == "reported"
+    assert prk.attribution == "White House spokesperson"
+
+    (talks,) = find(doc, "RUS", "negotiates", "IRN")
+    assert talks.object == "ballistic missiles" and talks.modality == "planned"
+
+    (defiance,) = find(doc, "RUS", "violates", "UNSC_RESOLUTIONS")
+    assert "defiance" in defiance.sentence
+
+    assert find(doc, "UKR", "demands", "NATO")
+    (air,) = find(doc, "NATO", "supplies_weapons", "UKR")
+    assert air.modality == "called_for" and "air defense" in air.object
+
+    assert find(doc, "KOR", "accuses_condemns", "PRK")
+    (attack,) = find(doc, "RUS", "attacks", "UKR")
+    assert attack.object == "kamikaze drones" and attack.modality == "asserted"
+    assert {("RUS", "military_cooperation", "PRK"), ("RUS", "military_cooperation", "IRN")} <= triples(doc)
+    # generic collectives are not actors
+    assert not any("WEST" in (r.source, r.target) for r in doc.relations)
+
+
+def test_project_sample_relations(relation_pipeline, sample_text):
+    doc = relation_pipeline.analyze(sample_text)
+    (iran,) = find(doc, "IRN", "supplies_weapons", "RUS")
+    assert iran.object == "Shahed drones"
+    assert iran.modality == "reported" and iran.attribution == "Ukrainian intelligence"
+    (shells,) = find(doc, "PRK", "supplies_weapons", "RUS")
+    assert shells.attribution == "Pentagon" and shells.object == "artillery shells"
+    assert find(doc, "PRK", "violates", "UNSC_RESOLUTIONS")
+    assert find(doc, "RUS", "negotiates", "IRN")[0].object == "fighter jets"
+    (send,) = find(doc, "NATO", "supplies_weapons", "UKR")
+    assert send.modality == "called_for"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Russian missiles hit Lviv on Monday.", ("RUS", "attacks", "UKR", "asserted", "missiles")),
+        ("Moscow denied that it had supplied weapons to Hamas.", ("RUS", "supplies_weapons", "HAMAS", "denied", "weapons")),
+        ("The United States could send F-16s to Ukraine next year.", ("USA", "supplies_weapons", "UKR", "hypothetical", "F-16s")),
+        ("Germany will deliver Leopard tanks to Ukraine.", ("DEU", "supplies_weapons", "UKR", "planned", "Leopard tanks")),
+        ("Ukraine was attacked by Russia with cruise missiles.", ("RUS", "attacks", "UKR", "asserted", "cruise missiles")),
+        ("The European Union imposed sanctions on Russia.", ("EU", "sanctions", "RUS", "asserted", "")),
+        ("Kyiv accused Moscow of shelling the Zaporizhzhia plant.", ("UKR", "accuses_condemns", "RUS", "asserted", "")),
+    ],
+)
+def test_single_sentences(relation_pipeline, text, expected):
+    doc = relation_pipeline.analyze(text)
+    got = {(r.source, r.type, r.target, r.modality, r.object) for r in doc.relations}
+    assert expected in got, got
