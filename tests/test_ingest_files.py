@@ -180,6 +180,11 @@ def test_folder_with_no_articles_is_a_failure(tmp_path: Path) -> None:
     assert "no articles" in failure.reason
 
 
+def test_a_single_string_input_is_one_input(tmp_path: Path) -> None:
+    path = write(tmp_path / "one.txt", ARTICLE)
+    assert [d.id for d in iter_documents(str(path))] == ["one.txt"]  # type: ignore[arg-type]
+
+
 def test_iter_documents_streams(tmp_path: Path) -> None:
     for i in range(3):
         write(tmp_path / f"{i}.txt", ARTICLE + str(i))

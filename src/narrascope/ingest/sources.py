@@ -35,6 +35,8 @@ Item = Document | Failure
 def iter_documents(inputs: list[str], options: IngestOptions | None = None) -> Iterator[Item]:
     """Every article in `inputs`, or a Failure per bad input, in input order."""
     options = options or IngestOptions()
+    if isinstance(inputs, str):  # one input, not its characters
+        inputs = [inputs]
     for item in inputs:
         yield from _guarded(item, _documents(item, options))
 
@@ -44,9 +46,13 @@ def _guarded(input: str, items: Iterable[Item]) -> Iterator[Item]:
     try:
         yield from items
     except (InputError, FetchError) as exc:
-        yield Failure(input=input, reason=str(exc))
+        yield Failure(input=input, reason=_one_line(str(exc)))
     except Exception as exc:  # a reader bug must not end the whole run
-        yield Failure(input=input, reason=f"unexpected error: {type(exc).__name__}: {exc}")
+        yield Failure(input=input, reason=_one_line(f"unexpected error: {type(exc).__name__}: {exc}"))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _documents(item: str, options: IngestOptions) -> Iterator[Item]:
