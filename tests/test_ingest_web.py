@@ -203,6 +203,8 @@ def test_rss_feed_url_fetches_each_entry(server: str) -> None:
     # the third entry's link is a 404: its summary is used, with a warning saying so
     assert "Monitors reported no shelling" in third.text and "FEED-SCRIPT" not in third.text
     assert any("404" in w for w in third.warnings)
+    one_at_a_time = read([f"{server}/feed.rss"], IngestOptions(allow_private=True, fetch_workers=1))
+    assert [(d.id, d.text) for d in one_at_a_time] == [(d.id, d.text) for d in results]
 
 
 def test_atom_feed_url_and_feed_served_as_plain_xml(server: str) -> None:

@@ -8,19 +8,21 @@ is used. The entry's date and the feed's title become the article's `published` 
 from __future__ import annotations
 
 import io
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from narrascope.document import Document, Failure
 from narrascope.ingest.documents import build_document, join_title, parse_date
 from narrascope.ingest.options import IngestOptions
-from narrascope.ingest.web import FetchError, fetch, html_document, html_to_text
+from narrascope.ingest.web import Fetched, FetchError, fetch, html_document, html_to_text
 
 
 def feed_documents(
     content: bytes, input: str, options: IngestOptions, base_url: str | None = None
 ) -> Iterator[Document | Failure]:
-    """The entries of a feed, fetched lazily one after the other."""
+    """The entries of a feed, in order; their pages are fetched a few at a time as they are read."""
     import feedparser  # imported on first use, like trafilatura
 
     # a file object, never bytes or str: feedparser treats those as a path or URL to open itself
@@ -36,23 +38,61 @@ def feed_documents(
         return
     warnings = ["feed is not well-formed; entries read leniently"] if parsed.bozo else []
     source = (parsed.feed.get("title") or "").strip() or None
+    pages = _prefetch(entries, options)
     for number, entry in enumerate(entries, start=1):
-        yield entry_document(entry, number, input, source, options, warnings)
+        yield entry_document(entry, number, input, source, options, warnings, next(pages))
+
+
+def _link(entry: Any) -> str:
+    return (entry.get("link") or "").strip()
+
+
+def _fetch_or_error(link: str, options: IngestOptions) -> Fetched | FetchError | None:
+    if not (options.fetch_feed_entries and link):
+        return None
+    try:
+        return fetch(link, options)
+    except FetchError as exc:
+        return exc
+
+
+def _prefetch(entries: list[Any], options: IngestOptions) -> Iterator[Fetched | FetchError | None]:
+    """Each entry's page, in entry order, fetched `fetch_workers` at a time a little ahead of use.
+
+    Only the network waits run in threads; extraction stays in the caller's thread.
+    """
+    if options.fetch_workers <= 1 or not options.fetch_feed_entries:
+        for entry in entries:
+            yield _fetch_or_error(_link(entry), options)
+        return
+    with ThreadPoolExecutor(max_workers=options.fetch_workers) as pool:
+        pending: deque[Future[Fetched | FetchError | None]] = deque()
+        for entry in entries:
+            pending.append(pool.submit(_fetch_or_error, _link(entry), options))
+            if len(pending) > options.fetch_workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def entry_document(
-    entry: Any, number: int, feed_input: str, source: str | None, options: IngestOptions, warnings: list[str]
+    entry: Any,
+    number: int,
+    feed_input: str,
+    source: str | None,
+    options: IngestOptions,
+    warnings: list[str],
+    page: Fetched | FetchError | None = None,
 ) -> Document | Failure:
-    link = (entry.get("link") or "").strip()
+    """One entry: its fetched page (`page`) when there is one, else its own content or summary."""
+    link = _link(entry)
     where = link or f"{feed_input}#{number}"
     published = parse_date(entry.get("published_parsed") or entry.get("updated_parsed"))
     notes = list(warnings)
-    if options.fetch_feed_entries and link:
-        try:
-            page = fetch(link, options)
-        except FetchError as exc:
-            notes.append(f"could not fetch {link}: {exc}; used the feed entry's own text")
-            failure = Failure(input=where, reason=str(exc))
+    if page is not None:
+        if isinstance(page, FetchError):
+            notes.append(f"could not fetch {link}: {page}; used the feed entry's own text")
+            failure = Failure(input=where, reason=str(page))
         else:
             doc = html_document(page.content, options, id=link, input=where, url=page.url, warnings=notes)
             if isinstance(doc, Document):

@@ -40,6 +40,7 @@ class IngestOptions(BaseModel):
     max_redirects: int = Field(10, ge=0)
     fetch_feed_entries: bool = Field(True, description="Fetch each feed entry's link; else use its summary.")
     max_feed_entries: int | None = Field(None, gt=0)
+    fetch_workers: int = Field(4, ge=1, description="Feed entry pages fetched at the same time.")
 
     @field_validator(
         "glob", "text_field", "title_field", "date_field", "source_field", "url_field", "id_field",
