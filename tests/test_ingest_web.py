@@ -172,6 +172,9 @@ def test_connection_guard_refuses_a_host_that_passed_the_check(server: str, monk
         ("http://0.0.0.0/", "unspecified"),
         ("http://224.0.0.1/", "multicast"),
         ("http://240.0.0.1/", "reserved"),
+        ("http://[2002:7f00:1::]/", "loopback"),  # 6to4 around 127.0.0.1
+        ("http://[64:ff9b::a00:1]/", "private"),  # NAT64 around 10.0.0.1
+        ("http://[fd00::1]/", "private"),
     ],
 )
 def test_non_public_addresses_are_refused(url: str, kind: str) -> None:
@@ -182,6 +185,7 @@ def test_non_public_addresses_are_refused(url: str, kind: str) -> None:
 
 def test_public_address_passes_the_check() -> None:
     check_url("https://8.8.8.8/page", allow_private=False)
+    check_url("https://[2606:4700:4700::1111]/page", allow_private=False)
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/a.txt", "gopher://example.org/"])

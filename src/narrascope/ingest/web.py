@@ -24,6 +24,7 @@ from narrascope.ingest.files import sniff_kind
 from narrascope.ingest.options import IngestOptions
 
 SCHEMES = ("http", "https")
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
 class FetchError(Exception):
@@ -48,8 +49,9 @@ def is_url(item: str) -> bool:
 
 def _address_kind(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     """Why an address is not public ('loopback', 'private', ...), or None when it is."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):  # IPv6 forms that lead to an IPv4 address
+        nat64 = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF) if ip in NAT64 else None
+        ip = ip.ipv4_mapped or ip.sixtofour or nat64 or ip
     for kind in ("loopback", "link_local", "multicast", "unspecified", "reserved", "private"):
         if getattr(ip, f"is_{kind}"):
             return kind.replace("_", "-")
@@ -68,7 +70,7 @@ def resolve(host: str, port: int, allow_private: bool) -> list[str]:
             kind = _address_kind(ipaddress.ip_address(address.split("%")[0]))
             if kind:
                 raise Refused(
-                    f"refused: {host} resolves to {kind} address {address} (allow private addresses to fetch it)"
+                    f"refused: {host} resolves to {kind} address {address} (allow_private / --allow-private lifts this)"
                 )
     return addresses
 
@@ -77,7 +79,8 @@ def check_url(url: str, allow_private: bool) -> None:
     """Refuse non-http(s) schemes and hosts on non-public addresses."""
     parts = urlsplit(url)
     if parts.scheme.lower() not in SCHEMES:
-        raise Refused(f"refused: unsupported URL scheme {parts.scheme + ':' if parts.scheme else '(none)'}; only http and https are fetched")
+        scheme = f"{parts.scheme}:" if parts.scheme else "(none)"
+        raise Refused(f"refused: unsupported URL scheme {scheme}; only http and https are fetched")
     if not parts.hostname:
         raise Refused("refused: URL has no host")
     try:
