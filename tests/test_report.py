@@ -430,3 +430,10 @@ def test_assets_are_plain_strings(name: str):
     source = getattr(assets, name)()
     assert isinstance(source, str) and len(source) > 500
     assert "</style" not in source and "</script" not in source
+
+
+def test_a_generator_is_streamed_and_gives_the_same_page(tmp_path: Path):
+    docs = [layered_doc(), layered_doc(doc_id="doc-2")]
+    out = tmp_path / "report.html"
+    write_report((doc for doc in docs), out, title="T")
+    assert out.read_text(encoding="utf-8") == render_report(docs, title="T")

@@ -1,0 +1,85 @@
+"""The report page in headless Chromium: styles and script run under the page's own CSP,
+hovering shows every label under the pointer, toggles hide a layer, injected markup stays text.
+
+Needs the Debian packages chromium and chromium-driver and the selenium package; skips without them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from narrascope.report.html import write_report
+from narrascope.report.spans import doc_anchor
+from test_report import layered_doc
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+@pytest.fixture(scope="module")
+def chrome():
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        pytest.skip("headless Chromium not found: apt-get install chromium chromium-driver")
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="narrascope-report-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--no-first-run", f"--user-data-dir={profile}",
+                 "--window-size=1400,1000"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(120)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_report_works_in_a_browser(chrome, tmp_path: Path):  # noqa: ANN001
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    page = tmp_path / "report.html"
+    first = layered_doc()
+    write_report([first, layered_doc(doc_id="doc-2")], page)
+    chrome.get(page.as_uri())
+
+    # the alert() calls in the text never ran, and the page asked for nothing it was refused
+    assert chrome.execute_script("return typeof window.alert") == "function"
+    problems = [e["message"] for e in chrome.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
+    assert problems == []
+    assert chrome.find_elements(By.TAG_NAME, "script")[0].get_attribute("src") in ("", None)
+
+    # the inline stylesheet applied: marks are underlined with their palette colour
+    mark = chrome.find_element(By.CSS_SELECTOR, f"#{doc_anchor(first)}-text .sp.k-technique")
+    assert mark.value_of_css_property("border-bottom-style") == "solid"
+    assert mark.value_of_css_property("border-bottom-width") == "3px"
+
+    # hovering the innermost piece of "reckless" lists both techniques over it
+    inner = next(
+        el for el in chrome.find_elements(By.CSS_SELECTOR, ".sp.k-technique")
+        if el.text == "reckless" and not el.find_elements(By.CSS_SELECTOR, ".sp")
+    )
+    ActionChains(chrome).move_to_element(inner).perform()
+    inspector = chrome.find_element(By.ID, "ns-inspector")
+    assert inspector.is_displayed()
+    assert "Loaded Language" in inspector.text and "Name Calling-Labeling" in inspector.text
+
+    # unticking a layer's toggle hides its underlines in that article only
+    toggle = chrome.find_element(By.CSS_SELECTOR, ".ns-toggle[data-kind='technique']")
+    toggle.click()
+    article = toggle.find_element(By.XPATH, "ancestor::div[contains(@class, 'ns-article')]")
+    assert "ns-hide-technique" in article.get_attribute("class")
+    assert mark.value_of_css_property("border-bottom-color") == "rgba(0, 0, 0, 0)"
+    others = chrome.find_elements(By.CSS_SELECTOR, ".ns-hide-technique")
+    assert len(others) == 1
+
