@@ -52,6 +52,14 @@ def test_one_article_to_stdout_with_a_readable_summary(sample_path, light_config
     assert "analysed 1, skipped as duplicate 0, already stored 0, failed 0" in result.stderr
 
 
+def test_article_text_is_printed_literally_not_as_markup(tmp_path, light_config):
+    path = tmp_path / "markup.txt"
+    path.write_text("[bold]Shells[/bold] for [red]Kyiv\n\nThe shipment [of 155 mm shells] arrived.\n", encoding="utf-8")
+    result = runner.invoke(app, ["analyze", str(path), "--config", str(light_config)])
+    assert result.exit_code == 0
+    assert "[bold]Shells[/bold] for [red]Kyiv" in result.stderr
+
+
 def test_failures_are_named_and_the_batch_goes_on(tmp_path, light_config):
     good = write_articles(tmp_path / "in", 2)
     empty = tmp_path / "empty.txt"

@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -156,9 +157,9 @@ class _Progress:
 
 def _print_run(console: Console, stats: RunStats, out: Path | None, db: Path | None, html: Path | None) -> None:
     written = [f"{label} {path}" for label, path in (("results", out), ("store", db), ("report", html)) if path]
-    console.print(f"[bold]{stats.summary()}[/bold]", highlight=False)
+    console.print(f"[bold]{stats.summary()}[/bold]", highlight=False, soft_wrap=True)
     if written:
-        console.print("wrote " + ", ".join(written), highlight=False)
+        console.print(escape("wrote " + ", ".join(written)), highlight=False, soft_wrap=True)
 
 
 # --- the readable summary of one article ------------------------------------------------------
@@ -203,7 +204,7 @@ def top_items(doc: Document, top: int = TOP) -> list[tuple[str, str]]:
         fine = ", ".join(r.label for r in profile.fine_roles[:2])
         rows.append(("role", f"{profile.entity}: {profile.main_role}" + (f" ({fine})" if fine else "")))
     for rel in sorted(doc.relations, key=lambda r: -r.confidence)[:top]:
-        obj = f" [{rel.object}]" if rel.object else ""
+        obj = f" [{rel.object}]" if rel.object.strip() else ""
         rows.append(("relation", f"{rel.source} —{rel.type}→ {rel.target}{obj}, {rel.modality}"))
     kinds = Counter(c.kind for c in doc.claims)
     if kinds:
@@ -219,15 +220,15 @@ def top_items(doc: Document, top: int = TOP) -> list[tuple[str, str]]:
 
 def print_article(console: Console, doc: Document) -> None:
     language = f"{doc.language.code} ({doc.language.score:.2f})" if doc.language else "?"
-    console.print(f"\n[bold]{_short(doc.title or doc.id, 100)}[/bold]", highlight=False)
-    console.print(f"id {doc.id} · language {language} · {len(doc.text):,} characters", highlight=False)
+    console.print(f"\n[bold]{escape(_short(doc.title or doc.id, 100))}[/bold]", highlight=False)
+    console.print(f"id {escape(doc.id)} · language {language} · {len(doc.text):,} characters", highlight=False)
     counts = ", ".join(f"{n} {name}" for name, n in layer_counts(doc).items() if n)
     console.print(counts, highlight=False)
     table = Table(show_header=False, box=None, padding=(0, 1))
     table.add_column(style="cyan", no_wrap=True)
     table.add_column(overflow="fold")
     for layer, line in top_items(doc):
-        table.add_row(layer, line)
+        table.add_row(layer, escape(line))  # article text is never rich markup
     console.print(table)
     for warning in doc.warnings:
-        console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+        console.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
