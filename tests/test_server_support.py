@@ -5,6 +5,11 @@ They go into a real `narrascope.store.Store`, so the dashboard queries run on th
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Iterator
 from datetime import date
 
 from narrascope.document import (
@@ -58,3 +63,26 @@ def make_document(article_id: str, source: str, published: date, narrative: str,
 
 def documents() -> list[Document]:
     return [make_document(*row) for row in ARTICLES]
+
+
+@contextlib.contextmanager
+def live_server(app) -> Iterator[str]:  # noqa: ANN001
+    """Run the app under uvicorn on 127.0.0.1 (a free port) in a thread; yields its base URL."""
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 120  # startup loads the pipeline's models
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)

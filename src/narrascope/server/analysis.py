@@ -1,21 +1,26 @@
-"""One pipeline per server process, fed by a bounded queue.
+"""One pipeline per server process, fed by a bounded queue and a single worker thread.
 
-The pipeline is CPU-bound and blocking, so it runs in a worker thread, one batch at a time:
+The pipeline is CPU-bound and blocking, so it runs in its own thread, one batch at a time:
 concurrent requests queue and are analysed together (the backbone encodes a batch faster than
 its documents one by one). When more than `max_pending` documents wait, new requests get 503
-instead of piling up memory.
+instead of piling up memory. Requests wait on `concurrent.futures` futures, so the queue works
+from any event loop (uvicorn's, or a test client's).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import queue
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 
 import anyio
 
 from narrascope.document import Document, Failure
 from narrascope.pipeline import Pipeline
+
+_STOP = object()
 
 
 class Busy(Exception):
@@ -28,56 +33,75 @@ class AnalysisQueue:
         self.batch_size = batch_size
         self.max_pending = max_pending
         self.pipeline: Pipeline | None = None
-        self._queue: asyncio.Queue[tuple[Document, asyncio.Future]] | None = None
-        self._worker: asyncio.Task | None = None
+        self._queue: queue.Queue = queue.Queue()
+        self._lock = threading.Lock()
+        self._worker: threading.Thread | None = None
         self.pending = 0
 
+    def load(self) -> Pipeline:
+        """Build the pipeline (models load once per process)."""
+        with self._lock:
+            if self.pipeline is None:
+                self.pipeline = self._factory()
+            return self.pipeline
+
     async def start(self) -> None:
-        """Load the models (once, in a thread so the event loop stays free) and start the worker."""
-        if self.pipeline is None:
-            self.pipeline = await anyio.to_thread.run_sync(self._factory)
-        self._queue = asyncio.Queue()
-        self._worker = asyncio.create_task(self._work(), name="narrascope-analysis")
+        """Load the models at startup (in a thread, so the event loop stays free) and start the worker."""
+        await anyio.to_thread.run_sync(self.load)
+        self._ensure_worker()
 
     async def stop(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._worker
+        worker = self._worker
+        if worker is not None:
+            self._queue.put(_STOP)
+            await anyio.to_thread.run_sync(worker.join, 30)
             self._worker = None
+
+    def _ensure_worker(self) -> None:
+        with self._lock:
+            if self._worker is None or not self._worker.is_alive():
+                self._worker = threading.Thread(target=self._work, name="narrascope-analysis", daemon=True)
+                self._worker.start()
 
     async def analyze(self, docs: list[Document]) -> list[Document | Failure]:
         """Queue documents and wait for their results, in order (a Failure for each one that failed)."""
-        if self._queue is None:
-            raise RuntimeError("analysis queue not started")
-        if self.pending + len(docs) > self.max_pending:
-            raise Busy(f"{self.pending} documents are waiting for analysis; try again shortly")
-        loop = asyncio.get_running_loop()
-        futures = []
+        with self._lock:
+            if self.pending + len(docs) > self.max_pending:
+                raise Busy(f"{self.pending} documents are waiting for analysis; try again shortly")
+            self.pending += len(docs)
+        self._ensure_worker()
+        futures: list[Future] = []
         for doc in docs:
-            future = loop.create_future()
+            future: Future = Future()
             futures.append(future)
-            self.pending += 1
-            self._queue.put_nowait((doc, future))
-        return list(await asyncio.gather(*futures))
+            self._queue.put((doc, future))
+        return list(await asyncio.gather(*(asyncio.wrap_future(f) for f in futures)))
 
-    async def _work(self) -> None:
-        assert self._queue is not None
+    def _work(self) -> None:
         while True:
-            items = [await self._queue.get()]
-            while len(items) < self.batch_size and not self._queue.empty():
-                items.append(self._queue.get_nowait())
-            live = [(doc, fut) for doc, fut in items if not fut.cancelled()]
+            item = self._queue.get()
+            if item is _STOP:
+                return
+            items = [item]
+            while len(items) < self.batch_size:
+                try:
+                    nxt = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if nxt is _STOP:
+                    self._queue.put(_STOP)
+                    break
+                items.append(nxt)
+            live = [(doc, fut) for doc, fut in items if fut.set_running_or_notify_cancel()]
             try:
-                results = await anyio.to_thread.run_sync(self._run, [doc for doc, _ in live]) if live else []
+                results = self._run([doc for doc, _ in live]) if live else []
             except Exception as exc:  # the pipeline itself broke: fail these requests, keep serving
                 results = [Failure(input=doc.id, reason=f"analysis failed: {type(exc).__name__}: {exc}") for doc, _ in live]
             finally:
-                self.pending -= len(items)
+                with self._lock:
+                    self.pending -= len(items)
             for (_, future), result in zip(live, results):
-                if not future.done():
-                    future.set_result(result)
+                future.set_result(result)
 
     def _run(self, docs: list[Document]) -> list[Document | Failure]:
-        assert self.pipeline is not None
-        return list(self.pipeline.run(docs, batch_size=len(docs)))
+        return list(self.load().run(docs, batch_size=len(docs)))

@@ -49,7 +49,8 @@ def line_chart(data: dict[str, Any], title: str, width: int = 720, height: int =
     for i, bucket in enumerate(buckets):
         if i % every == 0 or i == len(buckets) - 1:
             x, _ = xy(i, 0)
-            parts.append(f'<text x="{x:.1f}" y="{height - 12}" text-anchor="middle" class="tick">{escape(bucket)}</text>')
+            anchor = "start" if i == 0 and len(buckets) > 1 else "end" if i == len(buckets) - 1 and len(buckets) > 1 else "middle"
+            parts.append(f'<text x="{x:.1f}" y="{height - 12}" text-anchor="{anchor}" class="tick">{escape(bucket)}</text>')
     for j, label in enumerate(labels):
         points = [xy(i, v) for i, v in enumerate(data["series"][label])]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
@@ -128,7 +129,7 @@ def network(edges: list[dict[str, Any]], width: int = 720, height: int = 520) ->
     parts = [f'<svg class="chart network" viewBox="0 0 {width} {height}" role="img" aria-label="actor network"><defs>']
     for t in types:
         parts.append(
-            f'<marker id="arrow-{types.index(t)}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+            f'<marker id="arrow-{types.index(t)}" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="11" markerHeight="11" orient="auto">'
             f'<path d="M0,0 L10,5 L0,10 z" fill="{type_colour[t]}"/></marker>'
         )
     parts.append("</defs>")

@@ -1,0 +1,120 @@
+"""End to end in headless Chromium: paste the sample op-ed into the page, see spans and panels.
+
+Needs the Debian packages chromium and chromium-driver (and selenium); skips without them.
+Screenshots go to test-artifacts/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from narrascope.pipeline import Pipeline
+from narrascope.server import ServerSettings, create_app
+from narrascope.store import Store
+from test_server_support import documents, live_server
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        pytest.skip("headless Chromium not found: apt-get install chromium chromium-driver")
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="narrascope-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-extensions",
+        f"--user-data-dir={profile}", "--window-size=1400,1000",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(120)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _wait(driver, css: str, timeout: float = 120):  # noqa: ANN001, ANN202
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(ec.presence_of_all_elements_located((By.CSS_SELECTOR, css)))
+
+
+def _screenshot(driver, name: str) -> Path:  # noqa: ANN001
+    """A full-page PNG (beyond the window) through the DevTools protocol."""
+    import base64
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
+    size = metrics["cssContentSize"]
+    clip = {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 8000), "scale": 1}
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip})
+    path = ARTIFACTS / name
+    path.write_bytes(base64.b64decode(shot["data"]))
+    return path
+
+
+def test_paste_sample_and_see_every_layer(browser, pipeline: Pipeline, sample_text: str, tmp_path: Path) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+
+    with Store(tmp_path / "corpus.duckdb") as store, live_server(create_app(ServerSettings(), pipeline=pipeline, store=store)) as url:
+        browser.get(url + "/")
+        box = browser.find_element(By.ID, "text")
+        browser.execute_script("arguments[0].value = arguments[1];", box, sample_text)
+        browser.find_element(By.ID, "analyze-button").click()
+        marks = _wait(browser, ".ns-article .sp")
+        panels = _wait(browser, ".ns-panels .ns-panel")
+        title = browser.find_element(By.CSS_SELECTOR, ".ns-doc > h2").text
+        kinds = {m.get_attribute("class").split()[1] for m in marks}
+        layers = {p.get_attribute("data-layer") for p in panels}
+        text = browser.find_element(By.CSS_SELECTOR, ".ns-text").text
+        shot = _screenshot(browser, "analysis-page.png")
+        # hovering a mark fills the inspector with the labels under the pointer (report.js runs)
+        from selenium.webdriver.common.action_chains import ActionChains
+
+        ActionChains(browser).move_to_element(marks[0]).perform()
+        inspector = browser.find_element(By.ID, "ns-inspector").text
+    assert title == sample_text.splitlines()[0]
+    assert "k-entity" in kinds or "k-actor" in kinds
+    assert len(marks) >= 10
+    assert "entities" in layers and "language" in layers
+    assert "Shahed drones" in text
+    assert inspector.strip()
+    assert shot.stat().st_size > 10_000
+
+
+def test_dashboard_renders_charts(browser, tmp_path: Path) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+
+    light = Pipeline.from_config(only=["segmentation"])
+    with Store(tmp_path / "corpus.duckdb") as store:
+        store.write(documents())
+        with live_server(create_app(ServerSettings(), pipeline=light, store=store)) as url:
+            browser.get(url + "/dashboard")
+            charts = _wait(browser, "svg.chart")
+            overview = browser.find_element(By.ID, "overview").text
+            _screenshot(browser, "dashboard.png")
+            browser.get(url + "/articles")
+            rows = _wait(browser, "#article-list tbody tr")
+            rows[0].find_element(By.TAG_NAME, "a").click()
+            _wait(browser, ".ns-article .sp")
+            heading = browser.find_element(By.CSS_SELECTOR, ".ns-doc > h2").text
+    assert len(charts) >= 3
+    assert overview.startswith("5 articles from 2 sources")
+    assert len(rows) == 5
+    assert heading == "Report a5 on the war"
