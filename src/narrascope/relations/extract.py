@@ -18,11 +18,13 @@ from narrascope.relations import modality as modality_rules
 from narrascope.relations.mentions import PRONOUNS, Mention, Mentions, find_mentions
 from narrascope.relations.triggers import (
     DEMAND_VERBS,
+    DOUBT_VERBS,
     LIGHT_VERBS,
     MILITARY_AID,
     MILITARY_QUALIFIERS,
     NEEDS_MILITARY_QUALIFIER,
     NON_MILITARY,
+    NON_STATE_HEADS,
     NOUN_FORMS,
     NOUNS,
     SPEECH_VERBS,
@@ -38,6 +40,9 @@ CLAUSE_DEPS = frozenset({"conj", "ccomp", "advcl", "parataxis", "relcl"})
 ARG_MODIFIER_DEPS = frozenset({"poss", "amod", "compound", "nmod", "npadvmod", "nummod"})
 ARG_PREPS = frozenset({"of", "in", "like", "including", "as"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+# joining or being a member counts as military cooperation only for military alliances
+MILITARY_BLOCS = frozenset({"NATO", "CSTO"})
+MILITARY_BLOCS_ONLY = frozenset({"join", "membership", "member", "accession"})
 
 
 @dataclass
@@ -76,6 +81,7 @@ class Extractor:
         self.sentences = SentenceIndex(doc)
         self.token_sentence = [self.sentences.of(t.idx) for t in sdoc]
         self._ranges: dict[int, tuple[int, int]] | None = None
+        self._sentence = -1  # the sentence whose trigger is being read
         self.actors_sorted = sorted(
             (m for m in self.mentions.actors if not m.is_place), key=lambda m: m.start
         )
@@ -86,21 +92,27 @@ class Extractor:
         return self.token_sentence[a.i] == self.token_sentence[b.i] != -1
 
     def coref(self, tok: Any) -> Mention | None:
-        """'it', 'its', 'they': the nearest preceding subject actor in the sentence, else the nearest actor."""
+        """'it', 'its', 'they': the nearest preceding actor, except inside a to-clause whose
+        understood subject is the matrix object ('called on NATO to bolster its ...',
+        'allowed Russia to deploy ... on its territory'), where the matrix subject is meant."""
         before = [m for m in self.actors_sorted if m.end <= tok.idx]
         if not before:
             return None
-        sentence = self.token_sentence[tok.i]
-        for m in reversed(before):
-            if self.token_sentence[m.token] != sentence:
-                break
-            head = self.sdoc[m.token]
-            if head.dep_ in SUBJECT_DEPS or (head.dep_ == "poss" and head.head.dep_ in SUBJECT_DEPS):
-                return m
+        verb = tok
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+            verb = verb.head
+        if verb.dep_ in ("xcomp", "ccomp") and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            for child in verb.head.children:
+                if child.dep_ == "nsubj":
+                    m = self.mentions.by_token.get(child.i)
+                    if m is not None and not m.is_place and m.end <= tok.idx:
+                        return m
         return before[-1]
 
     def actors_of(self, tok: Any, role: str, spec: TriggerSpec, depth: int = 0) -> list[Mention]:
         out: list[Mention] = []
+        if self.token_sentence[tok.i] != self._sentence:
+            return out
 
         def add(m: Mention | None) -> None:
             if m is None or (m.is_place and not (role == "target" and spec.place_target)):
@@ -113,6 +125,8 @@ class Extractor:
             add(own)
         elif tok.lower_ in PRONOUNS and tok.pos_ == "PRON":
             add(self.coref(tok))
+        elif tok.lower_ in NON_STATE_HEADS or any(c.lower_ in ("former", "ex") for c in tok.children):
+            pass
         else:
             for child in tok.children:
                 if child.dep_ in ARG_MODIFIER_DEPS:
@@ -173,6 +187,8 @@ class Extractor:
         """The verb a nominal trigger hangs off: 'launched an attack', 'in violation of' -> (verb, is_light)."""
         if noun.dep_ == "dobj" and noun.head.lower_ in LIGHT_VERBS:
             return noun.head, True
+        if noun.dep_ in ("attr", "oprd") and noun.head.pos_ in ("VERB", "AUX"):
+            return noun.head, True
         if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ in ("VERB", "AUX"):
             verb = noun.head.head
             if verb.lower_ in SPEECH_VERBS:
@@ -219,7 +235,7 @@ class Extractor:
     def weapons_in(self, indices: set[int]) -> list[str]:
         out: list[str] = []
         for w in self.mentions.weapons:
-            if w.token in indices and w.text not in out:
+            if w.token in indices and w.text not in out and self.token_sentence[w.token] == self._sentence:
                 out.append(w.text)
         return out
 
@@ -245,7 +261,7 @@ class Extractor:
             base = VERB_FORMS.get(word)
             if base is not None:
                 return VERBS[base], base
-            if word in STRENGTHEN:
+            if word in STRENGTHEN and (any(c.dep_ == "nsubj" for c in tok.children) or tok.head.lower_ in DEMAND_VERBS):
                 return TriggerSpec("supplies_weapons", dobj_target=False, needs_weapon=True, confidence=0.55), "strengthen"
         elif tok.pos_ in ("NOUN", "PROPN"):
             base = NOUN_FORMS.get(word)
@@ -266,6 +282,7 @@ class Extractor:
         return out
 
     def from_trigger(self, tok: Any, spec: TriggerSpec, base: str, sentence: int) -> list[Candidate]:
+        self._sentence = sentence
         is_verb = tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
         light = None
         inherited = False
@@ -289,15 +306,22 @@ class Extractor:
                 src_tokens, inherited = self.subject_tokens(tok)
                 tgt_tokens = []
             passive_subj = [c for c in tok.children if c.dep_ == "nsubjpass"]
-            if passive_subj and not spec.reverse:
+            if passive_subj and not spec.reverse and spec.dobj_target:
                 tgt_tokens = list(passive_subj) if type_ != "supplies_weapons" else []
         else:
-            src_tokens = [c for c in tok.children if c.dep_ in ("poss", "amod", "compound", "nmod")]
+            src_tokens = [c for c in tok.children if c.dep_ in ("poss", "amod", "nmod")]
+            # "the Minsk agreement", "the Moscow talks" name a place, not a party
+            src_tokens += [c for c in tok.children if c.dep_ == "compound"
+                           and getattr(self.mentions.by_token.get(c.i), "field", "") != "metonyms"]
             src_tokens += self.pobjs(tok, spec.source_preps)
             tgt_tokens = []
             if spec.reverse:
                 tgt_tokens, src_tokens = src_tokens[:1], self.pobjs(tok, spec.source_preps)
             light, is_light = self.noun_governor(tok)
+            if light is not None and not is_light and light.lower_ in DOUBT_VERBS:
+                accused = [c for c in light.children if c.dep_ == "dobj"]
+                if accused and not [m for t in src_tokens for m in self.actors_of(t, "source", spec)]:
+                    src_tokens, light = accused, None
             if not [m for t in src_tokens for m in self.actors_of(t, "source", spec)] and light is not None:
                 if is_light or light.pos_ in ("VERB", "AUX"):
                     src_tokens, _ = self.subject_tokens(light)
@@ -336,6 +360,20 @@ class Extractor:
             for c in tok.children:
                 if c.dep_ == "ccomp" and any(a.lower_ == "to" for a in c.children if a.dep_ == "aux"):
                     tgt_tokens += [s for s in c.children if s.dep_ == "nsubj"]
+        if is_verb and base == "deploy":
+            # deploying against someone is an attack; deploying to or on someone's territory is cooperation
+            hostile = self.pobjs(tok, ("against", "at", "upon"))
+            if hostile:
+                tgt_tokens = hostile
+            else:
+                type_ = "military_cooperation"
+                spec = TriggerSpec("military_cooperation", confidence=0.6)
+                tgt_tokens = self.pobjs(tok, ("to", "in", "on", "into"))
+        if is_verb and base == "warn" and any(c.dep_ in ("dobj", "dative") for c in tok.children) \
+                and any(c.dep_ == "ccomp" for c in tok.children):
+            # "X warned Y that it would face ...": a warning of one's own action is a threat
+            type_ = "threatens"
+            tgt_tokens = [c for c in tok.children if c.dep_ in ("dobj", "dative")]
         sources = [m for t in src_tokens for m in self.actors_of(t, "source", spec)]
         targets = [m for t in tgt_tokens for m in self.actors_of(t, "target", spec)]
         # "negotiations between Moscow and Tehran", "Russia and Iran are negotiating"
@@ -344,6 +382,8 @@ class Extractor:
                 sources, targets = targets[:1], targets[1:]
             elif not targets and len(sources) >= 2:
                 sources, targets = sources[:1], sources[1:]
+        if base in MILITARY_BLOCS_ONLY:
+            targets = [m for m in targets if m.actor in MILITARY_BLOCS]
         # "Zelensky urged NATO to send air defence": the recipient is the one who asks
         if not targets and type_ == "supplies_weapons" and tok.dep_ in ("xcomp", "ccomp") and tok.head.lower_ in DEMAND_VERBS:
             asker, _ = self.subject_tokens(tok.head)

@@ -115,15 +115,19 @@ def analyse(trigger: Any, lo: int, hi: int, light_verb: Any = None) -> Context:
     # walk up the heads: reporting verbs, demands, plans, hedges, conditions
     prev, node = (light_verb or trigger), (light_verb or trigger).head
     steps = 0
+    nominal = False  # once the path runs through a noun phrase, only reporting and denial carry over
     while node.i != prev.i and lo <= node.i < hi and steps < 12:
         steps += 1
         text = node.lower_
         via = prev.dep_
+        near = steps <= 2 and not nominal
+        if via in ("prep", "pobj", "nsubj", "nsubjpass") and steps > 1:
+            nominal = True
         if via in COMPLEMENT_DEPS:
             if text in DENY_VERBS:
                 flags.add("denied")
                 speaker, speaker_kind = speaker or _speaker_of(node), speaker_kind or "deny"
-            elif text in DEMAND_VERBS and via in ("xcomp", "ccomp"):
+            elif text in DEMAND_VERBS and via in ("xcomp", "ccomp") and steps == 1:
                 flags.add("called_for")
                 speaker, speaker_kind = speaker or _speaker_of(node), speaker_kind or "demand"
             elif text in DOUBT_VERBS:
@@ -131,21 +135,21 @@ def analyse(trigger: Any, lo: int, hi: int, light_verb: Any = None) -> Context:
                 speaker, speaker_kind = speaker or _speaker_of(node), speaker_kind or "doubt"
             elif text in SPEECH_VERBS and via in ("ccomp", "xcomp", "dobj", "conj", "parataxis"):
                 speaker, speaker_kind = speaker or _speaker_of(node), speaker_kind or "speech"
-            elif text in PLAN_VERBS and via in ("xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp"):
+            elif text in PLAN_VERBS and via in ("xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp") and steps <= 3:
                 flags.add("planned")
-            elif text in HEDGE_VERBS:
+            elif text in HEDGE_VERBS and near:
                 flags.add("hypothetical")
-            if text in PLAN_NOUNS and node.pos_ == "NOUN":
+            if text in PLAN_NOUNS and node.pos_ == "NOUN" and steps <= 3:
                 flags.add("planned")
-            if text in HYPO_NOUNS and node.pos_ == "NOUN":
+            if text in HYPO_NOUNS and node.pos_ == "NOUN" and steps <= 3:
                 flags.add("hypothetical")
         aux = _aux(node)
-        if node.pos_ in ("VERB", "AUX") and via in ("ccomp", "xcomp", "advcl", "conj", "dobj", "prep", "pobj"):
+        if node.pos_ in ("VERB", "AUX") and not nominal and via in ("ccomp", "xcomp", "advcl", "conj", "dobj", "prep", "pobj"):
             if aux & CALL_AUX:
                 flags.add("called_for")
             if aux & HYPO_AUX:
                 flags.add("hypothetical")
-        if any(c.dep_ == "mark" and c.lower_ in HYPO_MARK for c in node.children):
+        if not nominal and any(c.dep_ == "mark" and c.lower_ in HYPO_MARK for c in node.children):
             flags.add("hypothetical")
         # ", the Pentagon said" / "as confirmed by X" hanging off the path
         if speaker is None:

@@ -71,8 +71,8 @@ NOUNS: dict[str, TriggerSpec] = {
             target_preps=("to", "for"), source_preps=("by", "from"), needs_weapon=True, confidence=0.7),
     **_spec("supplies_weapons", "purchase acquisition import procurement", target_preps=(), source_preps=("from",),
             needs_weapon=True, reverse=True, confidence=0.65),
-    **_spec("military_cooperation", "alliance cooperation collaboration partnership alignment axis pact exercise drill membership accession ties",
-            target_preps=("with", "between", "to", "in"), confidence=0.65),
+    **_spec("military_cooperation", "alliance cooperation collaboration partnership alignment axis pact exercise drill membership accession ties member",
+            target_preps=("with", "between", "to", "in", "of"), confidence=0.65),
     **_spec("attacks", "attack strike airstrike invasion war aggression bombing shelling offensive counteroffensive incursion raid assault bombardment barrage occupation onslaught",
             target_preps=ATTACK_PREPS + ("of",), place_target=True, confidence=0.7),
     **_spec("threatens", "threat ultimatum", target_preps=("against", "to"), confidence=0.6),
@@ -115,14 +115,25 @@ STRENGTHEN = frozenset(lemma_table("bolster strengthen boost replenish reinforce
 
 SPEECH_VERBS = frozenset(lemma_table(
     "say tell state claim report confirm announce add note write insist assert believe warn allege argue accuse deny "
-    "stress reveal explain suggest indicate acknowledge admit declare estimate show disclose contend maintain "
+    "stress reveal explain suggest indicate acknowledge admit declare estimate show disclose contend "
     "emphasise emphasize underline charge blame complain inform predict fear".split()
 ))
-DOUBT_VERBS = frozenset(lemma_table("claim allege accuse blame charge contend".split()))
-DENY_VERBS = frozenset(lemma_table("deny reject refute dismiss rebut".split()))
+DOUBT_VERBS = frozenset(lemma_table(
+    "claim allege accuse blame charge contend condemn criticize criticise denounce slam lambast rebuke".split()
+))
+DENY_VERBS = frozenset(lemma_table("deny reject refute dismiss rebut refuse refrain decline".split()))
 DEMAND_VERBS = frozenset(lemma_table("urge demand ask press pressure push implore convince persuade request call appeal tell".split()))
 PLAN_VERBS = frozenset(lemma_table(
     "plan intend agree pledge promise offer announce prepare decide seek want aim propose vow expect consider "
     "negotiate discuss schedule approve mull weigh commit".split()
 ))
 HEDGE_VERBS = frozenset(lemma_table("fear worry risk".split()))
+
+# heads of arguments that are not state actors even with a national modifier: 'US politicians'
+NON_STATE_HEADS = frozenset(
+    """politician politicians lawmaker lawmakers legislator legislators senator senators congressman congressmen
+    pundit pundits commentator commentators analyst analysts expert experts blogger bloggers journalist journalists
+    media company companies firm firms business businesses corporation corporations counterpart counterparts
+    citizen citizens people man men woman women voter voters activist activists opposition
+    scholar scholars academic academics researcher researchers newspaper newspapers outlet outlets""".split()
+)
