@@ -25,6 +25,7 @@ from narrascope.report.spans import doc_anchor, render_article
 __all__ = ["render_report", "write_report", "render_panels", "render_section", "iter_report"]
 
 DEFAULT_TITLE = "narrascope report"
+TOC_OPEN_MAX = 50
 
 
 def _csp_hash(source: str) -> str:
@@ -86,7 +87,12 @@ def _toc(entries: list[tuple[str, str, str]]) -> str:
     for anchor, title, genre in entries:
         extra = f' <span class="ns-muted">· {escape(genre)}</span>' if genre else ""
         items.append(f'<li><a href="#{anchor}">{escape(title)}</a>{extra}</li>')
-    return f'<nav class="ns-toc"><h2>Articles ({len(entries)})</h2><ol>{"".join(items)}</ol></nav>\n'
+    # a long list starts folded so the first article is on the first screen
+    state = " open" if len(entries) <= TOC_OPEN_MAX else ""
+    return (
+        f'<nav class="ns-toc"><details{state}><summary>Articles ({len(entries)})</summary>'
+        f'<ol>{"".join(items)}</ol></details></nav>\n'
+    )
 
 
 class _Spool:
