@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -148,31 +152,47 @@ main()
 """
 
 
-def test_kill_9_loses_nothing_reported_and_a_rerun_resumes(tmp_path):
-    """Kill a real `analyze --db` run mid-way; what it reported is stored whole; a rerun finishes the rest."""
-    import os
-    import signal
-    import subprocess
-    import time
-
+def start_slow_run(tmp_path: Path, n_articles: int = 20) -> tuple[list[str], Path, Path]:
+    """A real `narrascope analyze --db` command whose analysis takes 0.2 s per article."""
     folder = tmp_path / "in"
-    write_articles(folder, 20)
+    write_articles(folder, n_articles)
     script = tmp_path / "killable.py"
     script.write_text(KILLABLE, encoding="utf-8")
     config = tmp_path / "slow.toml"
     config.write_text('[pipeline]\nanalyzers = ["segmentation", "slow"]\nbatch_size = 2\n', encoding="utf-8")
     db, out = tmp_path / "c.duckdb", tmp_path / "done.jsonl"
-    args = [sys.executable, str(script), "analyze", str(folder), "--db", str(db), "--out", str(out), "--config", str(config)]
+    return [sys.executable, str(script), "analyze", str(folder), "--db", str(db), "--out", str(out), "--config", str(config)], db, out
 
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+def interrupt_after(args: list[str], out: Path, lines: int, sig: int) -> subprocess.Popen:
+    """Start the run, wait until `lines` results are reported in the JSONL, then send `sig`."""
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
-        if out.exists() and len(out.read_text(encoding="utf-8").splitlines()) >= 4:
+        if out.exists() and len(out.read_text(encoding="utf-8").splitlines()) >= lines:
             break
         time.sleep(0.05)
-    assert process.poll() is None, "the run ended before it could be killed"
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
+    assert process.poll() is None, "the run ended before it could be interrupted"
+    os.kill(process.pid, sig)
+    process.wait(timeout=60)
+    return process
+
+
+def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
+    args, db, out = start_slow_run(tmp_path)
+    process = interrupt_after(args, out, 2, signal.SIGINT)
+    assert process.returncode == 130
+    stderr = process.stderr.read()
+    with Store(db, read_only=True) as store:
+        n = store.count()
+        assert n >= 2 and store.count("sentences") == 3 * n
+    assert f"interrupted; {n} articles in {db}, rerun to resume" in stderr
+
+
+def test_kill_9_loses_nothing_reported_and_a_rerun_resumes(tmp_path):
+    """Kill a real `analyze --db` run mid-way; what it reported is stored whole; a rerun finishes the rest."""
+    args, db, out = start_slow_run(tmp_path)
+    interrupt_after(args, out, 4, signal.SIGKILL)
     reported = {json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines() if line.endswith("}")}
     assert 4 <= len(reported) < 20
 

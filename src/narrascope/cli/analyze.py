@@ -124,7 +124,7 @@ class _FewArticles:
 
 
 class _Progress:
-    """A rich progress display on stderr, started once a run reaches its second article."""
+    """A rich progress display on a terminal's stderr, started once a run reaches its second article."""
 
     def __init__(self, console: Console) -> None:
         self.console = console
@@ -139,7 +139,7 @@ class _Progress:
             self.bar.stop()
 
     def update(self, stats: RunStats) -> None:
-        if self.console.quiet or stats.seen < 2:
+        if self.console.quiet or not self.console.is_terminal or stats.seen < 2:
             return
         if self.bar is None:
             self.bar = Progress(
