@@ -220,6 +220,10 @@ def test_all_layers_reach_the_text():
     titles = [el.get("title") for el in root.xpath('//span[contains(@class, "sp")]') if el.text_content() == "Southland"]
     assert any("Antagonist" in t for t in titles)
     assert not any(t.startswith("Entities:") for t in titles)
+    # and one that is an actor is drawn as the actor, its entity type in the tooltip
+    titles = [el.get("title") for el in _marks(root, "") if el.text_content() == "Northland"]
+    assert "Actors: NTH · state, GPE" in titles
+    assert not any(t.startswith("Entities:") for t in titles)
 
 
 def test_nested_and_partial_overlaps_stay_visible_on_separate_rows():

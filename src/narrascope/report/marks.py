@@ -74,13 +74,17 @@ def _role_marks(doc: Document) -> Iterable[Mark]:
 def _entity_marks(doc: Document, covered: set[tuple[int, int]]) -> Iterable[Mark]:
     for mention in doc.entities:
         if (mention.start, mention.end) in covered:
-            continue  # the role mark at the same offsets already colours this mention
+            continue  # a role or actor mark at the same offsets already draws this mention
         yield Mark("entity", mention.label, mention.start, mention.end, note=mention.entity)
 
 
 def _actor_marks(doc: Document) -> Iterable[Mark]:
+    entity_types = {(m.start, m.end): m.label for m in doc.entities}
     for mention in doc.actors:
-        yield Mark("actor", mention.actor, mention.start, mention.end, note=mention.kind.replace("_", " "))
+        note = mention.kind.replace("_", " ")
+        if (mention.start, mention.end) in entity_types:
+            note += f", {entity_types[(mention.start, mention.end)]}"
+        yield Mark("actor", mention.actor, mention.start, mention.end, note=note)
 
 
 def _relation_marks(doc: Document) -> Iterable[Mark]:
@@ -152,7 +156,7 @@ def collect_marks(doc: Document, merge: bool = True) -> list[Mark]:
     With `merge`, marks of one kind with the same offsets become one bar where that kind allows
     it (drawing); without, every layer item stays one mark (counting).
     """
-    covered = {(m.start, m.end) for p in doc.roles for m in p.mentions}
+    covered = {(m.start, m.end) for p in doc.roles for m in p.mentions} | {(a.start, a.end) for a in doc.actors}
     marks = [
         *_technique_marks(doc),
         *_role_marks(doc),
