@@ -77,9 +77,11 @@ def find_claims(doc: Document, parsed: Any, threshold: float = 0.3) -> list[Clai
         relations = [r for r in doc.relations if r.start == sentence.start]
         actors = len({a.actor for a in doc.actors if sentence.start <= a.start < sentence.end})
         score = check_worthiness(tokens, relations, actors)
-        if score < threshold:
-            continue
         kind = classify(tokens)
+        # opinions and calls to action are listed when they are about someone (a named actor or
+        # entity), factual sentences only when they carry enough checkable content
+        if score < (threshold if kind == "factual" else min(threshold, 0.15)):
+            continue
         if relations:
             best = max(relations, key=lambda r: r.confidence)
             modality, attribution = best.modality, best.attribution
