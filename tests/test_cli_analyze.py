@@ -116,6 +116,13 @@ def test_export_errors(tmp_path):
     assert bad_format.exit_code == 2 and "jsonl, csv, parquet" in bad_format.stderr
 
 
+def test_unwritable_output_is_a_one_line_error(tmp_path, sample_path, light_config):
+    out = tmp_path / "no-such-folder" / "r.jsonl"
+    result = runner.invoke(app, ["analyze", str(sample_path), "--out", str(out), "--config", str(light_config)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"error: {out}: [Errno 2] No such file or directory: '{out}'"
+
+
 def test_bad_config_is_a_one_line_error(tmp_path, sample_path):
     config = tmp_path / "c.toml"
     config.write_text('[pipeline]\nanalyzers = ["segmentation", "nonexistent"]\n', encoding="utf-8")

@@ -105,3 +105,13 @@ def test_worker_processes_give_the_same_results(segmenter, tmp_path):
     single = {d.id: d for d in (segmenter.analyze(article(i)) for i in range(12))}
     assert stored.keys() == single.keys()
     assert all(stored[k].sentences == single[k].sentences for k in single)
+
+
+def test_same_id_different_articles_do_not_overwrite(segmenter, tmp_path):
+    a = Document(id="index.html", text="First story\n\nAbout tanks.")
+    b = Document(id="index.html", text="Second story\n\nAbout drones.")
+    with Store(tmp_path / "c.duckdb") as store:
+        stats = run([a, b], segmenter, Sinks(store=store))
+        assert stats.analysed == 2 and store.count() == 2
+        renamed = store.get(f"index.html#{b.content_hash[:12]}")
+        assert renamed.text.startswith("Second story") and "already used" in renamed.warnings[0]

@@ -137,8 +137,13 @@ def run(
 
 
 def _skip_known(source: Iterable[Result], stats: RunStats, stored: set[str], writer: "_Writer") -> Iterator[Document]:
-    """Documents not seen before; ingestion failures go straight to the writer."""
+    """Documents not seen before; ingestion failures go straight to the writer.
+
+    Two different articles with the same id in one run (same file name in two folders) must not
+    overwrite each other in the store, so the later one gets its content hash appended to its id.
+    """
     seen: set[str] = set()
+    ids: set[str] = set()
     for item in source:
         if isinstance(item, Failure):
             writer.write([item])
@@ -150,6 +155,11 @@ def _skip_known(source: Iterable[Result], stats: RunStats, stored: set[str], wri
             writer.report()
         else:
             seen.add(item.content_hash)
+            if item.id in ids:
+                original = item.id
+                item.id = f"{original}#{item.content_hash[:12]}"
+                item.warnings.append(f"id {original!r} already used in this run by another article; renamed {item.id!r}")
+            ids.add(item.id)
             yield item
 
 

@@ -10,6 +10,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import duckdb
 import typer
 from pydantic import ValidationError
 from rich.console import Console
@@ -86,6 +87,10 @@ def analyze(
         stored = f"; {store.count()} articles in {db}, rerun to resume" if store else ""
         typer.echo(f"interrupted{stored}", err=True)
         raise typer.Exit(130) from None
+    except (OSError, duckdb.Error) as exc:  # an output that cannot be written stops the run
+        where = getattr(exc, "filename", None) or db or "output"
+        typer.echo(f"error: {where}: {_one_line(exc)}", err=True)
+        raise typer.Exit(1) from None
     finally:
         if store is not None:
             store.close()
