@@ -47,6 +47,7 @@ def chrome():
 def test_report_works_in_a_browser(chrome, tmp_path: Path):  # noqa: ANN001
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
 
     page = tmp_path / "report.html"
     first = layered_doc()
@@ -73,6 +74,18 @@ def test_report_works_in_a_browser(chrome, tmp_path: Path):  # noqa: ANN001
     inspector = chrome.find_element(By.ID, "ns-inspector")
     assert inspector.is_displayed()
     assert "Loaded Language" in inspector.text and "Name Calling-Labeling" in inspector.text
+
+    # a click pins it: moving over another mark leaves it; Escape releases it
+    inner.click()
+    assert "pinned" in inspector.get_attribute("class")
+    pinned_text = inspector.text
+    other = chrome.find_element(By.CSS_SELECTOR, ".sp.k-claim")
+    ActionChains(chrome).move_to_element(other).perform()
+    assert inspector.text == pinned_text
+    ActionChains(chrome).send_keys(Keys.ESCAPE).perform()
+    assert not inspector.is_displayed()
+    ActionChains(chrome).move_to_element(inner).perform()
+    assert "Loaded Language" in inspector.text and "call_to_action" not in inspector.text
 
     # unticking a layer's toggle hides its underlines in that article only
     toggle = chrome.find_element(By.CSS_SELECTOR, ".ns-toggle[data-kind='technique']")

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var inspector = null;
-  var pinned = false;
+  var pinned = null;  // the mark the inspector is pinned to
   var lit = [];
 
   function article(el) { return el.closest(".ns-article"); }
@@ -42,10 +42,10 @@
     });
     var hint = document.createElement("div");
     hint.className = "ns-hint";
-    hint.textContent = pinned ? "pinned: click the text again to release" : "click to pin";
+    hint.textContent = pinned ? "pinned: click the mark again or press Escape to release" : "click to pin";
     box.appendChild(hint);
     box.classList.toggle("on", marks.length > 0);
-    box.classList.toggle("pinned", pinned);
+    box.classList.toggle("pinned", pinned !== null);
   }
 
   function light(marks) {
@@ -70,14 +70,22 @@
     show(marks);
   });
 
+  // click pins the inspector on a mark; clicking the same mark again, or Escape, releases it
   document.addEventListener("click", function (ev) {
     if (!ev.target.closest) return;
     var mark = ev.target.closest(".sp");
     if (!mark) return;
-    pinned = !pinned;
+    pinned = pinned === mark ? null : mark;
     var marks = marksAt(mark);
     light(marks.slice(-1));
     show(marks);
+  });
+
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape" || !pinned) return;
+    pinned = null;
+    if (inspector) inspector.classList.remove("on", "pinned");
+    light([]);
   });
 
   document.addEventListener("change", function (ev) {
