@@ -188,3 +188,12 @@ def test_serve_refuses_public_host_without_token(monkeypatch: pytest.MonkeyPatch
     result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0"])
     assert result.exit_code == 2
     assert "without an API token" in result.output
+
+
+def test_aggregations_are_cached_until_a_write(light_pipeline: Pipeline, store: Store) -> None:
+    with client(light_pipeline, store) as c:
+        assert c.get("/api/stats/overview").json()["articles"] == 5
+        store.con.execute("DELETE FROM articles WHERE article_id = 'a1'")  # behind the server's back
+        assert c.get("/api/stats/overview").json()["articles"] == 5  # served from the cache
+        c.post("/api/analyze", json={"text": "New\n\nbody.", "store": True}).raise_for_status()
+        assert c.get("/api/stats/overview").json()["articles"] == 5  # a1 gone, the new one in

@@ -44,7 +44,11 @@ class Runtime:
         if self.store is None:
             raise RuntimeError("no store")
         with self._write_lock:
-            self.store.write(docs, list(failures))
+            try:
+                self.store.write(docs, list(failures))
+            finally:
+                if self.corpus is not None:
+                    self.corpus.invalidate()
 
 
 def create_app(

@@ -7,14 +7,19 @@ opens its own cursor, so request threads can read concurrently.
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
-MAIN_ROLES = ("Protagonist", "Antagonist", "Innocent")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -96,11 +101,43 @@ _TECHNIQUE_PAIRS = (
 )
 
 
+def _cached(method: Callable[..., T]) -> Callable[..., T]:
+    """Remember an aggregation's result until the store changes (`Corpus.invalidate`).
+
+    The server is the store's only writer (DuckDB locks the file), so clearing on each write is
+    exact; repeated dashboard views then cost nothing.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self: "Corpus", *args: Any, **kwargs: Any) -> T:
+        key = (method.__name__, args, tuple(sorted(kwargs.items())))
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return copy.deepcopy(self._cache[key])
+        value = method(self, *args, **kwargs)
+        with self._lock:
+            self._cache[key] = value
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return copy.deepcopy(value)
+
+    return wrapper
+
+
 class Corpus:
     """Queries over a store's DuckDB connection."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, cache_size: int = 256) -> None:
         self.con = con
+        self.cache_size = cache_size
+        self._cache: OrderedDict[tuple, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def invalidate(self) -> None:
+        """Forget cached aggregations (call after every write to the store)."""
+        with self._lock:
+            self._cache.clear()
 
     def _rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         cur = self.con.cursor()
@@ -113,18 +150,29 @@ class Corpus:
 
     # --- articles ------------------------------------------------------------------------------
 
+    @_cached
     def list_articles(self, filters: Filters, limit: int = 50, offset: int = 0) -> Page:
         where, params = filters.where()
-        total = self._rows("SELECT count(*) AS n FROM articles a" + where, params)[0]["n"]
+        # one scan for the page and the total; the per-article labels are looked up for the page only
         items = self._rows(
-            "SELECT a.article_id AS id, a.title, a.source, a.url, a.published, a.language,"
-            " (SELECT string_agg(DISTINCT n.label, '; ') FROM narratives n"
-            "   WHERE n.article_id = a.article_id AND n.level = 'narrative') AS narratives,"
-            " (SELECT label FROM genre g WHERE g.article_id = a.article_id LIMIT 1) AS genre"
-            " FROM articles a" + where + " ORDER BY a.published DESC NULLS LAST, a.article_id LIMIT ? OFFSET ?",
+            "WITH page AS (SELECT a.article_id, a.title, a.source, a.url, a.published, a.language,"
+            " count(*) OVER () AS total FROM articles a" + where
+            + " ORDER BY a.published DESC NULLS LAST, a.article_id LIMIT ? OFFSET ?),"
+            " narr AS (SELECT n.article_id, string_agg(DISTINCT n.label, '; ' ORDER BY n.label) AS narratives"
+            "  FROM narratives n WHERE n.level = 'narrative' AND n.article_id IN (SELECT article_id FROM page) GROUP BY 1),"
+            " gen AS (SELECT g.article_id, any_value(g.label) AS genre FROM genre g"
+            "  WHERE g.article_id IN (SELECT article_id FROM page) GROUP BY 1)"
+            " SELECT p.article_id AS id, p.title, p.source, p.url, p.published, p.language, p.total, narr.narratives, gen.genre"
+            " FROM page p LEFT JOIN narr USING (article_id) LEFT JOIN gen USING (article_id)"
+            " ORDER BY p.published DESC NULLS LAST, p.article_id",
             params + [limit, offset],
         )
+        if items:
+            total = int(items[0]["total"])
+        else:
+            total = self._rows("SELECT count(*) AS n FROM articles a" + where, params)[0]["n"]
         for item in items:
+            del item["total"]
             if item["published"] is not None:
                 item["published"] = item["published"].date().isoformat()
         return Page(total=total, offset=offset, limit=limit, items=items)
@@ -136,6 +184,7 @@ class Corpus:
 
     # --- overview and filter choices -------------------------------------------------------------
 
+    @_cached
     def overview(self, filters: Filters) -> dict[str, Any]:
         where, params = filters.where()
         row = self._rows(
@@ -147,17 +196,24 @@ class Corpus:
             row[key] = row[key].date().isoformat() if row[key] is not None else None
         return row
 
+    @_cached
     def choices(self) -> dict[str, list[str]]:
         """Values for the filter menus (bounded lists)."""
         return {
             "sources": [r["v"] for r in self._rows("SELECT source AS v, count(*) AS n FROM articles WHERE source IS NOT NULL GROUP BY 1 ORDER BY n DESC, v LIMIT 200")],
             "languages": [r["v"] for r in self._rows("SELECT language AS v, count(*) AS n FROM articles WHERE language IS NOT NULL GROUP BY 1 ORDER BY n DESC LIMIT 50")],
             "narratives": [r["v"] for r in self._rows("SELECT DISTINCT label AS v FROM narratives WHERE level = 'narrative' ORDER BY v LIMIT 500")],
-            "techniques": [r["v"] for r in self._rows(f"SELECT DISTINCT label AS v FROM ({_TECHNIQUE_PAIRS}) ORDER BY v LIMIT 200")],
+            "techniques": [
+                r["v"]
+                for r in self._rows(
+                    "SELECT DISTINCT technique AS v FROM technique_spans UNION SELECT DISTINCT label FROM technique_paragraphs ORDER BY v LIMIT 200"
+                )
+            ],
         }
 
     # --- prevalence ------------------------------------------------------------------------------
 
+    @_cached
     def prevalence(self, layer: str, filters: Filters, by: str = "month", top: int = 8) -> dict[str, Any]:
         """Share of the selected articles showing each of the `top` labels, per month or per source.
 
@@ -199,6 +255,7 @@ class Corpus:
 
     # --- roles and network -----------------------------------------------------------------------
 
+    @_cached
     def role_profiles(self, filters: Filters, top_actors: int = 10, top_sources: int = 6) -> list[dict[str, Any]]:
         """For the most-mentioned actors: how often each source casts them in each main role."""
         sel, params = filters.selection()
@@ -215,6 +272,7 @@ class Corpus:
         """
         return self._rows(sql, params)
 
+    @_cached
     def network(self, filters: Filters, top_edges: int = 40) -> list[dict[str, Any]]:
         """The most frequent (source actor, relation type, target actor) triples, counted in articles."""
         sel, params = filters.selection()
