@@ -78,7 +78,7 @@ def tfidf_logreg(fold: Fold) -> PredictionRun:
         y = binarizer.fit_transform([[t for t in labels if t != OTHER] for labels in targets])
         keep = y.sum(axis=0) > 0
         model = OneVsRestClassifier(
-            LogisticRegression(max_iter=1000, class_weight="balanced", random_state=fold.seed)
+            LogisticRegression(solver="liblinear", class_weight="balanced", random_state=fold.seed)
         )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
