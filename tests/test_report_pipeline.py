@@ -8,6 +8,7 @@ import lxml.html
 
 from narrascope import document_from_text
 from narrascope.report.html import render_panels, write_report
+from narrascope.report.marks import collect_marks
 from narrascope.report.spans import render_article
 
 
@@ -24,8 +25,16 @@ def test_sample_article_report_through_default_pipeline(pipeline, sample_text: s
     assert len(paragraphs) == len(doc.paragraphs)
     for p, para in zip(paragraphs, doc.paragraphs):
         assert p.text_content() == doc.text[para.start : para.end]
-    drawn = {el.text_content() for el in root.xpath('//span[contains(concat(" ", @class, " "), " sp ")]')}
-    assert {m.text for m in doc.entities} <= drawn
+    # every mark's pieces join up to its text; every entity mention is drawn (as entity, actor or role)
+    pieces: dict[str, list[str]] = {}
+    for el in root.xpath('//span[contains(concat(" ", @class, " "), " sp ")]'):
+        pieces.setdefault(el.get("data-s"), []).append(el.text_content())
+    marks = collect_marks(doc)
+    assert len(pieces) == len(marks)
+    for i, mark in enumerate(marks):
+        assert "".join(pieces[str(i)]) == "".join(doc.text[mark.start : mark.end].split("\n"))
+    drawn_mentions = {(m.start, m.end) for m in marks if m.kind in ("entity", "actor", "role")}
+    assert {(m.start, m.end) for m in doc.entities} <= drawn_mentions
     layers = {el.get("data-layer") for el in root.xpath("//details[@data-layer]")}
     assert {"entities", "language"} <= layers
     assert len(root.xpath("//script")) == 1 and len(root.xpath("//style")) == 1
