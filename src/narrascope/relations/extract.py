@@ -35,6 +35,8 @@ from narrascope.relations.triggers import (
 )
 
 SYMMETRIC = frozenset({"negotiates", "military_cooperation"})
+FIRST_PERSON = frozenset({"i", "we"})
+THIRD_PERSON = frozenset({"he", "she", "they"})
 COMMUNICATIVE = frozenset({"accuses_condemns", "demands", "threatens", "negotiates"})
 CLAUSE_DEPS = frozenset({"conj", "ccomp", "advcl", "parataxis", "relcl"})
 ARG_MODIFIER_DEPS = frozenset({"poss", "amod", "compound", "nmod", "npadvmod", "nummod"})
@@ -436,6 +438,13 @@ class Extractor:
             lo, hi = self.sentence_token_range(cand.sentence)
             ctx = modality_rules.analyse(cand.trigger, lo, hi, cand.light_verb)
             cand.modality, cand.attribution = ctx.modality, ctx.attribution
+            if cand.attribution.lower() in FIRST_PERSON:
+                # the author speaking: the article's own voice
+                cand.attribution = ""
+                if cand.modality == "reported":
+                    cand.modality = "asserted"
+            elif cand.attribution.lower() in THIRD_PERSON and ctx.speaker is not None:
+                cand.attribution = self.last_person(ctx.speaker.idx) or cand.attribution
             # talks about a supply or a deal are about a future transfer
             if cand.type == "negotiates" and cand.objects and cand.modality in ("asserted", "reported"):
                 cand.modality = "planned"
@@ -464,6 +473,11 @@ class Extractor:
             )
         out.sort(key=lambda r: (r.start, r.trigger.start if r.trigger else 0))
         return out
+
+    def last_person(self, before: int) -> str:
+        """The most recent person named before a character offset ('he said' -> 'Lavrov')."""
+        people = [e for e in self.doc.entities if e.label == "PERSON" and e.end <= before]
+        return people[-1].entity if people else ""
 
     def sentence_token_range(self, sentence: int) -> tuple[int, int]:
         if self._ranges is None:
