@@ -441,3 +441,19 @@ def test_a_generator_is_streamed_and_gives_the_same_page(tmp_path: Path):
     out = tmp_path / "report.html"
     write_report((doc for doc in docs), out, title="T")
     assert out.read_text(encoding="utf-8") == render_report(docs, title="T")
+
+
+def test_palette_distinct_within_a_kind_and_fixed_for_roles_and_claims():
+    from narrascope.report.marks import Mark
+    from narrascope.report.palette import COLOURS, Palette
+
+    techniques = [Mark("technique", f"T{i:02d}", 0, 1) for i in range(len(COLOURS))]
+    palette = Palette([*techniques, Mark("role", "Antagonist", 0, 1), Mark("claim", "opinion", 0, 1)])
+    assert len({palette.index(m) for m in techniques}) == len(COLOURS)
+    assert palette.index(Mark("role", "antagonist", 5, 9)) == COLOURS.index("#d62728")  # red, whatever the case
+    assert palette.index(Mark("role", "Protagonist", 0, 1)) == COLOURS.index("#2ca02c")
+    assert palette.index(Mark("claim", "call_to_action", 0, 1)) == COLOURS.index("#ff7f0e")
+    assert palette.index(Mark("technique", "never seen", 0, 1)) == COLOURS.index("#7f7f7f")
+    assert Palette(reversed(techniques)).index(techniques[3]) == palette.index(techniques[3])
+    for i, colour in enumerate(COLOURS):
+        assert f".c{i} {{ --c: {colour}; }}" in assets.css()

@@ -22,6 +22,10 @@ COLOURS: tuple[str, ...] = (
 # the order in which labels of one kind take colours: the most distinct first, greys last
 _SEQUENCE: tuple[int, ...] = (1, 3, 2, 0, 4, 9, 6, 5, 8, 10, 16, 11, 14, 12, 15, 13, 17, 18, 7, 19)
 
+# where each kind starts in the sequence, so small vocabularies of different kinds (entity types,
+# relation types) drawn side by side rarely share a colour
+_START: dict[str, int] = {"technique": 0, "entity": 9, "actor": 4, "relation": 13, "narrative": 6}
+
 _RED, _BLUE, _GREEN, _ORANGE, _PURPLE, _GREY = 0, 1, 2, 3, 4, 7
 _FIXED: dict[str, dict[str, int]] = {
     "role": {"protagonist": _GREEN, "antagonist": _RED, "innocent": _BLUE},
@@ -40,8 +44,9 @@ class Palette:
         for kind, labels in keys.items():
             fixed = _FIXED.get(kind, {})
             free = sorted(label for label in labels if label.lower() not in fixed)
+            offset = _START.get(kind, 0)
             for i, label in enumerate(free):
-                self._index[(kind, label)] = _SEQUENCE[i % len(_SEQUENCE)]
+                self._index[(kind, label)] = _SEQUENCE[(offset + i) % len(_SEQUENCE)]
 
     @classmethod
     def for_docs(cls, docs: Iterable[Document]) -> "Palette":
