@@ -13,7 +13,10 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any, Callable
 
-TRAINERS: dict[str, str] = {}
+TRAINERS: dict[str, str] = {
+    "narratives": "narrascope.training.narratives:train",
+    "roles": "narrascope.training.roles:train",
+}
 
 
 def available() -> list[str]:

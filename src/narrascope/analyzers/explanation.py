@@ -1,0 +1,95 @@
+"""A short explanation of the dominant narrative, quoted from the article itself (extractive).
+
+The dominant label is the best-scoring specific subnarrative (else the best narrative). The
+sentences whose backbone vectors lie closest to that label's direction (the one the `narratives`
+analyzer used for evidence) are quoted in article order after a one-line template, within
+`max_words` words; each quote's offsets are the evidence.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from narrascope.analyzers.base import Analyzer
+from narrascope.analyzers.embeddings import sentence_vectors
+from narrascope.document import Document, Explanation, NarrativeLayer, Span
+
+MAX_WORDS = 80
+
+
+def dominant(layer: NarrativeLayer, other: str = "Other") -> tuple[str, str | None] | None:
+    """(narrative, subnarrative or None) with the highest score, or None when the article is 'Other'."""
+    specific = [s for s in layer.subnarratives if s.label != other and not s.label.endswith(f": {other}")]
+    if specific:
+        best = max(specific, key=lambda s: s.score)
+        return best.parent or best.label, best.label
+    narratives = [n for n in layer.narratives if n.label != other]
+    if not narratives:
+        return None
+    return max(narratives, key=lambda n: n.score).label, None
+
+
+def short_name(label: str) -> str:
+    """'URW: Discrediting Ukraine: Ukraine is a puppet of the West' -> 'Ukraine is a puppet of the West'."""
+    return label.split(": ")[-1]
+
+
+def quote_within(doc: Document, start: int, end: int, words_left: int) -> Span | None:
+    """The sentence, or its first `words_left` words, as a span of the text."""
+    text = doc.text[start:end]
+    cut, count = len(text), 0
+    for i, ch in enumerate(text):
+        if not ch.isspace() and (i == 0 or text[i - 1].isspace()):
+            count += 1
+            if count > words_left:
+                cut = len(text[:i].rstrip())
+                break
+    if words_left <= 0 or cut == 0:
+        return None
+    return doc.span(start, start + cut)
+
+
+def explain(doc: Document, max_words: int = MAX_WORDS, max_sentences: int = 2) -> Explanation | None:
+    layer = doc.narratives
+    if layer is None:
+        return None
+    chosen = dominant(layer)
+    if chosen is None:
+        return None
+    narrative, sub = chosen
+    label_vectors = doc.cache.get("narrative_label_vectors", {})
+    direction = label_vectors.get(sub or narrative)
+    if direction is None:
+        direction = label_vectors.get(narrative)
+    prefix = f"Dominant narrative: {short_name(narrative)}" + (f" ({short_name(sub)})" if sub else "") + ". In the article's words:"
+    words_left = max_words - len(prefix.split())
+    body = [i for i, s in enumerate(doc.sentences) if s.paragraph > 0] or list(range(len(doc.sentences)))
+    if direction is None or not body:
+        return Explanation(narrative=narrative, subnarrative=sub, text=prefix.removesuffix(" In the article's words:"))
+    sims = sentence_vectors(doc)[body] @ np.asarray(direction)
+    picked = sorted(body[int(i)] for i in np.argsort(-sims)[:max_sentences])
+    quotes: list[Span] = []
+    for i in picked:
+        sentence = doc.sentences[i]
+        span = quote_within(doc, sentence.start, sentence.end, words_left - 1 if quotes else words_left)
+        if span is None:
+            break
+        quotes.append(span)
+        words_left -= len(span.text.split())
+    text = prefix + " " + " … ".join(f"“{q.text}”" for q in quotes) if quotes else prefix
+    return Explanation(narrative=narrative, subnarrative=sub, text=text, evidence=quotes)
+
+
+class NarrativeExplanation(Analyzer):
+    name = "explanation"
+    requires = ("segmentation", "embeddings", "narratives")
+    produces = ("narratives.explanation",)
+
+    def __init__(self, max_words: int = MAX_WORDS, max_sentences: int = 2) -> None:
+        self.max_words = max_words
+        self.max_sentences = max_sentences
+
+    def process(self, docs: list[Document]) -> None:
+        for doc in docs:
+            if doc.narratives is not None:
+                doc.narratives.explanation = explain(doc, self.max_words, self.max_sentences)

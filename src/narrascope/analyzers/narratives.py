@@ -1,0 +1,267 @@
+"""Narratives and subnarratives of an article, with scores, hierarchy and paragraph evidence.
+
+Two ways to score a taxonomy's labels, both on the shared backbone's sentence vectors (no extra
+transformer pass):
+
+* **trained** (the packaged SemEval-2025 model): per-label logistic heads over a document
+  feature vector (mean sentence vector + how closely the article's best sentences match each
+  label's description), with per-label thresholds tuned by inner cross-validation;
+* **zero-/few-shot** (any taxonomy file a user brings): each label is scored by how closely the
+  article's best-matching sentences resemble the label's description and examples.
+
+The decision is hierarchical: the domain first, then narratives of that domain above their
+thresholds, then their subnarratives; a subnarrative implies its narrative, a narrative with no
+subnarrative above threshold gets "<narrative>: Other" (when the taxonomy has it), and an article
+with nothing above threshold is labelled "Other".
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from narrascope.analyzers.base import Analyzer
+from narrascope.analyzers.embeddings import paragraph_vectors, sentence_vectors
+from narrascope.document import Document, NarrativeLabel, NarrativeLayer
+from narrascope.taxonomies import Taxonomy, load_taxonomy
+
+PACKAGED_MODEL = Path(__file__).resolve().parents[1] / "models" / "narratives"
+TOP_K = 3
+EVIDENCE_PARAGRAPHS = 2
+
+
+def _unit(matrix: np.ndarray) -> np.ndarray:
+    return matrix / np.maximum(np.linalg.norm(matrix, axis=-1, keepdims=True), 1e-12)
+
+
+def body_rows(vectors: np.ndarray, paragraphs: list[int]) -> np.ndarray:
+    """Sentence vectors without the title (paragraph 0), unless the title is all there is."""
+    keep = [i for i, p in enumerate(paragraphs) if p > 0]
+    return vectors[keep] if keep else vectors
+
+
+def label_similarity(vectors: np.ndarray, label_vectors: np.ndarray, k: int = TOP_K) -> tuple[np.ndarray, np.ndarray]:
+    """Per label: the best sentence's cosine and the mean of the top-k sentences' cosines."""
+    if len(vectors) == 0:
+        zeros = np.zeros(len(label_vectors), np.float32)
+        return zeros, zeros
+    sims = vectors @ label_vectors.T
+    top = -np.sort(-sims, axis=0)[: min(k, len(sims))]
+    return top[0], top.mean(axis=0)
+
+
+def doc_features(vectors: np.ndarray, label_vectors: np.ndarray, kind: str = "mean+sim") -> np.ndarray:
+    """One article's feature vector from its (body) sentence vectors.
+
+    `kind` names the parts, joined by '+': `mean` (normalised mean vector), `max` (max-pooled
+    vector), `sim` (best and top-k similarity to each label description).
+    """
+    dim = label_vectors.shape[1]
+    parts: list[np.ndarray] = []
+    for part in kind.split("+"):
+        if part == "mean":
+            parts.append(_unit(vectors.mean(axis=0)) if len(vectors) else np.zeros(dim, np.float32))
+        elif part == "max":
+            parts.append(vectors.max(axis=0) if len(vectors) else np.zeros(dim, np.float32))
+        elif part == "sim":
+            parts.extend(label_similarity(vectors, label_vectors))
+        else:
+            raise ValueError(f"unknown feature part {part!r}")
+    return np.concatenate(parts).astype(np.float32)
+
+
+@dataclass
+class Decision:
+    domain: str | None
+    narratives: dict[str, float]
+    subnarratives: dict[str, float]
+
+
+def decide(
+    taxonomy: Taxonomy,
+    scores: dict[str, float],
+    thresholds: dict[str, float],
+    domain_scores: dict[str, float] | None = None,
+) -> Decision:
+    """The hierarchical decision over per-label scores (see the module docstring)."""
+    other = taxonomy.other
+    if domain_scores:
+        domain = max(sorted(domain_scores), key=lambda d: domain_scores[d])
+    else:  # the domain whose best narrative scores highest
+        best = max(taxonomy.narratives, key=lambda n: scores.get(n, 0.0))
+        domain = taxonomy.domain(best)
+    narratives: dict[str, float] = {}
+    subs: dict[str, float] = {}
+    for label in taxonomy.narratives:
+        if taxonomy.domain(label) == domain and scores.get(label, 0.0) >= thresholds.get(label, 0.5):
+            narratives[label] = scores[label]
+    for label in taxonomy.subnarratives:
+        if label.endswith(": Other") or taxonomy.domain(label) != domain:
+            continue
+        if scores.get(label, 0.0) >= thresholds.get(label, 0.5):
+            subs[label] = scores[label]
+            parent = taxonomy.parent(label)
+            if parent and parent not in narratives:
+                narratives[parent] = max(scores.get(parent, 0.0), scores[label])
+    for label, score in narratives.items():
+        if not any(taxonomy.parent(s) == label for s in subs):
+            fallback = f"{label}: {other}"
+            if fallback in taxonomy.labels:
+                subs[fallback] = score
+    if not narratives:
+        best = max(taxonomy.narratives, key=lambda n: scores.get(n, 0.0))
+        return Decision(domain, {other: 1.0 - scores.get(best, 0.0)}, {other: 1.0 - scores.get(best, 0.0)})
+    return Decision(domain, narratives, subs)
+
+
+class NarrativeModel:
+    """A trained narrative head (weights .npz + meta .json), or None-trained zero-shot scoring."""
+
+    def __init__(self, path: Path) -> None:
+        meta = json.loads((path / "model.json").read_text(encoding="utf-8"))
+        weights = np.load(path / "weights.npz")
+        self.path = path
+        self.labels: list[str] = meta["labels"]
+        self.domains: list[str] = meta["domains"]
+        self.features: str = meta["features"]
+        self.thresholds: dict[str, float] = meta["thresholds"]
+        self.taxonomy_name: str = meta["taxonomy"]
+        self.label_vectors = weights["label_vectors"]
+        self.evidence_vectors = weights["evidence_vectors"]
+        self.mean, self.scale = weights["mean"], weights["scale"]
+        self.coef, self.intercept = weights["coef"], weights["intercept"]
+        self.domain_coef, self.domain_intercept = weights["domain_coef"], weights["domain_intercept"]
+
+    def features_of(self, vectors: np.ndarray) -> np.ndarray:
+        return (doc_features(vectors, self.label_vectors, self.features) - self.mean) / self.scale
+
+    def score(self, vectors: np.ndarray) -> tuple[dict[str, float], dict[str, float]]:
+        """Label probabilities and domain probabilities of one article's body sentence vectors."""
+        x = self.features_of(vectors)
+        probs = 1.0 / (1.0 + np.exp(-(self.coef @ x + self.intercept)))
+        logits = self.domain_coef @ x + self.domain_intercept
+        dom = np.exp(logits - logits.max())
+        dom /= dom.sum()
+        return dict(zip(self.labels, probs.tolist())), dict(zip(self.domains, dom.tolist()))
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str) -> NarrativeModel:
+    """Load a model directory once per process."""
+    return NarrativeModel(Path(path))
+
+
+@lru_cache(maxsize=8)
+def zero_shot_vectors(taxonomy_path: str) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """Labels, one prompt vector per prompt text, and each prompt's label index, for a user taxonomy."""
+    from narrascope.encoders.minilm import get_encoder
+
+    taxonomy = load_taxonomy(taxonomy_path)
+    labels = tuple(taxonomy.labels)
+    texts, owners = [], []
+    for i, label in enumerate(labels):
+        for text in taxonomy.labels[label].prompt_texts():
+            texts.append(text)
+            owners.append(i)
+    return labels, get_encoder().encode(texts), np.asarray(owners)
+
+
+def zero_shot_scores(vectors: np.ndarray, taxonomy_path: str, scale: float = 12.0, centre: float = 0.45) -> dict[str, float]:
+    """Per label: the top-k sentence similarity to its best prompt, squashed into (0, 1).
+
+    `centre` is the cosine at which a label scores 0.5; MiniLM cosines between a sentence and a
+    one-sentence paraphrase of its claim are typically 0.45-0.7, unrelated ones below 0.3.
+    """
+    labels, prompts, owners = zero_shot_vectors(taxonomy_path)
+    if len(vectors) == 0:
+        return {label: 0.0 for label in labels}
+    _, top = label_similarity(vectors, prompts)
+    per_label = np.full(len(labels), -1.0)
+    np.maximum.at(per_label, owners, top)
+    probs = 1.0 / (1.0 + np.exp(-scale * (per_label - centre)))
+    return dict(zip(labels, probs.tolist()))
+
+
+class Narratives(Analyzer):
+    name = "narratives"
+    requires = ("segmentation", "embeddings")
+    produces = ("narratives",)
+
+    def __init__(self, model: str = "", taxonomy: str = "semeval2025", threshold: float | None = None, centre: float = 0.45) -> None:
+        """`model`: a trained model dir (default: the packaged one); `taxonomy`: a packaged name or
+        a path — a taxonomy the model was not trained on is scored zero-/few-shot; `threshold`:
+        one threshold for every label (default: the model's tuned ones, 0.5 zero-shot)."""
+        self.taxonomy = load_taxonomy(taxonomy)
+        self.model: NarrativeModel | None = None
+        path = Path(model) if model else PACKAGED_MODEL
+        if (path / "model.json").is_file():
+            candidate = load_model(str(path.resolve()))
+            if candidate.taxonomy_name == self.taxonomy.name:
+                self.model = candidate
+        elif model:
+            raise FileNotFoundError(f"narratives: no model at {model}")
+        if self.model is None and self.taxonomy.name == "semeval2025" and not model:
+            raise FileNotFoundError(f"narratives: packaged model missing at {PACKAGED_MODEL}; run `narrascope train narratives`")
+        self.threshold = threshold
+        self.centre = centre
+
+    @property
+    def zero_shot(self) -> bool:
+        return self.model is None
+
+    def process(self, docs: list[Document]) -> None:
+        for doc in docs:
+            doc.narratives = self.analyse(doc)
+
+    def analyse(self, doc: Document) -> NarrativeLayer:
+        vectors = body_rows(sentence_vectors(doc), [s.paragraph for s in doc.sentences])
+        domain_scores = None
+        if self.model is not None:
+            scores, domain_scores = self.model.score(vectors)
+            thresholds = dict(self.model.thresholds)
+            label_vectors = dict(zip(self.model.labels, self.model.evidence_vectors))
+        else:
+            assert self.taxonomy.path is not None
+            scores = zero_shot_scores(vectors, str(self.taxonomy.path), centre=self.centre)
+            thresholds = {}
+            label_vectors = self._prompt_centroids()
+        if self.threshold is not None:
+            thresholds = {label: self.threshold for label in scores}
+        decision = decide(self.taxonomy, scores, thresholds, domain_scores)
+        layer = NarrativeLayer(taxonomy=self.taxonomy.name, domain=decision.domain)
+        paragraphs = paragraph_vectors(doc) if doc.paragraphs else np.zeros((0, 1))
+        for label, score in sorted(decision.narratives.items(), key=lambda kv: -kv[1]):
+            evidence = self._evidence(doc, paragraphs, label_vectors, label, decision.subnarratives)
+            layer.narratives.append(NarrativeLabel(label=label, level="narrative", score=round(score, 4), evidence=evidence))
+        for label, score in sorted(decision.subnarratives.items(), key=lambda kv: -kv[1]):
+            parent = self.taxonomy.parent(label)
+            evidence = self._evidence(doc, paragraphs, label_vectors, label, {}) if label != self.taxonomy.other else []
+            layer.subnarratives.append(
+                NarrativeLabel(label=label, level="subnarrative", parent=parent, score=round(score, 4), evidence=evidence)
+            )
+        doc.cache["narrative_scores"] = scores
+        doc.cache["narrative_label_vectors"] = label_vectors
+        return layer
+
+    def _prompt_centroids(self) -> dict[str, np.ndarray]:
+        assert self.taxonomy.path is not None
+        labels, prompts, owners = zero_shot_vectors(str(self.taxonomy.path))
+        return {label: _unit(prompts[owners == i].mean(axis=0)) for i, label in enumerate(labels) if (owners == i).any()}
+
+    def _evidence(
+        self, doc: Document, paragraphs: np.ndarray, label_vectors: dict[str, np.ndarray], label: str, subs: dict[str, float]
+    ) -> list[Any]:
+        """The body paragraphs closest to the label (and its chosen subnarratives)."""
+        if label not in label_vectors or len(paragraphs) == 0:
+            return []
+        direction = label_vectors[label] + sum(
+            (label_vectors[s] for s in subs if self.taxonomy.parent(s) == label and s in label_vectors), np.zeros_like(label_vectors[label])
+        )
+        sims = paragraphs @ _unit(direction)
+        order = [int(i) for i in np.argsort(-sims) if int(i) > 0 or len(paragraphs) == 1]
+        return [doc.span(doc.paragraphs[i].start, doc.paragraphs[i].end) for i in order[:EVIDENCE_PARAGRAPHS]]

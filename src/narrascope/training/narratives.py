@@ -1,0 +1,281 @@
+"""Train the narrative heads (SemEval-2025 Task 10, subtask 2) and cross-validate them.
+
+`train(data, out)` writes the model the `narratives` analyzer loads: standardised document
+features (see `analyzers.narratives.doc_features`), one logistic head per label, a domain head,
+per-label thresholds from inner cross-validation, and per-label evidence directions.
+
+`python -m narrascope.training.narratives DATA [--features mean+sim] [--languages EN,PT] ...`
+prints 5-fold cross-validated F1-samples on the English data (and the TF-IDF + logistic
+regression baseline with `--baseline`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Collection
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold
+
+from narrascope.analyzers.narratives import _unit, body_rows, decide, doc_features
+from narrascope.taxonomies import Taxonomy, load_taxonomy
+from narrascope.text.segment import segment
+from narrascope.training.features import Article, encode_articles, encode_texts, read_narrative_articles
+
+DEFAULTS: dict = {"features": "mean+sim", "languages": "EN", "C": 0.5, "balanced": True, "thresholds": "label"}
+THRESHOLD_GRID = np.round(np.arange(0.05, 0.96, 0.05), 2)
+
+
+def trained_labels(taxonomy: Taxonomy) -> list[str]:
+    """Labels with a learned head: every narrative and every specific (non-Other) subnarrative."""
+    return taxonomy.narratives + [s for s in taxonomy.subnarratives if not s.endswith(f": {taxonomy.other}")]
+
+
+def article_domain(article: Article) -> str:
+    if "_CC_" in article.id or any(n.startswith("CC:") for n in article.narratives):
+        return "CC"
+    return "URW"
+
+
+def article_vectors(article: Article) -> np.ndarray:
+    _, sentences = segment(article.text)
+    assert article.vectors is not None
+    return body_rows(article.vectors, [s.paragraph for s in sentences])
+
+
+def label_matrix(articles: list[Article], labels: list[str]) -> np.ndarray:
+    index = {label: i for i, label in enumerate(labels)}
+    y = np.zeros((len(articles), len(labels)), np.int8)
+    for row, article in enumerate(articles):
+        for label in (*article.narratives, *article.subnarratives):
+            if label in index:
+                y[row, index[label]] = 1
+    return y
+
+
+def fit_heads(x: np.ndarray, y: np.ndarray, C: float, balanced: bool, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """One logistic head per column of y; a column with no positives gets a constant low score."""
+    coef = np.zeros((y.shape[1], x.shape[1]), np.float32)
+    intercept = np.full(y.shape[1], -8.0, np.float32)
+    for j in range(y.shape[1]):
+        if 0 < y[:, j].sum() < len(y):
+            head = LogisticRegression(C=C, class_weight="balanced" if balanced else None, max_iter=2000, random_state=seed)
+            head.fit(x, y[:, j])
+            coef[j], intercept[j] = head.coef_[0], head.intercept_[0]
+    return coef, intercept
+
+
+def predict(x: np.ndarray, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-(x @ coef.T + intercept)))
+
+
+def standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return x.mean(axis=0), np.maximum(x.std(axis=0), 1e-6)
+
+
+def f1_samples(gold: list[set[str]], pred: list[set[str]]) -> float:
+    """The SemEval-2025 subtask-2 measure: F1 between each article's gold and predicted sets, averaged."""
+    scores = []
+    for g, p in zip(gold, pred):
+        tp = len(g & p)
+        scores.append(0.0 if tp == 0 else 2 * tp / (len(g) + len(p)))
+    return float(np.mean(scores)) if scores else 0.0
+
+
+def tune_thresholds(probs: np.ndarray, y: np.ndarray, labels: list[str], mode: str) -> dict[str, float]:
+    """Per label: the grid threshold with the best F1 on out-of-fold scores (0.5 without positives);
+    mode 'global': one threshold for all labels, chosen the same way on all labels pooled."""
+    def f1(col_probs: np.ndarray, col_y: np.ndarray, t: float) -> float:
+        pred = col_probs >= t
+        tp = float((pred & (col_y == 1)).sum())
+        return 0.0 if tp == 0 else 2 * tp / (pred.sum() + col_y.sum())
+
+    if mode == "global":
+        best = max(THRESHOLD_GRID, key=lambda t: (f1(probs.ravel(), y.ravel(), t), -abs(t - 0.5)))
+        return {label: float(best) for label in labels}
+    out = {}
+    for j, label in enumerate(labels):
+        if y[:, j].sum() < 2:
+            out[label] = 0.5
+            continue
+        out[label] = float(max(THRESHOLD_GRID, key=lambda t: (f1(probs[:, j], y[:, j], t), -abs(t - 0.5))))
+    return out
+
+
+class Corpus:
+    """Articles with their features, labels and domains, ready for fitting."""
+
+    def __init__(self, articles: list[Article], taxonomy: Taxonomy, label_vectors: np.ndarray, features: str) -> None:
+        self.articles = articles
+        self.labels = trained_labels(taxonomy)
+        self.x = np.stack([doc_features(article_vectors(a), label_vectors, features) for a in articles]) if articles else np.zeros((0, 1))
+        self.y = label_matrix(articles, self.labels)
+        self.domains = np.array([article_domain(a) for a in articles])
+
+
+def fit(corpus: Corpus, rows: np.ndarray, options: dict, seed: int, inner_folds: int = 5) -> dict:
+    """Fit heads, domain head and thresholds on `rows` of the corpus."""
+    x, y = corpus.x[rows], corpus.y[rows]
+    mean, scale = standardise(x)
+    xs = (x - mean) / scale
+    coef, intercept = fit_heads(xs, y, options["C"], options["balanced"], seed)
+    domain_head = LogisticRegression(C=1.0, max_iter=2000, random_state=seed).fit(xs, corpus.domains[rows])
+    # out-of-fold scores on the training rows, for thresholds
+    oof = np.zeros(y.shape, np.float32)
+    for inner_train, inner_test in KFold(inner_folds, shuffle=True, random_state=seed).split(rows):
+        m, s = standardise(x[inner_train])
+        c, b = fit_heads((x[inner_train] - m) / s, y[inner_train], options["C"], options["balanced"], seed)
+        oof[inner_test] = predict((x[inner_test] - m) / s, c, b)
+    thresholds = tune_thresholds(oof, y, corpus.labels, options["thresholds"])
+    dom_coef = domain_head.coef_
+    classes = list(domain_head.classes_)
+    if len(classes) == 2:  # binary sklearn head -> two-row softmax form
+        dom_coef = np.vstack([-dom_coef[0] / 2, dom_coef[0] / 2])
+        dom_intercept = np.array([-domain_head.intercept_[0] / 2, domain_head.intercept_[0] / 2])
+    else:
+        dom_intercept = domain_head.intercept_
+    return {
+        "mean": mean, "scale": scale, "coef": coef, "intercept": intercept, "thresholds": thresholds,
+        "domains": classes, "domain_coef": dom_coef.astype(np.float32), "domain_intercept": dom_intercept.astype(np.float32),
+    }
+
+
+def decide_rows(model: dict, x: np.ndarray, labels: list[str], taxonomy: Taxonomy) -> list[tuple[set[str], set[str]]]:
+    xs = (x - model["mean"]) / model["scale"]
+    probs = predict(xs, model["coef"], model["intercept"])
+    logits = xs @ model["domain_coef"].T + model["domain_intercept"]
+    out = []
+    for p, lg in zip(probs, logits):
+        domain_scores = dict(zip(model["domains"], lg.tolist()))
+        d = decide(taxonomy, dict(zip(labels, p.tolist())), model["thresholds"], domain_scores)
+        out.append((set(d.narratives), set(d.subnarratives)))
+    return out
+
+
+def gold_sets(article: Article) -> tuple[set[str], set[str]]:
+    return set(article.narratives) or {"Other"}, set(article.subnarratives) or {"Other"}
+
+
+def load_corpus(data: Path, options: dict, exclude_ids: Collection[str] | None = None) -> tuple[Corpus, Taxonomy, np.ndarray]:
+    taxonomy = load_taxonomy("semeval2025")
+    labels = trained_labels(taxonomy)
+    label_vectors = encode_texts([taxonomy.labels[label].description for label in labels])
+    articles = read_narrative_articles(data, options["languages"].split(","), exclude_ids)
+    encode_articles(articles)
+    return Corpus(articles, taxonomy, label_vectors, options["features"]), taxonomy, label_vectors
+
+
+def evidence_directions(corpus: Corpus, rows: np.ndarray, label_vectors: np.ndarray) -> np.ndarray:
+    """Per label: description vector + (mean of positive articles - mean of all), normalised."""
+    means = np.stack([_unit(article_vectors(corpus.articles[i]).mean(axis=0)) for i in rows])
+    overall = means.mean(axis=0)
+    out = []
+    for j in range(len(corpus.labels)):
+        pos = corpus.y[rows, j] == 1
+        shift = _unit(means[pos].mean(axis=0) - overall) if pos.any() else np.zeros_like(overall)
+        out.append(_unit(label_vectors[j] + shift))
+    return np.stack(out).astype(np.float32)
+
+
+def train(data: Path, out: Path, *, exclude_ids: Collection[str] | None = None, seed: int = 0, **options: object) -> Path:
+    """Train on all of `data` (minus `exclude_ids`) and write the model directory `out`."""
+    opts = {**DEFAULTS, **options}
+    data = _task_folder(data)
+    corpus, taxonomy, label_vectors = load_corpus(data, opts, exclude_ids)
+    rows = np.arange(len(corpus.articles))
+    model = fit(corpus, rows, opts, seed)
+    out.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        out / "weights.npz",
+        mean=model["mean"].astype(np.float32), scale=model["scale"].astype(np.float32),
+        coef=model["coef"], intercept=model["intercept"],
+        domain_coef=model["domain_coef"], domain_intercept=model["domain_intercept"],
+        label_vectors=label_vectors.astype(np.float32),
+        evidence_vectors=evidence_directions(corpus, rows, label_vectors),
+    )
+    meta = {
+        "task": "narratives", "taxonomy": taxonomy.name, "labels": corpus.labels, "domains": model["domains"],
+        "features": opts["features"], "thresholds": model["thresholds"],
+        "options": {k: opts[k] for k in sorted(DEFAULTS)}, "seed": seed, "articles": len(corpus.articles),
+    }
+    (out / "model.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    card = Path(__file__).with_name("narratives_card.md")
+    if card.is_file():
+        (out / "card.md").write_text(card.read_text(encoding="utf-8"), encoding="utf-8")
+    return out
+
+
+def _task_folder(data: Path) -> Path:
+    """Accept the shared data root or its semeval2025t10 folder."""
+    data = Path(data)
+    return data / "semeval2025t10" if (data / "semeval2025t10").is_dir() else data
+
+
+def cross_validate(data: Path, folds: int = 5, seed: int = 0, **options: object) -> dict[str, float]:
+    """K-fold CV on the English articles; other languages (if any) are always in the training part."""
+    opts = {**DEFAULTS, **options}
+    corpus, taxonomy, _ = load_corpus(_task_folder(data), opts)
+    english = np.array([i for i, a in enumerate(corpus.articles) if a.language == "EN"])
+    others = np.array([i for i, a in enumerate(corpus.articles) if a.language != "EN"], dtype=int)
+    fine, coarse = [], []
+    for train_idx, test_idx in KFold(folds, shuffle=True, random_state=seed).split(english):
+        rows = np.concatenate([english[train_idx], others])
+        model = fit(corpus, rows, opts, seed)
+        pred = decide_rows(model, corpus.x[english[test_idx]], corpus.labels, taxonomy)
+        gold = [gold_sets(corpus.articles[i]) for i in english[test_idx]]
+        coarse.append(f1_samples([g[0] for g in gold], [p[0] for p in pred]))
+        fine.append(f1_samples([g[1] for g in gold], [p[1] for p in pred]))
+    return {"f1_samples_fine": float(np.mean(fine)), "f1_samples_coarse": float(np.mean(coarse)),
+            "fine_std": float(np.std(fine)), "coarse_std": float(np.std(coarse))}
+
+
+def baseline_cross_validate(data: Path, folds: int = 5, seed: int = 0) -> dict[str, float]:
+    """The reference baseline: TF-IDF (word 1-2 grams) + one-vs-rest logistic regression,
+    threshold 0.5 per label, the same hierarchical decision (domain from the best narrative)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    taxonomy = load_taxonomy("semeval2025")
+    labels = trained_labels(taxonomy)
+    articles = read_narrative_articles(_task_folder(data), ["EN"])
+    texts = [a.text for a in articles]
+    y = label_matrix(articles, labels)
+    fine, coarse = [], []
+    for train_idx, test_idx in KFold(folds, shuffle=True, random_state=seed).split(articles):
+        vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=50000)
+        x_train = vectorizer.fit_transform([texts[i] for i in train_idx])
+        x_test = vectorizer.transform([texts[i] for i in test_idx])
+        probs = np.zeros((len(test_idx), len(labels)))
+        for j in range(len(labels)):
+            if 0 < y[train_idx, j].sum() < len(train_idx):
+                head = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000).fit(x_train, y[train_idx, j])
+                probs[:, j] = head.predict_proba(x_test)[:, 1]
+        pred = [decide(taxonomy, dict(zip(labels, p.tolist())), {}) for p in probs]
+        gold = [gold_sets(articles[i]) for i in test_idx]
+        coarse.append(f1_samples([g[0] for g in gold], [set(d.narratives) for d in pred]))
+        fine.append(f1_samples([g[1] for g in gold], [set(d.subnarratives) for d in pred]))
+    return {"f1_samples_fine": float(np.mean(fine)), "f1_samples_coarse": float(np.mean(coarse))}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="5-fold CV of the narrative heads on the English data")
+    parser.add_argument("data", type=Path)
+    parser.add_argument("--features", default=DEFAULTS["features"])
+    parser.add_argument("--languages", default=DEFAULTS["languages"])
+    parser.add_argument("--C", type=float, default=DEFAULTS["C"])
+    parser.add_argument("--unbalanced", action="store_true")
+    parser.add_argument("--thresholds", default=DEFAULTS["thresholds"], choices=["label", "global"])
+    parser.add_argument("--baseline", action="store_true", help="the TF-IDF + logistic regression baseline instead")
+    args = parser.parse_args()
+    if args.baseline:
+        result = baseline_cross_validate(args.data)
+    else:
+        result = cross_validate(args.data, features=args.features, languages=args.languages, C=args.C,
+                                balanced=not args.unbalanced, thresholds=args.thresholds)
+    print(json.dumps({k: round(v, 4) for k, v in result.items()}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""Narratives: the hierarchical decision, features, zero-shot scoring and the analyzer end to end."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from narrascope.analyzers.narratives import PACKAGED_MODEL, body_rows, decide, doc_features, label_similarity
+from narrascope.taxonomies import load_taxonomy
+
+URW_BLAME = "URW: Blaming the war on others rather than the invader"
+URW_AGGRESSOR = f"{URW_BLAME}: Ukraine is the aggressor"
+CC_DOWN = "CC: Downplaying climate change"
+
+
+def test_subnarrative_implies_its_narrative() -> None:
+    tax = load_taxonomy()
+    d = decide(tax, {URW_AGGRESSOR: 0.9, URW_BLAME: 0.1}, {}, {"URW": 0.8, "CC": 0.2})
+    assert d.domain == "URW"
+    assert URW_BLAME in d.narratives and URW_AGGRESSOR in d.subnarratives
+
+
+def test_narrative_without_subnarrative_gets_other_child() -> None:
+    tax = load_taxonomy()
+    d = decide(tax, {URW_BLAME: 0.7}, {}, {"URW": 0.9, "CC": 0.1})
+    assert set(d.narratives) == {URW_BLAME}
+    assert set(d.subnarratives) == {f"{URW_BLAME}: Other"}
+
+
+def test_nothing_above_threshold_is_other() -> None:
+    tax = load_taxonomy()
+    d = decide(tax, {URW_BLAME: 0.2}, {}, {"URW": 0.9, "CC": 0.1})
+    assert set(d.narratives) == {"Other"} and set(d.subnarratives) == {"Other"}
+
+
+def test_domain_decided_first() -> None:
+    tax = load_taxonomy()
+    d = decide(tax, {URW_BLAME: 0.9, CC_DOWN: 0.8}, {}, {"URW": 0.1, "CC": 0.9})
+    assert set(d.narratives) == {CC_DOWN}
+
+
+def test_per_label_thresholds() -> None:
+    tax = load_taxonomy()
+    d = decide(tax, {URW_BLAME: 0.3}, {URW_BLAME: 0.25}, {"URW": 1.0, "CC": 0.0})
+    assert URW_BLAME in d.narratives
+
+
+def test_features_and_similarity() -> None:
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(5, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    labels = vectors[[1, 3]]
+    best, top = label_similarity(vectors, labels)
+    assert np.allclose(best, 1.0, atol=1e-5) and (top <= best + 1e-6).all()
+    assert doc_features(vectors, labels, "mean+sim").shape == (8 + 2 * 2,)
+    assert doc_features(vectors, labels, "mean+max").shape == (16,)
+    assert body_rows(vectors, [0, 1, 1, 2, 2]).shape[0] == 4
+    assert body_rows(vectors[:1], [0]).shape[0] == 1
+
+
+def _check_layer(doc) -> None:
+    layer = doc.narratives
+    assert layer is not None and layer.narratives and layer.subnarratives
+    assert not doc.check_offsets()
+    labels = {n.label for n in layer.narratives}
+    for sub in layer.subnarratives:
+        assert sub.label == "Other" or sub.parent in labels
+
+
+def test_zero_shot_with_user_taxonomy() -> None:
+    from narrascope import Pipeline
+    from narrascope.config import Config
+
+    config = Config.load()
+    config.options["narratives"] = {"taxonomy": "example-sanctions"}
+    pipe = Pipeline.from_config(config, only=["narratives"])
+    text = (
+        "Sanctions are hurting Europe, not Moscow\n\n"
+        "Families across Europe are paying record prices for gas and electricity since the sanctions began.\n"
+        "Factories in Germany have cut production because energy has become unaffordable.\n"
+        "Meanwhile the targeted economy has found new buyers for its oil in Asia.\n"
+    )
+    doc = pipe.analyze(text)
+    _check_layer(doc)
+    assert doc.narratives.taxonomy == "example-sanctions"
+    assert doc.narratives.narratives[0].label == "SAN: Sanctions backfire"
+
+
+@pytest.mark.skipif(not (PACKAGED_MODEL / "model.json").is_file(), reason="packaged narrative model not trained")
+def test_trained_model_on_sample(sample_text: str) -> None:
+    from narrascope import Pipeline
+
+    doc = Pipeline.from_config(only=["narratives"]).analyze(sample_text)
+    _check_layer(doc)
+    assert doc.narratives.domain == "URW"
+    for n in doc.narratives.narratives:
+        if n.label != "Other":
+            assert n.evidence and all(e.text for e in n.evidence)
