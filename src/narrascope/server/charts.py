@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from typing import Any
+from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
@@ -109,6 +110,17 @@ def role_bars(rows: list[dict[str, Any]]) -> Markup:
 MAIN_ORDER = {"Protagonist": 0, "Antagonist": 1, "Innocent": 2}
 
 
+def _actor_name(actor: str) -> str:
+    """A readable name for an actor id when the relations lexicon knows it."""
+    try:
+        from narrascope.graph.build import actor_label
+
+        name, _kind = actor_label(actor)
+    except Exception:  # the lexicon is optional here: fall back to the id
+        return actor
+    return f"{name} ({actor})" if name != actor else actor
+
+
 def network(edges: list[dict[str, Any]], width: int = 720, height: int = 520) -> Markup:
     """Actors on a circle (most connected first), an arrow per relation type, thicker when frequent."""
     if not edges:
@@ -153,9 +165,11 @@ def network(edges: list[dict[str, Any]], width: int = 720, height: int = 520) ->
         r = 6 + 8 * math.sqrt(degree[n] / max(degree.values()))
         anchor = "start" if x >= cx else "end"
         tx = x + (r + 4 if x >= cx else -r - 4)
+        href = "/articles?" + urlencode({"actor": n})
         parts.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" class="node"><title>{escape(n)}: {degree[n]}</title></circle>'
-            f'<text x="{tx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}" class="node-label">{escape(n)}</text>'
+            f'<a href="{escape(href)}"><circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" class="node"><title>{escape(_actor_name(n))}: '
+            f'{degree[n]} article links; click for the articles</title></circle>'
+            f'<text x="{tx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}" class="node-label">{escape(n)}</text></a>'
         )
     parts.append("</svg>")
     key = "".join(f'<li><span class="swatch" style="background:{type_colour[t]}"></span>{escape(t)}</li>' for t in types)

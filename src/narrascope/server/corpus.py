@@ -67,9 +67,10 @@ class Filters:
         if self.actor:
             clauses.append(
                 "a.article_id IN (SELECT article_id FROM roles WHERE coalesce(actor, entity) = ?"
-                " UNION SELECT article_id FROM actors WHERE actor = ?)"
+                " UNION SELECT article_id FROM actors WHERE actor = ?"
+                " UNION SELECT article_id FROM relations WHERE source = ? OR target = ?)"
             )
-            params += [self.actor, self.actor]
+            params += [self.actor] * 4
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def selection(self) -> tuple[str, list[Any]]:
