@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass
 from html import escape
 
@@ -121,10 +121,16 @@ def render_paragraph(doc: Document, paragraph: Paragraph, marks: list[Mark], pal
     is_title = paragraph.index == 0 and doc.title.strip() == doc.text[paragraph.start : paragraph.end]
     classes = f"ns-para rows-{min(depth, MAX_ROWS)}" + (" ns-title" if is_title else "")
     out = [f'<p class="{classes}" id="{paragraph_anchor(doc, paragraph.index)}" data-p="{paragraph.index}">']
+    # sweep the cuts left to right, keeping the marks that cover the current segment
+    waiting = deque(sorted(placed, key=lambda p: p.start))
+    active: list[Placed] = []
     for a, b in zip(cuts, cuts[1:]):
         if a in anchors:
             out.append(f'<a class="ns-anchor" id="{offset_anchor(doc, a)}"></a>')
-        covering = sorted((p for p in placed if p.start <= a and p.end >= b), key=lambda p: p.row)
+        active = [p for p in active if p.end > a]
+        while waiting and waiting[0].start == a:
+            active.append(waiting.popleft())
+        covering = sorted(active, key=lambda p: p.row)
         out.extend(_open_tag(p, palette.index(p.mark)) for p in covering)
         out.append(escape(doc.text[a:b]))
         out.append("</span>" * len(covering))
