@@ -11,6 +11,7 @@ import base64
 import hashlib
 import re
 from collections import defaultdict
+from datetime import date
 from pathlib import Path
 
 import lxml.html
@@ -62,7 +63,8 @@ def _sentence_containing(doc: Document, phrase: str):
 
 def layered_doc(text: str = TEXT, doc_id: str = "doc-1") -> Document:
     """A document with every layer filled, including nested and partially overlapping spans."""
-    doc = Document(id=doc_id, title=text.split("\n", 1)[0], text=text, source="Example Wire", url=None)
+    doc = Document(id=doc_id, title=text.split("\n", 1)[0], text=text, source="Example Wire", url=None,
+                   published=date(2024, 5, 1))
     doc.paragraphs, doc.sentences = segment(text)
     doc.language = Language(code="en", score=0.99)
 
@@ -391,7 +393,7 @@ def test_report_sections_toc_and_metadata():
     toc = root.xpath('//nav[@class="ns-toc"]//a/@href')
     assert toc == ["#" + s.get("id") for s in sections]
     meta = sections[1].xpath('.//dl[@class="ns-meta"]')[0].text_content()
-    assert "doc-2" in meta and "Example Wire" in meta and "en" in meta
+    assert "doc-2" in meta and "Example Wire" in meta and "en (0.99)" in meta and "2024-05-01" in meta
     assert "alert('warn')" in sections[0].xpath('.//ul[@class="ns-warnings"]')[0].text_content()
     # a single article needs no table of contents
     assert not _parse(render_report(docs[:1])).xpath("//nav")
