@@ -7,7 +7,6 @@ never look at the layer models directly for highlighting.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -117,37 +116,30 @@ def _narrative_marks(doc: Document) -> Iterable[Mark]:
             yield Mark("narrative", item.label, span.start, span.end, key=key, note=_score(item.score))
 
 
+def _join(group: list[Mark]) -> Mark:
+    first = group[0]
+    if len(group) == 1:
+        return first
+    label = "; ".join(m.label for m in group)
+    note = "; ".join(m.note for m in group if m.note)
+    return Mark(first.kind, label, first.start, first.end, key=first.colour_key, note=note)
+
+
 def _merge_same_extent(marks: list[Mark]) -> list[Mark]:
-    """One bar per (kind, start, end) for kinds in `_MERGED_KINDS`, labels joined."""
-    groups: dict[tuple[str, int, int], list[Mark]] = defaultdict(list)
-    out: list[Mark] = []
+    """One bar per (kind, start, end) for kinds in `_MERGED_KINDS`, labels joined, order kept."""
+    out: list[Mark | list[Mark]] = []
+    groups: dict[tuple[str, int, int], list[Mark]] = {}
     for mark in marks:
         if mark.kind not in _MERGED_KINDS:
             out.append(mark)
             continue
-        group = groups[(mark.kind, mark.start, mark.end)]
-        if not group:
-            out.append(mark)  # placeholder keeps first-seen order; replaced below
-        if all(m.label != mark.label for m in group):
-            group.append(mark)
-    merged: list[Mark] = []
-    for mark in out:
-        group = groups.get((mark.kind, mark.start, mark.end)) if mark.kind in _MERGED_KINDS else None
-        if not group:
-            merged.append(mark)
-            continue
-        first = group[0]
-        merged.append(
-            Mark(
-                first.kind,
-                "; ".join(m.label for m in group),
-                first.start,
-                first.end,
-                key=first.colour_key,
-                note="; ".join(m.note for m in group if m.note),
-            )
-        )
-    return merged
+        extent = (mark.kind, mark.start, mark.end)
+        if extent not in groups:
+            groups[extent] = []
+            out.append(groups[extent])
+        if all(m.label != mark.label for m in groups[extent]):
+            groups[extent].append(mark)
+    return [item if isinstance(item, Mark) else _join(item) for item in out]
 
 
 def collect_marks(doc: Document, merge: bool = True) -> list[Mark]:
