@@ -23,7 +23,7 @@ from narrascope.report.marks import KIND_TITLES, KINDS, Mark, collect_marks
 from narrascope.report.palette import Palette
 from narrascope.text.segment import paragraphs as split_paragraphs
 
-# rows beyond this share the last row (report.css defines r0..r15 and rows-0..rows-16)
+# rows beyond this share the last row (assets.css() generates r0..r15 and rows-1..rows-16)
 MAX_ROWS = 16
 # kinds whose start offsets get an anchor, so panels can link to the sentence
 ANCHORED_KINDS = frozenset({"relation", "claim", "narrative"})
