@@ -152,6 +152,9 @@ def test_form_rules(light_pipeline: Pipeline, store: Store) -> None:
         assert cross.status_code == 403
         upload = c.post("/analyze", files={"files": ("a.txt", b"T\n\nbody")})
         assert upload.status_code == 401
+        ok = c.post("/analyze", data={"token": TOKEN}, files=[("files", ("one.txt", b"First\n\nbody one.")), ("files", ("two.html", b"<html><body><h1>Second</h1><p>Body two is here and long enough to count as an article body.</p></body></html>"))])
+        assert ok.status_code == 200, ok.text
+        assert ok.text.count('class="ns-doc"') == 2 and "First" in ok.text
         stored = c.post("/analyze", data={"text": "Stored\n\nbody text.", "store": "on", "token": TOKEN}, follow_redirects=False)
         assert stored.status_code == 303
         page = c.get(stored.headers["location"])
@@ -177,6 +180,30 @@ def test_openapi_lists_the_api(light_pipeline: Pipeline) -> None:
         docs = c.get("/docs")
     assert {"/api/analyze", "/api/analyze/batch", "/api/articles", "/api/articles/{article_id}", "/api/stats/prevalence"} <= set(spec["paths"])
     assert docs.status_code == 200 and "cdn" not in docs.text.lower()
+
+
+def test_serve_says_loopback_only_without_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from narrascope.cli import app
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda web, **kw: calls.append(kw))
+    monkeypatch.delenv("NARRASCOPE_API_TOKEN", raising=False)
+    result = CliRunner().invoke(app, ["serve", "--port", "8765"])
+    assert result.exit_code == 0, result.output
+    assert "loopback only" in result.output
+    assert calls and calls[0]["host"] == "127.0.0.1" and calls[0]["port"] == 8765
+
+
+def test_overall_prevalence(light_pipeline: Pipeline, store: Store) -> None:
+    with client(light_pipeline, store) as c:
+        overall = c.get("/api/stats/prevalence?layer=narratives&by=all").json()
+        page = c.get("/dashboard")
+    assert overall["buckets"] == ["all"] and overall["totals"] == [5]
+    assert overall["series"]["Blaming the war on others"] == [0.6]
+    assert 'href="/articles?narrative=Praise+of+Russia"' in page.text
 
 
 def test_serve_refuses_public_host_without_token(monkeypatch: pytest.MonkeyPatch) -> None:

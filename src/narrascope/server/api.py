@@ -249,7 +249,7 @@ def stats_choices(request: Request) -> dict[str, list[str]]:
 def stats_prevalence(
     request: Request,
     layer: Literal["narratives", "subnarratives", "techniques", "frames", "genre"] = "narratives",
-    by: Literal["month", "source"] = "month",
+    by: Literal["month", "source", "all"] = "month",
     top: int = Query(8, ge=1, le=30),
     f: Filters = Depends(filters),
 ) -> dict[str, Any]:

@@ -62,6 +62,24 @@ def line_chart(data: dict[str, Any], title: str, width: int = 720, height: int =
     return Markup("".join(parts)) + legend(labels)
 
 
+def bars(data: dict[str, Any], filter_name: str) -> Markup:
+    """Overall share of articles per label (the `all` bucket), as labelled bars linking to the articles."""
+    labels = data["labels"]
+    if not labels or not data["buckets"]:
+        return Markup('<p class="empty">No articles with this layer in the selection.</p>')
+    total = data["totals"][0]
+    rows = []
+    for i, label in enumerate(labels):
+        share = data["series"][label][0]
+        href = "/articles?" + urlencode({filter_name: label})
+        rows.append(
+            f'<div class="hbar"><a class="hbar-label" href="{escape(href)}" title="{escape(label)}">{escape(label)}</a>'
+            f'<span class="bar"><span class="seg" style="width:{100 * share:.1f}%;background:{colour(i)}"></span></span>'
+            f'<small>{_pct(share)} · {round(share * total):,}</small></div>'
+        )
+    return Markup(f'<div class="hbars">{"".join(rows)}</div>')
+
+
 def legend(labels: list[str]) -> Markup:
     items = "".join(f'<li><span class="swatch" style="background:{colour(i)}"></span>{escape(label)}</li>' for i, label in enumerate(labels))
     return Markup(f'<ul class="legend">{items}</ul>')

@@ -216,14 +216,14 @@ class Corpus:
 
     @_cached
     def prevalence(self, layer: str, filters: Filters, by: str = "month", top: int = 8) -> dict[str, Any]:
-        """Share of the selected articles showing each of the `top` labels, per month or per source.
+        """Share of the selected articles showing each of the `top` labels, per month, per source or overall (`all`).
 
         Returns {"labels": [...], "buckets": [...], "series": {label: [share per bucket]},
         "totals": [articles per bucket]}.
         """
         pairs, pair_params = self._pairs(layer)
         sel, params = filters.selection()
-        bucket = {"month": "strftime(s.month, '%Y-%m')", "source": "s.source"}[by]
+        bucket = {"month": "strftime(s.month, '%Y-%m')", "source": "s.source", "all": "'all'"}[by]
         bucket_filter = " WHERE s.month IS NOT NULL" if by == "month" else ""
         top_buckets = "" if by == "month" else f" QUALIFY row_number() OVER (ORDER BY n DESC) <= {int(top)}"
         sql = f"""

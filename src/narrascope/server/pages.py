@@ -196,6 +196,8 @@ def dashboard(request: Request) -> Response:
     query = urlencode({k: v for k, v in request.query_params.items() if v})
     context = dict(
         f=f, overview=overview, choices=corpus.choices(), query=query,
+        narrative_share=charts.bars(corpus.prevalence("narratives", f, by="all", top=12), "narrative"),
+        technique_share=charts.bars(corpus.prevalence("techniques", f, by="all", top=12), "technique"),
         narrative_trend=charts.line_chart(corpus.prevalence("narratives", f, by="month"), "narratives over time"),
         narrative_sources=charts.heatmap(corpus.prevalence("narratives", f, by="source")),
         technique_trend=charts.line_chart(corpus.prevalence("techniques", f, by="month"), "techniques over time"),
