@@ -100,6 +100,13 @@ class Extractor:
         before = [m for m in self.actors_sorted if m.end <= tok.idx]
         if not before:
             return None
+        if tok.dep_ in SUBJECT_DEPS and tok.head.dep_ == "ccomp":
+            # the subject of reported speech is usually the speaker: "Israel denied ..., saying it targets Hamas"
+            speakers, _ = self.subject_tokens(tok.head.head)
+            for speaker in speakers:
+                m = self.mentions.by_token.get(speaker.i)
+                if m is not None and not m.is_place and m.end <= tok.idx:
+                    return m
         verb = tok
         while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
             verb = verb.head
@@ -364,7 +371,7 @@ class Extractor:
                     tgt_tokens += [s for s in c.children if s.dep_ == "nsubj"]
         if is_verb and base == "deploy":
             # deploying against someone is an attack; deploying to or on someone's territory is cooperation
-            hostile = self.pobjs(tok, ("against", "at", "upon"))
+            hostile = self.pobjs(tok, ("against",))
             if hostile:
                 tgt_tokens = hostile
             else:
@@ -379,10 +386,11 @@ class Extractor:
         sources = [m for t in src_tokens for m in self.actors_of(t, "source", spec)]
         targets = [m for t in tgt_tokens for m in self.actors_of(t, "target", spec)]
         # "negotiations between Moscow and Tehran", "Russia and Iran are negotiating"
-        if type_ in SYMMETRIC:
-            if not sources and len(targets) >= 2:
+        # (exactly two parties: a longer list is a group, not a pair)
+        if type_ in SYMMETRIC and base not in MILITARY_BLOCS_ONLY:
+            if not sources and len(targets) == 2:
                 sources, targets = targets[:1], targets[1:]
-            elif not targets and len(sources) >= 2:
+            elif not targets and len(sources) == 2:
                 sources, targets = sources[:1], sources[1:]
         if base in MILITARY_BLOCS_ONLY:
             targets = [m for m in targets if m.actor in MILITARY_BLOCS]

@@ -31,6 +31,8 @@ PLAN_MODS = frozenset({"planned", "upcoming", "proposed", "future", "promised", 
 ALLEGED_MODS = frozenset({"allegedly", "alleged", "purportedly", "purported", "supposedly", "suspected", "reportedly"})
 COMPLEMENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "pcomp", "pobj", "prep", "advcl", "conj", "acl", "relcl", "attr"})
 SPEECH_CHILD_DEPS = frozenset({"parataxis", "advcl", "ccomp"})
+# what a verb of saying, denying or accusing governs as its content
+CONTENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "pcomp", "prep", "pobj"})
 _STRIP_LEADING = frozenset({"the", "a", "an", "its", "their", "his", "her", "some"})
 
 
@@ -69,6 +71,9 @@ def _speaker_of(verb: Any) -> Any:
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
                     return pobj
+    if verb.dep_ in ("advcl", "conj") and verb.head.i != verb.i:
+        # "..., saying it ...": the participle's speaker is the main clause's subject
+        return _speaker_of(verb.head)
     return None
 
 
@@ -124,13 +129,13 @@ def analyse(trigger: Any, lo: int, hi: int, light_verb: Any = None) -> Context:
         if via in ("prep", "pobj", "nsubj", "nsubjpass") and steps > 1:
             nominal = True
         if via in COMPLEMENT_DEPS:
-            if text in DENY_VERBS:
+            if text in DENY_VERBS and via in CONTENT_DEPS:
                 flags.add("denied")
                 speaker, speaker_kind = speaker or _speaker_of(node), speaker_kind or "deny"
             elif text in DEMAND_VERBS and via in ("xcomp", "ccomp") and steps == 1:
                 flags.add("called_for")
                 speaker, speaker_kind = speaker or _speaker_of(node), speaker_kind or "demand"
-            elif text in DOUBT_VERBS:
+            elif text in DOUBT_VERBS and via in CONTENT_DEPS:
                 flags.add("alleged")
                 speaker, speaker_kind = speaker or _speaker_of(node), speaker_kind or "doubt"
             elif text in SPEECH_VERBS and via in ("ccomp", "xcomp", "dobj", "conj", "parataxis"):

@@ -134,6 +134,6 @@ NON_STATE_HEADS = frozenset(
     """politician politicians lawmaker lawmakers legislator legislators senator senators congressman congressmen
     pundit pundits commentator commentators analyst analysts expert experts blogger bloggers journalist journalists
     media company companies firm firms business businesses corporation corporations counterpart counterparts
-    citizen citizens people man men woman women voter voters activist activists opposition
+    citizen citizens national nationals people man men woman women voter voters activist activists opposition
     scholar scholars academic academics researcher researchers newspaper newspapers outlet outlets""".split()
 )
