@@ -46,6 +46,9 @@ def analyze(
     timeout: float | None = typer.Option(None, "--timeout", help="Seconds per HTTP request."),
     allow_private: bool = typer.Option(False, "--allow-private", help="Allow URLs on loopback/private/link-local addresses."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors on stderr: no progress or summaries."),
+    engine: str = typer.Option("local", "--engine", help="'local' (this machine) or 'ray' (Ray Data; pip install narrascope[ray])."),
+    address: str | None = typer.Option(None, "--address", help="With --engine ray: 'auto' or ray://HOST:PORT (default: a local Ray)."),
+    parquet: Path | None = typer.Option(None, "--parquet", help="With --engine ray: Parquet results folder, partitioned by date/source."),
 ) -> None:
     """Analyse articles: one JSON document per article, with every layer and its offsets."""
     from narrascope.ingest import IngestOptions
@@ -53,6 +56,8 @@ def analyze(
     from narrascope.store import Store, StoreError
 
     console = Console(stderr=True, quiet=quiet)
+    if engine not in ("local", "ray"):
+        _fail(f"--engine {engine}: use 'local' or 'ray'")
     try:
         cfg = Config.load(config)
         fields = {
@@ -82,7 +87,12 @@ def analyze(
     callbacks = Callbacks(progress=progress.update, document=shown.add)
     try:
         with progress:
-            stats = run_inputs(inputs, pipeline, options, sinks, callbacks, jobs=jobs)
+            if engine == "ray":  # Ray is imported only on this path
+                from narrascope.distributed.cli_support import run_cli
+
+                stats = run_cli(inputs, cfg, options, sinks, callbacks, address=address, workers=jobs, parquet=parquet)
+            else:
+                stats = run_inputs(inputs, pipeline, options, sinks, callbacks, jobs=jobs)
     except KeyboardInterrupt:
         stored = f"; {store.count()} articles in {db}, rerun to resume" if store else ""
         typer.echo(f"interrupted{stored}", err=True)
