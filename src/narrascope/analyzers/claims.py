@@ -12,7 +12,7 @@ class Claims(Analyzer):
     requires = ("segmentation", "entities", "actors", "relations")
     produces = ("claims",)
 
-    def __init__(self, threshold: float = 0.3) -> None:
+    def __init__(self, threshold: float = 0.4) -> None:
         self.threshold = threshold
 
     def process(self, docs: list[Document]) -> None:

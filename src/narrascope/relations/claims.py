@@ -62,7 +62,7 @@ def check_worthiness(tokens: list[Any], relations: list[Relation], actors: int) 
     return round(min(score, 1.0), 2)
 
 
-def find_claims(doc: Document, parsed: Any, threshold: float = 0.3) -> list[Claim]:
+def find_claims(doc: Document, parsed: Any, threshold: float = 0.4) -> list[Claim]:
     by_sentence: dict[int, list[Any]] = {}
     starts = [s.start for s in doc.sentences]
     for tok in parsed:
