@@ -196,13 +196,49 @@ def run(folder: Path | None = None) -> Evaluation:
     return evaluate(predict(texts), expected)
 
 
+def save_results(path: Path, folder: Path | None = None) -> dict:
+    """Score on the shared parse, then with line-break sentence starts; write docs/results JSON."""
+    from datetime import date
+
+    rows = []
+    for label, line_breaks in (("shared parse", False), ("line-break sentence starts", True)):
+        if line_breaks:
+            use_line_breaks()
+        result = run(folder)
+        o = result.overall
+        note = f"{label}; tp={o.tp} fp={o.fp} fn={o.fn}"
+        texts, _ = load_expected(folder or default_set())
+        for metric, value in (("precision", o.precision), ("recall", o.recall), ("f1", o.f1),
+                              ("modality_agreement", result.modality_agreement),
+                              ("object_agreement", result.object_agreement),
+                              ("attribution_agreement", result.attribution_agreement)):
+            rows.append({"task": "relations regression set", "metric": metric, "value": round(value, 3),
+                         "documents": len(texts), "system": "narrascope rules", "std": None, "note": note})
+    payload = {
+        "title": "Relations: project regression set",
+        "command": "python -m narrascope.relations.regression --results docs/results/relations-regression.json",
+        "measured": date.today().isoformat(),
+        "rows": rows,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    return payload
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Score the relation extractor on the regression set.")
     parser.add_argument("--set", type=Path, default=None, help="folder with articles/ and expected.jsonl")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument("--line-breaks", action="store_true", help="parse with a sentence start at every line break")
+    parser.add_argument("--results", type=Path, default=None,
+                        help="score both parse settings and write a docs/results JSON file here")
     args = parser.parse_args(argv)
+    if args.results:
+        payload = save_results(args.results, args.set)
+        for row in payload["rows"]:
+            print(f"{row['note'].split(';')[0]:28} {row['metric']:22} {row['value']:.3f}")
+        return
     if args.line_breaks:
         use_line_breaks()
     result = run(args.set)
