@@ -120,7 +120,7 @@ def run(
     callbacks = callbacks or Callbacks()
     stats = RunStats()
     size = batch_size or pipeline.config.batch_size
-    with _Writer(sinks, callbacks, stats) as writer:
+    with Writer(sinks, callbacks, stats) as writer:
         stored = sinks.store.hashes() if sinks.store is not None else set()
         fresh = _skip_known(source, stats, stored, writer)
         if jobs > 1:
@@ -136,7 +136,7 @@ def run(
 # --- the stream -------------------------------------------------------------------------------
 
 
-def _skip_known(source: Iterable[Result], stats: RunStats, stored: set[str], writer: "_Writer") -> Iterator[Document]:
+def _skip_known(source: Iterable[Result], stats: RunStats, stored: set[str], writer: "Writer") -> Iterator[Document]:
     """Documents not seen before; ingestion failures go straight to the writer.
 
     Two different articles with the same id in one run (same file name in two folders) must not
@@ -191,7 +191,7 @@ def _work(batch: list[Document]) -> list[Result]:
     return list(_worker_pipeline.run(batch, batch_size=len(batch)))
 
 
-def _run_parallel(batches: Iterator[list[Document]], pipeline: Pipeline, jobs: int, writer: "_Writer") -> None:
+def _run_parallel(batches: Iterator[list[Document]], pipeline: Pipeline, jobs: int, writer: "Writer") -> None:
     """Fan batches out to `jobs` processes, at most two batches per worker in flight."""
     config = pipeline.config.model_copy(update={"analyzers": pipeline.names})
     context = multiprocessing.get_context("spawn")
@@ -213,7 +213,7 @@ def _run_parallel(batches: Iterator[list[Document]], pipeline: Pipeline, jobs: i
         raise
 
 
-def _collect(pending: dict[Future[list[Result]], list[Document]], writer: "_Writer", done: set[Future[list[Result]]]) -> None:
+def _collect(pending: dict[Future[list[Result]], list[Document]], writer: "Writer", done: set[Future[list[Result]]]) -> None:
     for future in done:
         batch = pending.pop(future)
         try:
@@ -227,8 +227,11 @@ def _collect(pending: dict[Future[list[Result]], list[Document]], writer: "_Writ
 # --- the single writer --------------------------------------------------------------------------
 
 
-class _Writer:
-    """Writes each finished batch: store commit, then JSONL lines, then the report spool and callbacks."""
+class Writer:
+    """The single writer of a run: per batch, store commit, then JSONL lines, then the report spool and callbacks.
+
+    Public so that other run loops (a distributed runner) write exactly as this one does.
+    """
 
     def __init__(self, sinks: Sinks, callbacks: Callbacks, stats: RunStats) -> None:
         self.sinks = sinks
@@ -238,7 +241,7 @@ class _Writer:
         self._jsonl: IO[str] | None = None
         self._spool: IO[str] | None = None
 
-    def __enter__(self) -> "_Writer":
+    def __enter__(self) -> "Writer":
         if isinstance(self.sinks.jsonl, Path):
             self._jsonl = self.sinks.jsonl.open("w", encoding="utf-8")
         else:
@@ -290,3 +293,6 @@ class _Writer:
         spool = self._spool
         docs = (Document.model_validate_json(line) for line in spool)
         write_report(docs, self.sinks.html, title=self.sinks.html_title)
+
+
+_Writer = Writer  # the earlier private name, still imported by the distributed runner
