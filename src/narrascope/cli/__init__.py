@@ -15,6 +15,7 @@ from narrascope.cli import train as _train  # noqa: F401,E402
 from narrascope.cli import predict as _predict  # noqa: F401,E402
 from narrascope.cli import evaluate as _evaluate  # noqa: F401,E402
 from narrascope.cli import serve as _serve  # noqa: F401,E402
+from narrascope.cli import watch as _watch  # noqa: F401,E402
 from narrascope.cli import graph as _graph  # noqa: F401,E402
 
 
