@@ -35,7 +35,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()
-@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_server_errors(case) -> None:  # noqa: ANN001
     # with the token, writes go past the auth check into parsing, analysis and the store
     response = case.call(headers={"Authorization": "Bearer fuzz-token"})

@@ -118,6 +118,14 @@ def test_article_search_filter_and_pages(light_pipeline: Pipeline, store: Store)
         assert [a["id"] for a in second["items"]] == ["a3", "a2"]
 
 
+def test_single_layer(light_pipeline: Pipeline, store: Store) -> None:
+    with client(light_pipeline, store) as c:
+        relations = c.get("/api/articles/a1/layers/relations").json()
+        assert c.get("/api/articles/a1/layers/bogus").status_code == 422
+        assert c.get("/api/articles/zzz/layers/relations").status_code == 404
+    assert [(r["source"], r["type"], r["target"]) for r in relations] == [("IRN", "supply", "RUS")]
+
+
 def test_stats_endpoints(light_pipeline: Pipeline, store: Store) -> None:
     with client(light_pipeline, store) as c:
         trend = c.get("/api/stats/prevalence?layer=narratives&by=month").json()

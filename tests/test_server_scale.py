@@ -1,7 +1,7 @@
 """The dashboard on a large store: every aggregation is SQL, so 100,000 articles stay fast.
 
 `narrascope.server.synthetic` fills a store with DuckDB-generated rows (no pipeline). The default
-suite checks 20,000 articles against a generous bound; the slow test measures 100,000 and writes
+suite checks 10,000 articles against a generous bound; the slow test measures 100,000 and writes
 the latencies to test-artifacts/dashboard-latency.json.
 """
 
@@ -70,10 +70,10 @@ def _measure(store: Store, repeats: int = 3) -> dict[str, float]:
     return timings
 
 
-def test_dashboard_on_20k_articles(tmp_path: Path) -> None:
-    synthetic.build(tmp_path / "s.duckdb", articles=20_000)
+def test_dashboard_on_10k_articles(tmp_path: Path) -> None:
+    synthetic.build(tmp_path / "s.duckdb", articles=10_000)
     with Store(tmp_path / "s.duckdb") as store:
-        assert store.count() == 20_000
+        assert store.count() == 10_000
         page = Corpus(store.con).list_articles(Filters(source="source-03"), limit=10)
         assert page.total > 0 and all(item["source"] == "source-03" for item in page.items)
         timings = _measure(store, repeats=1)

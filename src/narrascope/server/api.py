@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -230,6 +231,21 @@ def get_article(article_id: str, request: Request) -> Response:
     if text is None:
         raise HTTPException(404, f"no article with id {article_id!r}")
     return Response(text, media_type="application/json")
+
+
+LAYERS = tuple(
+    name for name in Document.model_fields
+    if name not in {"schema_version", "id", "title", "text", "source", "url", "published", "content_hash", "meta"}
+)
+
+
+@router.get("/articles/{article_id}/layers/{layer}", responses=ERRORS, dependencies=READ, summary="One layer of a stored article")
+def get_layer(article_id: str, layer: Literal[LAYERS], request: Request) -> Any:  # type: ignore[valid-type]
+    """Just one layer (e.g. `relations`, `narratives`, `techniques`) of a stored article."""
+    text = corpus(request).result_json(article_id)
+    if text is None:
+        raise HTTPException(404, f"no article with id {article_id!r}")
+    return json.loads(text).get(layer)
 
 
 # --- aggregations --------------------------------------------------------------------------------
