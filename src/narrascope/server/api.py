@@ -9,6 +9,7 @@ from typing import Any, Literal
 import anyio
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import Response
+from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from narrascope.document import Document, Failure
@@ -18,7 +19,9 @@ from narrascope.server.app import Runtime
 from narrascope.server.corpus import Corpus, Filters
 from narrascope.server.security import check_write, require_read
 
-router = APIRouter(prefix="/api", tags=["api"])
+# Declares the bearer scheme in the OpenAPI document (the /docs "Authorize" button); the checks
+# themselves are `check_write` and `require_read`, which know whether this server has a token.
+router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(HTTPBearer(auto_error=False, description="NARRASCOPE_API_TOKEN"))])
 READ = [Depends(require_read)]
 ERROR = {"model": dict[str, str], "description": "`{\"error\": reason}`"}
 ERRORS: dict[int | str, dict[str, Any]] = {s: ERROR for s in (401, 404, 413, 415, 422, 503)}
