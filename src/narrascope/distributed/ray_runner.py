@@ -30,7 +30,7 @@ from narrascope.distributed.rows import ANALYSED, STORED, parquet_hashes, row_re
 from narrascope.distributed.units import Unit, plan_units
 from narrascope.document import Document, Failure
 from narrascope.ingest.options import IngestOptions
-from narrascope.runner import Callbacks, RunStats, Sinks, _Writer
+from narrascope.runner import Callbacks, RunStats, Sinks, Writer
 
 LOCAL_OBJECT_STORE_BYTES = 512 * 1024**2  # results are small; a local instance needs little
 
@@ -100,7 +100,7 @@ def run_with_ray(
     started_here = _connect(address, workers)
     try:
         actor_args = {"config": cfg, "options": options, "only": only, "known": [ray.put(known)], "setup": setup}
-        with _Writer(sinks, callbacks, stats) as writer:
+        with Writer(sinks, callbacks, stats) as writer:
             sink = _DriverSink(writer, stats, parquet)
             sink.consume(_results(units, actor_args, workers, size, max_task_retries))
             missing = [u for u in units if u["unit"] not in sink.units_seen]
@@ -159,7 +159,7 @@ def _results(units: list[Unit], actor_args: dict[str, Any], workers: int, size: 
 class _DriverSink:
     """Turns result rows into the run's output: skips in-run duplicates, writes Parquet, then the writer."""
 
-    def __init__(self, writer: _Writer, stats: RunStats, parquet: Path | None) -> None:
+    def __init__(self, writer: Writer, stats: RunStats, parquet: Path | None) -> None:
         self.writer = writer
         self.stats = stats
         self.parquet = parquet
