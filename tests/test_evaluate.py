@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from narrascope import registry
+from narrascope import registry, training
 from narrascope.analyzers.base import Analyzer
 from narrascope.cli import app
 from narrascope.datasets import semeval2023, semeval2025
@@ -75,6 +75,10 @@ class KeywordTechniques(Analyzer):
 class KeywordNarratives(Analyzer):
     name = "narratives"
     requires = ("segmentation",)
+    models_used: list[str] = []
+
+    def __init__(self, model: str = "") -> None:
+        self.models_used.append(model)
 
     def process(self, docs: list[Document]) -> None:
         narrative = "URW: Blaming the war on others rather than the invader"
@@ -114,6 +118,8 @@ class FirstLetterRoles(Analyzer):
 def doubles(monkeypatch: pytest.MonkeyPatch) -> None:
     for cls in (KeywordGenre, KeywordFrames, KeywordTechniques, KeywordNarratives, FirstLetterRoles):
         monkeypatch.setitem(registry._custom, cls.name, cls)
+    # the real explanation analyzer reads the real narratives model's evidence: keep it out here
+    monkeypatch.delitem(registry.BUILTIN, "explanation", raising=False)
 
 
 # --- folds -------------------------------------------------------------------------------------
@@ -254,7 +260,20 @@ def test_score_existing_predictions_command(tmp_path: Path) -> None:
     assert "subtask2.f1_samples_fine" in result.output and "1.0000" in result.output
 
 
-def test_cross_validation_with_baselines_and_doubles(doubles: None, tmp_path: Path) -> None:
+def test_cross_validation_with_baselines_and_doubles(
+    doubles: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trained: list[tuple[str, Path, list[str]]] = []
+
+    def fake_train(task: str, data: Path, out: Path, *, exclude_ids=None, seed: int = 0) -> Path:
+        out.mkdir(parents=True, exist_ok=True)
+        trained.append((task, out, list(exclude_ids)))
+        return out
+
+    # only narratives is trainable here: roles (subtask 1) must be left out of narrascope's rows
+    monkeypatch.setattr(training, "TRAINERS", {"narratives": "unused:train"})
+    monkeypatch.setattr(training, "train", fake_train)
+    KeywordNarratives.models_used.clear()
     results = harness.cross_validate(
         "semeval2025", FIXTURES / "semeval2025", "train", tmp_path, k=2, lang="EN",
         systems=("all-other", "majority", "tfidf-logreg", "narrascope"),
@@ -264,9 +283,13 @@ def test_cross_validation_with_baselines_and_doubles(doubles: None, tmp_path: Pa
     assert by_system["all-other"]["subtask2.f1_samples_coarse"].documents == 4
     assert "subtask1.exact_match_ratio" in by_system["majority"]
     assert "subtask2.f1_samples_fine" in by_system["tfidf-logreg"]
-    # no trainer is registered here, so the narrascope system reports nothing it could not retrain
-    assert by_system["narrascope"] == {}
-    assert any("no trainer registered" in m for m in results[-1].messages)
+    ours = by_system["narrascope"]
+    assert "subtask2.f1_samples_fine" in ours and not any(m.startswith("subtask1.") for m in ours)
+    assert any("roles: no trainer registered" in m for m in results[-1].messages)
+    # one retraining per fold, each without exactly its held-out documents, and the pipeline used it
+    folds = harness.kfold(sorted(semeval2025.find_split(FIXTURES / "semeval2025", "EN", "train").documents()), 2)
+    assert [t[2] for t in trained] == folds
+    assert KeywordNarratives.models_used == [str(t[1]) for t in trained]
     assert (tmp_path / "tfidf-logreg" / "scores.json").is_file()
 
 

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections import Counter
 
 import numpy as np
@@ -60,7 +59,6 @@ def majority_roles(fold: Fold) -> PredictionRun:
 def tfidf_logreg(fold: Fold) -> PredictionRun:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.multiclass import OneVsRestClassifier
     from sklearn.preprocessing import MultiLabelBinarizer
 
     split = fold.releases.get(2, fold.split)
@@ -76,15 +74,16 @@ def tfidf_logreg(fold: Fold) -> PredictionRun:
     def fit_predict(targets: list[tuple[str, ...]]) -> list[list[str]]:
         binarizer = MultiLabelBinarizer()
         y = binarizer.fit_transform([[t for t in labels if t != OTHER] for labels in targets])
-        keep = y.sum(axis=0) > 0
-        model = OneVsRestClassifier(
-            LogisticRegression(solver="liblinear", class_weight="balanced", random_state=fold.seed)
-        )
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            model.fit(x_train, y[:, keep])
-            probs = model.predict_proba(x_test)
-        classes = np.asarray(binarizer.classes_)[keep]
+        probs = np.zeros((x_test.shape[0], y.shape[1]))
+        for j in range(y.shape[1]):  # one binary model per label (one-vs-rest)
+            positives = int(y[:, j].sum())
+            if positives == len(y):
+                probs[:, j] = 1.0
+            elif positives > 0:
+                model = LogisticRegression(solver="liblinear", class_weight="balanced", random_state=fold.seed)
+                model.fit(x_train, y[:, j])
+                probs[:, j] = model.predict_proba(x_test)[:, 1]
+        classes = binarizer.classes_
         return [[c for c, p in zip(classes, row) if p >= 0.5] or [OTHER] for row in probs]
 
     coarse = fit_predict([gold[d].narratives for d in train_ids])
