@@ -11,11 +11,11 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from test_server_support import documents
 
 from narrascope.pipeline import Pipeline
 from narrascope.server import ServerSettings, create_app
 from narrascope.store import Store
-from test_server_support import documents
 
 
 @pytest.fixture(scope="module")

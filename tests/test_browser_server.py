@@ -11,11 +11,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from test_server_support import documents, live_server
 
 from narrascope.pipeline import Pipeline
 from narrascope.server import ServerSettings, create_app
 from narrascope.store import Store
-from test_server_support import documents, live_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"

@@ -13,10 +13,10 @@ import time
 from pathlib import Path
 
 import httpx
+from test_server_support import live_server
 
 from narrascope.pipeline import Pipeline
 from narrascope.server import ServerSettings, create_app
-from test_server_support import live_server
 
 CONCURRENT = 50
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"

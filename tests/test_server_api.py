@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from test_server_support import documents
 
 from narrascope.document import Document
 from narrascope.pipeline import Pipeline
 from narrascope.server import ServerSettings, create_app
 from narrascope.store import Store
-from test_server_support import documents
 
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

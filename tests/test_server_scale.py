@@ -17,8 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from narrascope.pipeline import Pipeline
-from narrascope.server import ServerSettings, create_app
-from narrascope.server import synthetic
+from narrascope.server import ServerSettings, create_app, synthetic
 from narrascope.server.corpus import Corpus, Filters
 from narrascope.store import Store
 

@@ -160,25 +160,15 @@ async def analyze_batch(batch: BatchRequest, request: Request) -> BatchResponse:
     check_write(request)
     if len(batch.items) > rt.settings.max_batch:
         raise HTTPException(413, f"batch of {len(batch.items)} items is over the limit of {rt.settings.max_batch}")
-    results: list[BatchItem] = []
-    docs: list[tuple[int, Document]] = []
-    for i, item in enumerate(batch.items):
+    built: list[Document | str] = []
+    for item in batch.items:
         try:
-            docs.append((i, await build_document(item, rt)))
+            built.append(await build_document(item, rt))
         except HTTPException as exc:
             if exc.status_code == 413:
                 raise
-            results.append(BatchItem(index=i, error=str(exc.detail)))
-    analysed = await analyse_documents(rt, [d for _, d in docs]) if docs else []
-    good: list[Document] = []
-    for (i, _), result in zip(docs, analysed):
-        if isinstance(result, Failure):
-            results.append(BatchItem(index=i, error=result.reason))
-        else:
-            good.append(result)
-            results.append(BatchItem(index=i, document=result))
-    stored = await store_results(rt, good) if batch.store else 0
-    return BatchResponse(results=sorted(results, key=lambda r: r.index), stored=stored)
+            built.append(str(exc.detail))
+    return await _analyse_many(rt, built, batch.store)
 
 
 @router.post("/analyze/upload", response_model=BatchResponse, responses=ERRORS, summary="Analyse uploaded files")
@@ -188,30 +178,31 @@ async def analyze_upload(request: Request, files: list[UploadFile] = File(...), 
     check_write(request)
     if len(files) > rt.settings.max_batch:
         raise HTTPException(413, f"{len(files)} files is over the limit of {rt.settings.max_batch}")
-    items = []
+    built: list[Document | str] = []
     for upload in files:
-        items.append((upload.filename or "upload", await upload.read()))
-    return await _analyse_files(rt, items, store)
-
-
-async def _analyse_files(rt: Runtime, files: list[tuple[str, bytes]], store: bool) -> BatchResponse:
-    results: list[BatchItem] = []
-    docs: list[tuple[int, Document]] = []
-    for i, (name, data) in enumerate(files):
+        data = await upload.read()
         try:
-            docs.append((i, await anyio.to_thread.run_sync(inputs.from_upload, name, data, rt.settings)))
+            built.append(await anyio.to_thread.run_sync(inputs.from_upload, upload.filename or "upload", data, rt.settings))
         except inputs.InputRejected as exc:
-            results.append(BatchItem(index=i, error=exc.reason))
-    analysed = await analyse_documents(rt, [d for _, d in docs]) if docs else []
-    good = []
-    for (i, _), result in zip(docs, analysed):
+            built.append(exc.reason)
+    return await _analyse_many(rt, built, store)
+
+
+async def _analyse_many(rt: Runtime, built: list[Document | str], store: bool) -> BatchResponse:
+    """Analyse the documents among `built` (strings are inputs already rejected, with their reason)."""
+    docs = [d for d in built if isinstance(d, Document)]
+    analysed = iter(await analyse_documents(rt, docs) if docs else [])
+    results: list[BatchItem] = []
+    good: list[Document] = []
+    for i, item in enumerate(built):
+        result = next(analysed) if isinstance(item, Document) else Failure(input=str(i), reason=item)
         if isinstance(result, Failure):
             results.append(BatchItem(index=i, error=result.reason))
         else:
             good.append(result)
             results.append(BatchItem(index=i, document=result))
     stored = await store_results(rt, good) if store else 0
-    return BatchResponse(results=sorted(results, key=lambda r: r.index), stored=stored)
+    return BatchResponse(results=results, stored=stored)
 
 
 # --- stored articles -----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -39,7 +39,7 @@ class Runtime:
         self.corpus = Corpus(store.con) if store is not None else None
         self._write_lock = threading.Lock()
 
-    def save(self, docs: list[Document], failures: list[Failure] = ()) -> None:  # type: ignore[assignment]
+    def save(self, docs: list[Document], failures: Sequence[Failure] = ()) -> None:
         """Store analysed documents (one writer at a time; blocking: call from a worker thread)."""
         if self.store is None:
             raise RuntimeError("no store")

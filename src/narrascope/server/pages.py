@@ -6,10 +6,11 @@ Templates autoescape everything; the only unescaped HTML is what `narrascope.rep
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import anyio
 from fastapi import APIRouter, HTTPException, Request
@@ -26,7 +27,7 @@ from narrascope.report.palette import Palette
 from narrascope.server import charts, inputs
 from narrascope.server.analysis import Busy
 from narrascope.server.app import SECURITY_HEADERS, Runtime
-from narrascope.server.corpus import Filters
+from narrascope.server.corpus import Corpus, Filters
 from narrascope.server.security import check_same_origin, check_write, require_read
 
 router = APIRouter(include_in_schema=False)
@@ -115,12 +116,10 @@ async def analyze_form(request: Request) -> Response:
 
 
 def _quote(value: str) -> str:
-    from urllib.parse import quote
-
     return quote(value, safe="")
 
 
-def analysis_page(request: Request, docs: list[Document], failures: list[Failure] = (), stored: bool = False) -> Response:  # type: ignore[assignment]
+def analysis_page(request: Request, docs: list[Document], failures: Sequence[Failure] = (), stored: bool = False) -> Response:
     palette = Palette.for_docs(docs) if docs else None
     sections = [Markup(render_section(doc, palette)) for doc in docs]
     title = docs[0].title if len(docs) == 1 and docs[0].title else f"{len(docs)} articles"
@@ -148,7 +147,7 @@ def _filters(request: Request) -> Filters:
     )
 
 
-def _corpus(request: Request):  # noqa: ANN202
+def _corpus(request: Request) -> Corpus:
     rt = _rt(request)
     if rt.corpus is None:
         raise HTTPException(404, "no corpus: start the server with --db corpus.duckdb")
