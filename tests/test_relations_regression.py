@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from narrascope.relations.regression import Record, evaluate, load_expected, default_set, run
+from narrascope.relations.regression import (
+    Record,
+    default_set,
+    evaluate,
+    load_expected,
+    run,
+)
 
 
 def rec(source, type_, target, start=0, end=50, modality="asserted", doc="d.txt", obj="", attribution=""):

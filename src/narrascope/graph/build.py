@@ -71,7 +71,7 @@ class Graph:
     nodes: dict[str, dict[str, Any]]
     edges: list[Edge]
 
-    def filtered(self, types: Iterable[str] | None = None, actor: str | None = None) -> "Graph":
+    def filtered(self, types: Iterable[str] | None = None, actor: str | None = None) -> Graph:
         keep = set(types or [])
         edges = [e for e in self.edges if (not keep or e.type in keep) and (actor is None or actor in (e.source, e.target))]
         used = {a for e in edges for a in (e.source, e.target)}

@@ -10,8 +10,9 @@ evidence unit of the specification.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from narrascope.document import Document, Relation, Span
 from narrascope.relations import modality as modality_rules

@@ -15,10 +15,10 @@ from __future__ import annotations
 import argparse
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
 
 SYMMETRIC = frozenset({"negotiates", "military_cooperation"})
 
