@@ -34,8 +34,30 @@ def _available(name: str) -> bool:
     return name in registry.available()
 
 
+class CachedEncoder:
+    """The backbone encoder behind the persistent vector cache: benchmark corpora are fixed, so
+    cross-validation folds, repeated runs and the trainers encode each sentence once."""
+
+    def __init__(self, encoder: Any) -> None:
+        from narrascope.encoders.cache import VectorCache
+
+        self.inner = encoder
+        self.cache = VectorCache(encoder)
+
+    def encode(self, texts: Any) -> Any:
+        return self.cache.encode(list(texts))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
 def _pipeline(config: Config | None, only: list[str]) -> Pipeline:
-    return Pipeline.from_config(config if config is not None else Config.load(), only=only)
+    pipeline = Pipeline.from_config(config if config is not None else Config.load(), only=only)
+    for analyzer in pipeline.analyzers:
+        encoder = getattr(analyzer, "encoder", None)
+        if analyzer.name == "embeddings" and encoder is not None and not isinstance(encoder, CachedEncoder):
+            analyzer.encoder = CachedEncoder(encoder)  # type: ignore[attr-defined]
+    return pipeline
 
 
 def _docs(texts: dict[str, str], ids: Collection[str] | None) -> list[Document]:

@@ -16,6 +16,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,7 +95,7 @@ def run_cross_validation(data: Path, folds: int, results: Path) -> None:
         print(f"running: {command}", file=sys.stderr)
         started = time.perf_counter()
         evaluations = cross_validate(
-            dataset, folder, split, ROOT / "eval-runs" / f"report-{dataset}", folds, lang,
+            dataset, folder, split, Path(tempfile.mkdtemp(prefix=f"narrascope-cv-{dataset}-")), folds, lang,
             systems=systems, command=command,
         )
         payload = {
