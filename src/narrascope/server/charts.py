@@ -85,8 +85,8 @@ def legend(labels: list[str]) -> Markup:
     return Markup(f'<ul class="legend">{items}</ul>')
 
 
-def heatmap(data: dict[str, Any], row_title: str = "source") -> Markup:
-    """A table: rows are buckets (sources), columns labels, cells the share of articles, shaded."""
+def heatmap(data: dict[str, Any], filter_name: str, row_title: str = "source") -> Markup:
+    """A table: rows are sources, columns labels, cells the share of articles (shaded, linking to them)."""
     buckets, labels = data["buckets"], data["labels"]
     if not buckets or not labels:
         return Markup('<p class="empty">Nothing to show for this selection.</p>')
@@ -96,7 +96,11 @@ def heatmap(data: dict[str, Any], row_title: str = "source") -> Markup:
         cells = []
         for label in labels:
             v = data["series"][label][i]
-            cells.append(f'<td style="background:rgba(31,119,180,{min(1.0, v * 1.5):.2f})" class="{"dark" if v > 0.4 else ""}">{_pct(v)}</td>')
+            href = "/articles?" + urlencode({"source": bucket, filter_name: label})
+            cells.append(
+                f'<td style="background:rgba(31,119,180,{min(1.0, v * 1.5):.2f})" class="{"dark" if v > 0.4 else ""}">'
+                f'<a href="{escape(href)}">{_pct(v)}</a></td>'
+            )
         rows.append(f'<tr><th scope="row">{escape(bucket)} <small>({data["totals"][i]})</small></th>{"".join(cells)}</tr>')
     return Markup(f'<table class="heatmap"><thead><tr><th>{escape(row_title)}</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
@@ -118,7 +122,11 @@ def role_bars(rows: list[dict[str, Any]]) -> Markup:
                 f'title="{escape(role)}: {n} of {total}"></span>'
                 for role, n in sorted(counts.items(), key=lambda kv: (MAIN_ORDER.get(kv[0], 9), kv[0]))
             )
-            out.append(f'<div class="role-row"><span class="role-source">{escape(source)}</span><span class="bar">{segs}</span><small>{total}</small></div>')
+            href = "/articles?" + urlencode({"actor": actor, "source": source})
+            out.append(
+                f'<div class="role-row"><a class="role-source" href="{escape(href)}">{escape(source)}</a>'
+                f'<span class="bar">{segs}</span><small>{total}</small></div>'
+            )
         out.append("</div>")
     out.append("</div>")
     key = "".join(f'<li><span class="swatch" style="background:{c}"></span>{r}</li>' for r, c in ROLE_COLOURS.items())

@@ -198,9 +198,9 @@ def dashboard(request: Request) -> Response:
         narrative_share=charts.bars(corpus.prevalence("narratives", f, by="all", top=12), "narrative"),
         technique_share=charts.bars(corpus.prevalence("techniques", f, by="all", top=12), "technique"),
         narrative_trend=charts.line_chart(corpus.prevalence("narratives", f, by="month"), "narratives over time"),
-        narrative_sources=charts.heatmap(corpus.prevalence("narratives", f, by="source")),
+        narrative_sources=charts.heatmap(corpus.prevalence("narratives", f, by="source"), "narrative"),
         technique_trend=charts.line_chart(corpus.prevalence("techniques", f, by="month"), "techniques over time"),
-        technique_sources=charts.heatmap(corpus.prevalence("techniques", f, by="source")),
+        technique_sources=charts.heatmap(corpus.prevalence("techniques", f, by="source"), "technique"),
         roles=charts.role_bars(corpus.role_profiles(f)),
         network=charts.network(corpus.network(f)),
     )
