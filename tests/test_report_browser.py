@@ -87,6 +87,13 @@ def test_report_works_in_a_browser(chrome, tmp_path: Path):  # noqa: ANN001
     ActionChains(chrome).move_to_element(inner).perform()
     assert "Loaded Language" in inspector.text and "call_to_action" not in inspector.text
 
+    # an evidence link in the relations panel lights every piece of that relation's sentence
+    link = chrome.find_element(By.CSS_SELECTOR, "details[data-layer='relations'] a[data-kind='relation']")
+    link.click()
+    lit = chrome.find_elements(By.CSS_SELECTOR, ".sp.hl-link")
+    assert len(lit) > 1 and all("k-relation" in el.get_attribute("class") for el in lit)
+    assert "rockets" in "".join(el.text for el in lit)
+
     # unticking a layer's toggle hides its underlines in that article only
     toggle = chrome.find_element(By.CSS_SELECTOR, ".ns-toggle[data-kind='technique']")
     toggle.click()

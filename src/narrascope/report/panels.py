@@ -49,10 +49,11 @@ def _evidence_links(doc: Document, spans: Iterable[Span]) -> str:
     return " ".join(f'<a href="#{paragraph_anchor(doc, i)}">¶{i}</a>' for i in indices)
 
 
-def _offset_link(doc: Document, start: int, text: str) -> str:
+def _offset_link(doc: Document, start: int, text: str, kind: str) -> str:
+    """A link to the anchor at `start`; `data-kind` lets the script light that kind's mark there."""
     if paragraph_of(doc_paragraphs(doc), start) is None:
         return escape(text)
-    return f'<a href="#{offset_anchor(doc, start)}">{escape(text)}</a>'
+    return f'<a href="#{offset_anchor(doc, start)}" data-kind="{kind}">{escape(text)}</a>'
 
 
 def _excerpt(text: str, limit: int = 140) -> str:
@@ -191,7 +192,9 @@ def relations_panel(doc: Document) -> str:
         details.append(f'<span class="ns-num">{rel.confidence:.2f}</span>')
         para = paragraph_of(paragraphs, rel.start)
         if para is not None:
-            details.append(f'<a href="#{offset_anchor(doc, rel.start)}" title="{escape(rel.sentence)}">¶{para.index}</a>')
+            details.append(
+                f'<a href="#{offset_anchor(doc, rel.start)}" data-kind="relation" title="{escape(rel.sentence)}">¶{para.index}</a>'
+            )
         rows.append(f'<tr class="ns-rel">{cells}</tr><tr class="ns-detail"><td colspan="4">{" · ".join(details)}</td></tr>')
     note = '<p class="ns-sub">modality · according to · confidence · evidence sentence</p>'
     table = f'{note}<table class="ns-table ns-small">{head}{"".join(rows)}</table>'
@@ -207,7 +210,7 @@ def claims_panel(doc: Document, palette: Palette) -> str:
         chip = _chip(doc, "claim", claim.kind, palette)
         items.append(
             f"<li>{chip} <span class=\"ns-muted\">{meta}</span> <span class=\"ns-num\">{claim.score:.2f}</span>"
-            f"<br>{_offset_link(doc, claim.start, _excerpt(claim.text))}</li>"
+            f"<br>{_offset_link(doc, claim.start, _excerpt(claim.text), 'claim')}</li>"
         )
     return _panel("claims", f"Claims ({len(doc.claims)})", f'<ul class="ns-plain ns-claims">{"".join(items)}</ul>')
 

@@ -4,7 +4,6 @@
   "use strict";
   var inspector = null;
   var pinned = null;  // the mark the inspector is pinned to
-  var lit = [];
 
   function article(el) { return el.closest(".ns-article"); }
 
@@ -48,18 +47,19 @@
     box.classList.toggle("pinned", pinned !== null);
   }
 
-  function light(marks) {
-    lit.forEach(function (el) { el.classList.remove("hl"); });
-    lit = [];
+  // every piece of each given mark gets `cls`; the pieces that had it before lose it
+  function lightWith(cls, marks) {
+    document.querySelectorAll(".sp." + cls).forEach(function (el) { el.classList.remove(cls); });
     marks.forEach(function (m) {
       var a = article(m);
       if (!a) return;
       a.querySelectorAll('.sp[data-s="' + m.getAttribute("data-s") + '"]').forEach(function (el) {
-        el.classList.add("hl");
-        lit.push(el);
+        el.classList.add(cls);
       });
     });
   }
+
+  function light(marks) { lightWith("hl", marks); }
 
   document.addEventListener("mouseover", function (ev) {
     if (pinned || !ev.target.closest) return;
@@ -70,9 +70,21 @@
     show(marks);
   });
 
+  // an evidence link in a panel lights the whole mark it points at, not only its first piece
+  function lightLinked(link) {
+    var anchor = document.getElementById(link.getAttribute("href").slice(1));
+    var first = anchor && anchor.nextElementSibling;
+    if (!first) return;
+    var cls = "k-" + link.getAttribute("data-kind");
+    var piece = first.classList.contains(cls) ? first : first.querySelector("." + cls);
+    if (piece) lightWith("hl-link", [piece]);
+  }
+
   // click pins the inspector on a mark; clicking the same mark again, or Escape, releases it
   document.addEventListener("click", function (ev) {
     if (!ev.target.closest) return;
+    var link = ev.target.closest("a[data-kind]");
+    if (link) { lightLinked(link); return; }
     var mark = ev.target.closest(".sp");
     if (!mark) return;
     pinned = pinned === mark ? null : mark;
