@@ -447,7 +447,9 @@ def test_a_generator_is_streamed_and_gives_the_same_page(tmp_path: Path):
 
 def test_palette_distinct_within_a_kind_and_fixed_for_roles_and_claims():
     from narrascope.report.marks import Mark
-    from narrascope.report.palette import COLOURS, Palette
+    from narrascope.report.palette import _SEQUENCE, COLOURS, Palette
+
+    assert sorted(_SEQUENCE) == list(range(len(COLOURS)))  # every colour used, none twice
 
     techniques = [Mark("technique", f"T{i:02d}", 0, 1) for i in range(len(COLOURS))]
     palette = Palette([*techniques, Mark("role", "Antagonist", 0, 1), Mark("claim", "opinion", 0, 1)])

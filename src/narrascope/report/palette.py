@@ -1,6 +1,6 @@
 """Colours for marks: stable, distinct within a kind, fixed for roles and claim kinds.
 
-Colours are CSS classes `c0`..`c19` defined in report.css, so pages need no style attributes.
+Colours are CSS classes `c0`..`c23` defined in report.css, so pages need no style attributes.
 A `Palette` built over all documents of a report gives a label the same colour in every article;
 labels of one kind get distinct colours until the palette runs out, then colours repeat.
 """
@@ -12,15 +12,15 @@ from collections.abc import Iterable
 from narrascope.document import Document
 from narrascope.report.marks import Mark, collect_marks
 
-# index -> colour; report.css defines the same list as classes c0..c19
+# index -> colour; report.css defines the same list as classes c0..c23
 COLOURS: tuple[str, ...] = (
     "#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
     "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
-    "#e6550d", "#31a354", "#756bb1", "#636363",
+    "#e6550d", "#31a354", "#756bb1", "#636363", "#b15928", "#e7298a", "#a6761d", "#1b9e77",
 )  # fmt: skip
 
 # the order in which labels of one kind take colours: the most distinct first, greys last
-_SEQUENCE: tuple[int, ...] = (1, 3, 2, 0, 4, 9, 6, 5, 8, 10, 16, 11, 14, 12, 15, 13, 17, 18, 7, 19)
+_SEQUENCE: tuple[int, ...] = (1, 3, 2, 0, 4, 9, 6, 5, 8, 10, 16, 11, 14, 12, 15, 13, 17, 18, 20, 21, 22, 23, 7, 19)
 
 # where each kind starts in the sequence, so small vocabularies of different kinds (entity types,
 # relation types) drawn side by side rarely share a colour
