@@ -76,6 +76,9 @@ def test_project_sample_relations(relation_pipeline, sample_text):
         ("Ukraine was attacked by Russia with cruise missiles.", ("RUS", "attacks", "UKR", "asserted", "cruise missiles")),
         ("The European Union imposed sanctions on Russia.", ("EU", "sanctions", "RUS", "asserted", "")),
         ("Kyiv accused Moscow of shelling the Zaporizhzhia plant.", ("UKR", "accuses_condemns", "RUS", "asserted", "")),
+        ("Russia launched Iranian-made drones at Kyiv overnight.", ("IRN", "supplies_weapons", "RUS", "asserted", "drones")),
+        ("Ukraine fired U.S.-made HIMARS at Russian positions.", ("UKR", "attacks", "RUS", "asserted", "HIMARS")),
+        ("Negotiations between Moscow and Tehran on fighter jets continue.", ("RUS", "negotiates", "IRN", "planned", "fighter jets")),
     ],
 )
 def test_single_sentences(relation_pipeline, text, expected):

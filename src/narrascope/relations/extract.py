@@ -436,6 +436,30 @@ class Extractor:
                 if s.actor == t_id:
                     continue
                 out.append(Candidate(s.actor, type_, t_id, list(objects), tok, light, round(confidence, 2), sentence))
+            if type_ == "attacks":
+                # "U.S.-made HIMARS" used by Ukraine: the maker supplies the user
+                for maker, weapon in self.makers(region):
+                    if maker.actor != s.actor:
+                        out.append(Candidate(maker.actor, "supplies_weapons", s.actor, [weapon], tok, light, 0.55, sentence))
+        return out
+
+    def makers(self, indices: set[int]) -> list[tuple[Mention, str]]:
+        """Actors named as the maker of a weapon: 'Iranian-made drones', 'U.S.-made HIMARS'."""
+        out = []
+        for w in self.mentions.weapons:
+            if w.token not in indices:
+                continue
+            for child in self.sdoc[w.token].children:
+                made = child if child.lower_ == "made" else None
+                if made is not None:
+                    for grand in made.children:
+                        m = self.mentions.by_token.get(grand.i)
+                        if m is not None and not m.is_place:
+                            out.append((m, w.text))
+                elif child.lower_.endswith("-made"):
+                    m = self.mentions.by_token.get(child.i)
+                    if m is not None and not m.is_place:
+                        out.append((m, w.text))
         return out
 
     # --- output -------------------------------------------------------------------------
