@@ -232,3 +232,41 @@ def test_aggregations_are_cached_until_a_write(light_pipeline: Pipeline, store: 
         assert c.get("/api/stats/overview").json()["articles"] == 5  # served from the cache
         c.post("/api/analyze", json={"text": "New\n\nbody.", "store": True}).raise_for_status()
         assert c.get("/api/stats/overview").json()["articles"] == 5  # a1 gone, the new one in
+
+
+def test_analyze_url_when_private_addresses_are_allowed(light_pipeline: Pipeline) -> None:
+    import http.server
+    import threading
+
+    page = (
+        b"<html><head><title>Drones for Moscow</title></head><body><article><h1>Drones for Moscow</h1>"
+        b"<p>Iran delivered more drones to Russia this month, according to officials in Kyiv who tracked the shipments.</p>"
+        b"<p>The European Union answered with new sanctions on the companies involved in the trade.</p>"
+        b"<script>document.title = 'ran'</script></article></body></html>"
+    )
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/article.html"
+    try:
+        with client(light_pipeline, allow_private_urls=True) as c:
+            r = c.post("/api/analyze", json={"url": url})
+            page_view = c.post("/analyze", data={"url": url})
+    finally:
+        httpd.shutdown()
+    assert r.status_code == 200, r.text
+    doc = Document.model_validate_json(r.text)
+    assert doc.text.startswith("Drones for Moscow") and "European Union" in doc.text and "document.title" not in doc.text
+    assert doc.url == url
+    assert page_view.status_code == 200 and "Iran delivered more drones" in page_view.text
