@@ -34,3 +34,22 @@ def test_render_headline_and_contributed_rows(tmp_path: Path) -> None:
     assert "| SemEval-2023 T3 genre | macro-F1 | ~0.78 |" in headline and "0.610" in headline
     assert "`python -m narrascope.training.genre --dev`" in text
     assert "0.312 ± 0.010" in text and "- narrascope: a note" in text
+
+
+def test_import_runs_merges_by_system(tmp_path: Path) -> None:
+    def scores(system: str, value: float) -> dict:
+        return {"dataset": "ptc", "split": "train", "system": system, "folds": 5, "command": f"cmd {system}",
+                "messages": [], "rows": [{"metric": "tc.micro_f1", "value": value, "documents": 371}]}
+
+    run = tmp_path / "run"
+    for system, value in (("narrascope", 0.4), ("majority", 0.2)):
+        (run / system).mkdir(parents=True)
+        (run / system / "scores.json").write_text(json.dumps(scores(system, value)))
+    results = tmp_path / "results"
+    report.import_runs([run], results)
+    (run / "narrascope" / "scores.json").write_text(json.dumps(scores("narrascope", 0.5)))
+    report.import_runs([run / "narrascope"], results)
+    saved = json.loads((results / "cv-ptc-train.json").read_text())
+    assert [(e["system"], e["rows"][0]["value"]) for e in saved["evaluations"]] == [("narrascope", 0.5), ("majority", 0.2)]
+    rows, files = report.load_results(results)
+    assert "- `cmd narrascope`" in report.render(rows, files)

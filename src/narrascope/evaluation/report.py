@@ -98,14 +98,41 @@ def run_cross_validation(data: Path, folds: int, results: Path) -> None:
             dataset, folder, split, Path(tempfile.mkdtemp(prefix=f"narrascope-cv-{dataset}-")), folds, lang,
             systems=systems, command=command,
         )
+        print(f"{dataset}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        save_evaluations(results, [e.to_dict() for e in evaluations])
+
+
+def save_evaluations(results: Path, evaluations: list[dict]) -> list[Path]:
+    """Merge evaluations (the content of `scores.json` files) into docs/results/cv-<dataset>-<split>.json,
+    replacing earlier results of the same system."""
+    written = []
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for e in evaluations:
+        groups.setdefault((e["dataset"], e["split"]), []).append(e)
+    for (dataset, split), items in sorted(groups.items()):
+        path = results / f"cv-{dataset}-{split}.json"
+        payload = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        kept = [e for e in payload.get("evaluations", []) if e["system"] not in {i["system"] for i in items}]
+        order = ["narrascope", "all-other", "majority", "tfidf-logreg"]
+        merged = sorted(kept + items, key=lambda e: (order.index(e["system"]) if e["system"] in order else 99, e["system"]))
         payload = {
-            "title": f"Cross-validation on {dataset} {split}" + (f" ({lang})" if dataset == "semeval2025" else ""),
-            "command": command,
+            "title": f"Cross-validation on {dataset} {split}",
             "measured": time.strftime("%Y-%m-%d"),
-            "seconds": round(time.perf_counter() - started),
-            "evaluations": [e.to_dict() for e in evaluations],
+            "evaluations": merged,
         }
-        _write_json(results / f"cv-{dataset}-{split}.json", payload)
+        _write_json(path, payload)
+        written.append(path)
+    return written
+
+
+def import_runs(folders: list[Path], results: Path) -> None:
+    """Save the `scores.json` files of earlier `narrascope evaluate` runs (one folder per run)."""
+    evaluations = []
+    for folder in folders:
+        for path in sorted(Path(folder).glob("*/scores.json")) + sorted(Path(folder).glob("scores.json")):
+            evaluations.append(json.loads(path.read_text(encoding="utf-8")))
+    for path in save_evaluations(results, evaluations):
+        print(f"updated {path}", file=sys.stderr)
 
 
 def run_throughput(data: Path, limit: int, results: Path) -> None:
@@ -212,9 +239,13 @@ def render(rows: list[ResultRow], files: list[dict]) -> str:
                 docs = "" if r.documents is None else str(r.documents)
                 lines.append(f"| {r.task} | {r.system} | {r.metric} | {_fmt(r.value, r.std)} | {docs} | {r.note} |")
             lines.append("")
+        commands = list(dict.fromkeys(e.get("command", "") for e in payload.get("evaluations", []) if e.get("command")))
+        if commands:
+            lines += ["Commands:", ""] + [f"- `{c}`" for c in commands] + [""]
         for e in payload.get("evaluations", []):
+            took = f" ({e['seconds']:.0f} s)" if e.get("seconds") else ""
             for message in e.get("messages", []):
-                lines.append(f"- {e['system']}: {message}")
+                lines.append(f"- {e['system']}{took}: {message}")
         if any(e.get("messages") for e in payload.get("evaluations", [])):
             lines.append("")
         if payload.get("output"):
@@ -243,7 +274,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--throughput-limit", type=int, default=40)
     parser.add_argument("--skip-cv", action="store_true", help="keep the saved cross-validation results")
     parser.add_argument("--skip-throughput", action="store_true", help="keep the saved throughput results")
+    parser.add_argument("--import-run", type=Path, nargs="*", default=[],
+                        help="instead of re-running cross-validation, save the scores.json of these `narrascope evaluate --out` folders")
     args = parser.parse_args(argv)
+    if args.import_run:
+        import_runs(args.import_run, args.results)
+        args.skip_cv = True
     if not args.skip_cv:
         run_cross_validation(args.data, args.folds, args.results)
     if not args.skip_throughput:
