@@ -115,3 +115,25 @@ def test_same_id_different_articles_do_not_overwrite(segmenter, tmp_path):
         assert stats.analysed == 2 and store.count() == 2
         renamed = store.get(f"index.html#{b.content_hash[:12]}")
         assert renamed.text.startswith("Second story") and "already used" in renamed.warnings[0]
+
+
+@pytest.mark.slow
+def test_throughput_benchmark_reports_its_numbers(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for i in range(4):
+        (folder / f"a{i}.txt").write_text(article(i).text, encoding="utf-8")
+    config = tmp_path / "c.toml"
+    config.write_text('[pipeline]\nanalyzers = ["segmentation", "embeddings"]\nbatch_size = 2\n', encoding="utf-8")
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "throughput.py"
+    result = subprocess.run([sys.executable, str(script), str(folder), "--limit", "3", "--config", str(config)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(None, 1) for line in result.stdout.splitlines() if line.strip())
+    assert "analysed 3," in lines["run"]
+    assert "articles/s wall" in lines["throughput"] and "pipeline/backbone" in lines["ratio"]
+    assert "embeddings" in lines["time"] and "MiB" in lines["peak"]
