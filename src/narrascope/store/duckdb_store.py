@@ -82,8 +82,12 @@ class Store:
         try:
             if batch:
                 ids = list(latest)
-                for table in self.tables:
-                    self.con.execute(f"DELETE FROM {_quote(table.name)} WHERE article_id IN (SELECT unnest($1))", [ids])
+                # rows of an article are only ever written with its `articles` row, so if none of
+                # these ids is stored there is nothing to delete anywhere (the common case)
+                stored = self.con.execute("SELECT 1 FROM articles WHERE article_id IN (SELECT unnest($1)) LIMIT 1", [ids]).fetchone()
+                if stored:
+                    for table in self.tables:
+                        self.con.execute(f"DELETE FROM {_quote(table.name)} WHERE article_id IN (SELECT unnest($1))", [ids])
                 for table in self.tables:
                     self._insert(table, [row for doc in batch for row in table.rows(doc)])
             if failures:
