@@ -8,12 +8,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from narrascope.distributed.rows import (
-    document_row, failure_row, parquet_hashes, partition_date, partition_source, read_parquet_results, row_result,
+    document_row, failure_row, load_into_store, parquet_hashes, partition_date, partition_source, read_parquet_results, row_result,
     stored_row, to_table, write_parquet,
 )
 from narrascope.distributed.units import plan_units, read_unit
 from narrascope.document import Document, Failure
 from narrascope.ingest import IngestOptions, iter_documents
+from narrascope.store import Store
 
 
 def _corpus(tmp_path):
@@ -84,3 +85,16 @@ def test_rows_round_trip_and_parquet_hashes(tmp_path):
     results = list(read_parquet_results(root))
     assert sorted(type(r).__name__ for r in results) == ["Document", "Failure"]
     assert parquet_hashes(tmp_path / "nothing-here") == set()
+
+
+def test_parquet_output_loads_into_a_store_once(tmp_path):
+    docs = [Document(id=f"d{i}", text=f"Title {i}\n\nBody {i}.", source="Wire") for i in range(5)]
+    rows = [document_row(i, d) for i, d in enumerate(docs)] + [failure_row(9, Failure(input="x.txt", reason="empty text"))]
+    write_parquet(to_table(rows[:3]), tmp_path / "out")
+    write_parquet(to_table(rows[3:]), tmp_path / "out")
+    with Store(tmp_path / "c.duckdb") as store:
+        assert load_into_store(tmp_path / "out", store, batch=2) == 5
+        assert load_into_store(tmp_path / "out", store) == 0
+        assert store.count() == 5
+        assert store.get("d3").to_json() == docs[3].to_json()
+        assert [f.reason for f in store.failures()][:1] == ["empty text"]

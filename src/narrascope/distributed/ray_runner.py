@@ -26,7 +26,7 @@ import ray
 
 from narrascope.config import Config
 from narrascope.distributed.actor import PipelineActor
-from narrascope.distributed.rows import ANALYSED, STORED, parquet_hashes, row_result, to_table, write_parquet
+from narrascope.distributed.rows import ANALYSED, FAILED, STORED, parquet_hashes, row_result, to_table, write_parquet
 from narrascope.distributed.units import Unit, plan_units
 from narrascope.document import Document, Failure
 from narrascope.ingest.options import IngestOptions
@@ -184,5 +184,14 @@ class _DriverSink:
                 keep.append(row)
         if self.parquet is not None:
             write_parquet(to_table(keep), self.parquet)
-        results: list[Document | Failure] = [r for r in map(row_result, keep) if r is not None]
-        self.writer.write(results)
+        if self.needs_documents:
+            self.writer.write([r for r in map(row_result, keep) if r is not None])
+        else:  # Parquet only: the driver never parses the result documents
+            self.stats.analysed += sum(row["status"] == ANALYSED for row in keep)
+            self.writer.write([row_result(row) for row in keep if row["status"] == FAILED])  # type: ignore[misc]
+
+    @property
+    def needs_documents(self) -> bool:
+        sinks = self.writer.sinks
+        wanted = (sinks.store, sinks.jsonl, sinks.html, self.writer.callbacks.document)
+        return any(sink is not None for sink in wanted)

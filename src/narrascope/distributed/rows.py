@@ -12,11 +12,14 @@ import uuid
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
 from narrascope.document import Document, Failure
+
+if TYPE_CHECKING:
+    from narrascope.store import Store
 
 ANALYSED, FAILED, STORED = "analysed", "failed", "stored"
 UNKNOWN = "unknown"
@@ -133,3 +136,26 @@ def read_parquet_results(root: Path, batch_rows: int = 256) -> Iterator[Document
             result = row_result(row)
             if result is not None:
                 yield result
+
+
+def load_into_store(root: Path, store: "Store", batch: int = 256) -> int:
+    """Load a Parquet output into a DuckDB store after the run, batch by batch; returns the articles loaded.
+
+    Articles whose content is already in the store are skipped, so loading twice adds nothing.
+    """
+    known = store.hashes()
+    docs: list[Document] = []
+    failures: list[Failure] = []
+    loaded = 0
+    for result in read_parquet_results(root, batch_rows=batch):
+        if isinstance(result, Failure):
+            failures.append(result)
+        elif result.content_hash not in known:
+            known.add(result.content_hash)
+            docs.append(result)
+        if len(docs) + len(failures) >= batch:
+            store.write(docs, failures)
+            loaded += len(docs)
+            docs, failures = [], []
+    store.write(docs, failures)
+    return loaded + len(docs)
