@@ -217,3 +217,25 @@ def test_kill_9_loses_nothing_reported_and_a_rerun_resumes(tmp_path):
     with Store(db, read_only=True) as store:
         assert store.query("SELECT count(*), count(DISTINCT article_id) FROM articles") == [(20, 20)]
         assert store.query("SELECT count(*), count(DISTINCT (article_id, idx)) FROM sentences") == [(60, 60)]
+
+
+def test_article_summary_shows_every_filled_layer():
+    from rich.console import Console
+
+    from narrascope.cli.analyze import layer_counts, print_article, top_items
+    from test_store import full_document
+
+    doc = full_document()
+    counts = layer_counts(doc)
+    assert counts["relations"] == 1 and counts["technique spans"] == 1 and counts["subnarratives"] == 1
+    rows = dict(top_items(doc))
+    assert rows["genre"] == "opinion (0.70)"
+    assert rows["frames"] == "Security_and_defense"
+    assert rows["narrative"] == "Blaming the war on others (0.80)"
+    assert rows["role"] == "Iran: Antagonist (Instigator)"
+    assert rows["relation"] == "IRN —supplies_weapons→ RUS [attack drones], reported"
+    assert rows["technique"] == "Loaded_Language: “a disgrace”"
+    console = Console(record=True, width=120)
+    print_article(console, doc)
+    text = console.export_text()
+    assert "Moscow Buys Drones From Tehran" in text and "IRN —supplies_weapons→ RUS" in text
