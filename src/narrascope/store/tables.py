@@ -89,7 +89,7 @@ def to_sql_value(value: Any, kind: str) -> Any:
     if kind == "JSON":
         if isinstance(value, BaseModel):
             return value.model_dump_json()
-        return json.dumps(_plain(value), ensure_ascii=False)
+        return json.dumps(_plain(value), ensure_ascii=False, default=str)  # odd meta values as text
     if kind == "TIMESTAMP":
         return _timestamp(value)
     return value
