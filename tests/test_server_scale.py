@@ -33,10 +33,8 @@ def _measure(store: Store, repeats: int = 3) -> dict[str, float]:
     calls = {
         "overview": lambda: corpus.overview(Filters()),
         "choices": corpus.choices,
-        "narratives_by_month": lambda: corpus.prevalence("narratives", Filters(), by="month"),
-        "narratives_by_source": lambda: corpus.prevalence("narratives", Filters(), by="source"),
-        "techniques_by_month": lambda: corpus.prevalence("techniques", Filters(), by="month"),
-        "techniques_by_source": lambda: corpus.prevalence("techniques", Filters(), by="source"),
+        "narratives_month_source_all": lambda: corpus.prevalence_views("narratives", Filters()),
+        "techniques_month_source_all": lambda: corpus.prevalence_views("techniques", Filters()),
         "roles": lambda: corpus.role_profiles(Filters()),
         "network": lambda: corpus.network(Filters()),
         "list_first_page": lambda: corpus.list_articles(Filters(), limit=50),
@@ -44,7 +42,7 @@ def _measure(store: Store, repeats: int = 3) -> dict[str, float]:
         "list_by_source": lambda: corpus.list_articles(by_source, limit=50),
         "list_text_search": lambda: corpus.list_articles(searched, limit=50),
         "list_date_technique": lambda: corpus.list_articles(window, limit=50),
-        "narratives_filtered": lambda: corpus.prevalence("narratives", window, by="month"),
+        "narratives_filtered": lambda: corpus.prevalence_views("narratives", window),
     }
     app = create_app(ServerSettings(), pipeline=Pipeline.from_config(only=["segmentation"]), store=store)
     with TestClient(app) as client:

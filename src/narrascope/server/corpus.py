@@ -221,25 +221,35 @@ class Corpus:
         Returns {"labels": [...], "buckets": [...], "series": {label: [share per bucket]},
         "totals": [articles per bucket]}.
         """
+        if by not in ("month", "source", "all"):
+            raise ValueError(f"unknown grouping {by!r}")
+        return self.prevalence_views(layer, filters, top)[by]
+
+    @_cached
+    def prevalence_views(self, layer: str, filters: Filters, top: int = 8, top_sources: int = 12) -> dict[str, dict[str, Any]]:
+        """`prevalence` by month, by source (the `top_sources` largest) and overall, from one scan.
+
+        GROUPING SETS count the (label, month), (label, source) and (label) groups in one pass over
+        the layer's (article, label) pairs; the labels are the `top` most frequent in the selection.
+        """
         pairs, pair_params = self._pairs(layer)
         sel, params = filters.selection()
-        bucket = {"month": "strftime(s.month, '%Y-%m')", "source": "s.source", "all": "'all'"}[by]
-        bucket_filter = " WHERE s.month IS NOT NULL" if by == "month" else ""
-        top_buckets = "" if by == "month" else f" QUALIFY row_number() OVER (ORDER BY n DESC) <= {int(top)}"
         sql = f"""
         WITH {sel},
         pairs AS ({pairs}),
-        hits AS (SELECT p.label, {bucket} AS bucket FROM pairs p JOIN sel s USING (article_id){bucket_filter}),
-        toplabels AS (SELECT label, count(*) AS n FROM hits GROUP BY label ORDER BY n DESC, label LIMIT {int(top)}),
-        buckets AS (SELECT {bucket} AS bucket, count(*) AS n FROM sel s{bucket_filter} GROUP BY 1{top_buckets}),
-        counts AS (SELECT bucket, label, count(*) AS hits FROM hits GROUP BY bucket, label)
-        SELECT b.bucket, b.n AS total, t.label, coalesce(c.hits, 0) AS hits
-        FROM buckets b CROSS JOIN toplabels t
-        LEFT JOIN counts c ON c.bucket = b.bucket AND c.label = t.label
-        ORDER BY b.bucket, t.n DESC, t.label
+        hits AS (SELECT p.label, s.source, strftime(s.month, '%Y-%m') AS month FROM pairs p JOIN sel s USING (article_id)),
+        toplabels AS (SELECT label, row_number() OVER (ORDER BY count(*) DESC, label) AS rank
+                      FROM hits GROUP BY label ORDER BY rank LIMIT {int(top)}),
+        counts AS (SELECT label, month, source, GROUPING(month, source) AS g, count(*) AS n
+                   FROM hits WHERE label IN (SELECT label FROM toplabels)
+                   GROUP BY GROUPING SETS ((label, month), (label, source), (label))),
+        totals AS (SELECT month, source, GROUPING(month, source) AS g, count(*) AS n
+                   FROM (SELECT strftime(month, '%Y-%m') AS month, source FROM sel)
+                   GROUP BY GROUPING SETS ((month), (source), ()))
+        SELECT c.label, c.month, c.source, c.g, c.n, t.rank FROM counts c JOIN toplabels t USING (label)
+        UNION ALL SELECT NULL, month, source, g, n, NULL FROM totals
         """
-        rows = self._rows(sql, params + pair_params)
-        return _series(rows, order_by_total=(by == "source"))
+        return _views(self._rows(sql, params + pair_params), top_sources)
 
     def _pairs(self, layer: str) -> tuple[str, list[Any]]:
         if layer == "narratives":
@@ -288,28 +298,43 @@ class Corpus:
         return self._rows(sql, params)
 
 
-def _series(rows: list[dict[str, Any]], order_by_total: bool) -> dict[str, Any]:
-    buckets: list[str] = []
-    totals: dict[str, int] = {}
-    labels: list[str] = []
-    series: dict[str, dict[str, float]] = {}
-    for row in rows:  # at most top x buckets rows, already aggregated by DuckDB
-        bucket = str(row["bucket"])
-        if bucket not in totals:
-            buckets.append(bucket)
-            totals[bucket] = int(row["total"])
-        if row["label"] not in series:
-            labels.append(row["label"])
-            series[row["label"]] = {}
-        series[row["label"]][bucket] = row["hits"] / row["total"] if row["total"] else 0.0
-    if order_by_total:
-        buckets.sort(key=lambda b: (-totals[b], b))
-    return {
-        "labels": labels,
-        "buckets": buckets,
-        "totals": [totals[b] for b in buckets],
-        "series": {label: [round(series[label].get(b, 0.0), 4) for b in buckets] for label in labels},
-    }
+_GROUPINGS = {1: "month", 2: "source", 3: "all"}  # GROUPING(month, source) of each grouping set
+
+
+def _views(rows: list[dict[str, Any]], top_sources: int) -> dict[str, dict[str, Any]]:
+    """Shape the grouped counts (a few hundred rows at most) into one series table per grouping."""
+    totals: dict[str, dict[str, int]] = {by: {} for by in _GROUPINGS.values()}
+    hits: dict[str, dict[tuple[str, str], int]] = {by: {} for by in _GROUPINGS.values()}
+    ranks: dict[str, int] = {}
+    for row in rows:
+        by = _GROUPINGS[row["g"]]
+        bucket = {"month": row["month"], "source": row["source"], "all": "all"}[by]
+        if bucket is None:  # undated articles have no month
+            continue
+        if row["label"] is None:
+            totals[by][bucket] = int(row["n"])
+        else:
+            ranks[row["label"]] = int(row["rank"])
+            hits[by][(row["label"], bucket)] = int(row["n"])
+    labels = sorted(ranks, key=ranks.__getitem__)
+    views = {}
+    for by, bucket_totals in totals.items():
+        if by == "month":
+            buckets = sorted(bucket_totals)
+        else:
+            buckets = sorted(bucket_totals, key=lambda b: (-bucket_totals[b], b))[:top_sources]
+        if not any(hits[by].get((label, b)) for label in labels for b in buckets):
+            buckets = []  # nothing of this layer in these buckets (e.g. no dated article has it)
+        views[by] = {
+            "labels": labels if buckets else [],
+            "buckets": buckets,
+            "totals": [bucket_totals[b] for b in buckets],
+            "series": {
+                label: [round(hits[by].get((label, b), 0) / bucket_totals[b], 4) if bucket_totals[b] else 0.0 for b in buckets]
+                for label in (labels if buckets else [])
+            },
+        }
+    return views
 
 
 def parse_json(text: str | None) -> Any:

@@ -193,15 +193,23 @@ def dashboard(request: Request) -> Response:
     f = _filters(request)
     overview = corpus.overview(f)
     query = urlencode({k: v for k, v in request.query_params.items() if v})
+    narratives = corpus.prevalence_views("narratives", f, top=10)
+    techniques = corpus.prevalence_views("techniques", f, top=10)
     context = dict(
         f=f, overview=overview, choices=corpus.choices(), query=query,
-        narrative_share=charts.bars(corpus.prevalence("narratives", f, by="all", top=12), "narrative"),
-        technique_share=charts.bars(corpus.prevalence("techniques", f, by="all", top=12), "technique"),
-        narrative_trend=charts.line_chart(corpus.prevalence("narratives", f, by="month"), "narratives over time"),
-        narrative_sources=charts.heatmap(corpus.prevalence("narratives", f, by="source"), "narrative"),
-        technique_trend=charts.line_chart(corpus.prevalence("techniques", f, by="month"), "techniques over time"),
-        technique_sources=charts.heatmap(corpus.prevalence("techniques", f, by="source"), "technique"),
+        narrative_share=charts.bars(narratives["all"], "narrative"),
+        technique_share=charts.bars(techniques["all"], "technique"),
+        narrative_trend=charts.line_chart(_first(narratives["month"], 8), "narratives over time"),
+        narrative_sources=charts.heatmap(_first(narratives["source"], 8), "narrative"),
+        technique_trend=charts.line_chart(_first(techniques["month"], 8), "techniques over time"),
+        technique_sources=charts.heatmap(_first(techniques["source"], 8), "technique"),
         roles=charts.role_bars(corpus.role_profiles(f)),
         network=charts.network(corpus.network(f)),
     )
     return render(request, "dashboard.html", **context)
+
+
+def _first(view: dict[str, Any], n: int) -> dict[str, Any]:
+    """The view restricted to its `n` most frequent labels (fewer lines keep a chart readable)."""
+    labels = view["labels"][:n]
+    return {**view, "labels": labels, "series": {label: view["series"][label] for label in labels}}
