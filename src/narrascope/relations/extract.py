@@ -43,6 +43,13 @@ CLAUSE_DEPS = frozenset({"conj", "ccomp", "advcl", "parataxis", "relcl"})
 ARG_MODIFIER_DEPS = frozenset({"poss", "amod", "compound", "nmod", "npadvmod", "nummod"})
 ARG_PREPS = frozenset({"of", "in", "like", "including", "as"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+# "shipped shells in violation of ...", "launched a war in support of ...": the verb's subject acts
+INHERIT_PREPS = frozenset({"in", "with", "through", "via", "by"})
+# "US-backed attacks", "Iranian-made drones": the modifier names a backer or maker, not the actor
+NOT_AGENT_WORDS = frozenset({"backed", "made", "funded", "supplied", "sponsored", "built", "designed", "manufactured"})
+NOT_AGENT_SUFFIXES = tuple("-" + word for word in NOT_AGENT_WORDS)
+# "criticised Israel over the bombardment of Rafah": the accused is the agent of the content
+ACCUSATION_PREPS = frozenset({"over", "for", "of"})
 # joining or being a member counts as military cooperation only for military alliances
 MILITARY_BLOCS = frozenset({"NATO", "CSTO"})
 MILITARY_BLOCS_ONLY = frozenset({"join", "membership", "member", "accession"})
@@ -139,7 +146,7 @@ class Extractor:
             pass
         else:
             for child in tok.children:
-                if child.dep_ in ARG_MODIFIER_DEPS:
+                if child.dep_ in ARG_MODIFIER_DEPS and not child.lower_.endswith(NOT_AGENT_SUFFIXES):
                     m = self.mentions.by_token.get(child.i)
                     if m is None and child.lower_ in PRONOUNS and child.dep_ == "poss":
                         m = self.coref(child)
@@ -193,13 +200,13 @@ class Extractor:
             return toks, True
         return [], False
 
-    def noun_governor(self, noun: Any) -> tuple[Any, bool]:
+    def noun_governor(self, noun: Any, preps: frozenset[str] = frozenset()) -> tuple[Any, bool]:
         """The verb a nominal trigger hangs off: 'launched an attack', 'in violation of' -> (verb, is_light)."""
         if noun.dep_ == "dobj" and noun.head.lower_ in LIGHT_VERBS:
             return noun.head, True
         if noun.dep_ in ("attr", "oprd") and noun.head.pos_ in ("VERB", "AUX"):
             return noun.head, True
-        if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ in ("VERB", "AUX"):
+        if noun.dep_ == "pobj" and noun.head.lower_ in (preps or INHERIT_PREPS) and noun.head.head.pos_ in ("VERB", "AUX"):
             verb = noun.head.head
             if verb.lower_ in SPEECH_VERBS:
                 inner = [c for c in verb.children if c.dep_ == "ccomp"]
@@ -319,7 +326,8 @@ class Extractor:
             if passive_subj and not spec.reverse and spec.dobj_target:
                 tgt_tokens = list(passive_subj) if type_ != "supplies_weapons" else []
         else:
-            src_tokens = [c for c in tok.children if c.dep_ in ("poss", "amod", "nmod")]
+            src_tokens = [c for c in tok.children if c.dep_ in ("poss", "amod", "nmod")
+                          and c.lower_.split("-")[-1] not in NOT_AGENT_WORDS]
             # "the Minsk agreement", "the Moscow talks" name a place, not a party
             src_tokens += [c for c in tok.children if c.dep_ == "compound"
                            and getattr(self.mentions.by_token.get(c.i), "field", "") != "metonyms"]
@@ -328,8 +336,9 @@ class Extractor:
             if spec.reverse:
                 tgt_tokens, src_tokens = src_tokens[:1], self.pobjs(tok, spec.source_preps)
             light, is_light = self.noun_governor(tok)
-            if light is not None and not is_light and light.lower_ in DOUBT_VERBS:
-                accused = [c for c in light.children if c.dep_ == "dobj"]
+            blamer, _ = self.noun_governor(tok, ACCUSATION_PREPS)
+            if blamer is not None and blamer.lower_ in DOUBT_VERBS:
+                accused = [c for c in blamer.children if c.dep_ == "dobj"]
                 if accused and not [m for t in src_tokens for m in self.actors_of(t, "source", spec)]:
                     src_tokens, light = accused, None
             if not [m for t in src_tokens for m in self.actors_of(t, "source", spec)] and light is not None:
