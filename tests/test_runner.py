@@ -137,3 +137,31 @@ def test_throughput_benchmark_reports_its_numbers(tmp_path):
     assert "analysed 3," in lines["run"]
     assert "articles/s wall" in lines["throughput"] and "pipeline/backbone" in lines["ratio"]
     assert "embeddings" in lines["time"] and "MiB" in lines["peak"]
+
+
+def test_an_article_that_cannot_be_written_fails_alone(segmenter, tmp_path, capsys):
+    from narrascope.document import Genre
+
+    class Odd(Analyzer):
+        """Fills layers with values JSON (doc-2) or the store's BIGINT column (doc-3) cannot hold."""
+
+        name = "test-odd"
+
+        def process(self, docs):
+            for d in docs:
+                if d.id == "doc-2":
+                    d.genre = Genre.model_construct(label=object(), score=1.0, scores=[])
+                if d.id == "doc-3":
+                    d.paragraphs[0].index = 2**70
+
+    pipeline = Pipeline([*segmenter.analyzers, Odd()], segmenter.config)
+    out = io.StringIO()
+    with Store(tmp_path / "c.duckdb") as store:
+        stats = run([article(i) for i in range(1, 5)], pipeline, Sinks(store=store, jsonl=out))
+        assert (stats.analysed, stats.failed) == (2, 2)
+        assert sorted(d.id for d in store.iter_documents()) == ["doc-1", "doc-4"]
+        assert sorted(f.input for f in store.failures()) == ["doc-2", "doc-3"]
+    assert [json.loads(line)["id"] for line in out.getvalue().splitlines()] == ["doc-1", "doc-4"]
+    err = capsys.readouterr().err
+    assert "error: doc-2: cannot serialise the result" in err
+    assert "error: doc-3: cannot store the result" in err

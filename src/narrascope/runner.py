@@ -224,6 +224,10 @@ def _collect(pending: dict[Future[list[Result]], list[Document]], writer: "Write
         writer.write(results)
 
 
+def _failure(doc: Document, reason: str) -> Failure:
+    return Failure(input=str(doc.meta.get("input", doc.id)), reason=reason)
+
+
 # --- the single writer --------------------------------------------------------------------------
 
 
@@ -257,12 +261,16 @@ class Writer:
             self._spool.close()
 
     def write(self, results: list[Result]) -> None:
-        docs = [r for r in results if isinstance(r, Document)]
-        failures = [r for r in results if isinstance(r, Failure)]
-        if self.sinks.store is not None and results:
-            self.sinks.store.write(docs, failures)
-        for doc in docs:
-            line = doc.to_json() + "\n"
+        docs, lines, failures = [], [], [r for r in results if isinstance(r, Failure)]
+        for doc in (r for r in results if isinstance(r, Document)):
+            try:
+                lines.append(doc.to_json() + "\n")
+                docs.append(doc)
+            except Exception as exc:  # e.g. a meta value JSON cannot hold: fail this article only
+                failures.append(_failure(doc, f"cannot serialise the result: {type(exc).__name__}: {exc}"))
+        if self.sinks.store is not None and (docs or failures):
+            docs, lines = self._store(docs, lines, failures)
+        for line in lines:
             if self._jsonl is not None:
                 self._jsonl.write(line)
             if self._spool is not None:
@@ -277,6 +285,32 @@ class Writer:
             for doc in docs:
                 self.callbacks.document(doc)
         self.report()
+
+    def _store(self, docs: list[Document], lines: list[str], failures: list[Failure]) -> tuple[list[Document], list[str]]:
+        """Commit the batch; if it is refused, store its articles one by one and fail only those refused.
+
+        When every article is refused on its own too, the fault is the store's (disk full, file
+        removed), not the data's, and the run stops with that error.
+        """
+        store = self.sinks.store
+        assert store is not None
+        try:
+            store.write(docs, failures)
+            return docs, lines
+        except Exception as batch_error:
+            kept: list[tuple[Document, str]] = []
+            refused: list[Failure] = []
+            for doc, line in zip(docs, lines):
+                try:
+                    store.write([doc])
+                    kept.append((doc, line))
+                except Exception as exc:
+                    refused.append(_failure(doc, f"cannot store the result: {type(exc).__name__}: {exc}"))
+            if docs and not kept:
+                raise batch_error
+            store.write([], [*failures, *refused])
+            failures.extend(refused)
+            return [d for d, _ in kept], [line for _, line in kept]
 
     def report(self) -> None:
         if self.callbacks.progress is not None:
