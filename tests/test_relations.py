@@ -79,6 +79,10 @@ def test_project_sample_relations(relation_pipeline, sample_text):
         ("Russia launched Iranian-made drones at Kyiv overnight.", ("IRN", "supplies_weapons", "RUS", "asserted", "drones")),
         ("Ukraine fired U.S.-made HIMARS at Russian positions.", ("UKR", "attacks", "RUS", "asserted", "HIMARS")),
         ("Negotiations between Moscow and Tehran on fighter jets continue.", ("RUS", "negotiates", "IRN", "planned", "fighter jets")),
+        ("The US and Germany will supply Ukraine with Abrams and Leopard tanks.",
+         ("DEU", "supplies_weapons", "UKR", "planned", "Abrams; Leopard tanks")),
+        ("The Kremlin said it had no plans to attack NATO.", ("RUS", "attacks", "NATO", "denied", "")),
+        ("The G7 agreed to fund a new loan for Ukraine.", ("G7", "supports", "UKR", "planned", "")),
     ],
 )
 def test_single_sentences(relation_pipeline, text, expected):

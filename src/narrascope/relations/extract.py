@@ -193,6 +193,10 @@ class Extractor:
                 return [], False
             toks, _ = self.subject_tokens(governor, depth + 1)
             return toks, True
+        if verb.dep_ == "acl" and head.dep_ in ("dobj", "attr") and any(c.lower_ == "to" for c in verb.children):
+            # "had no plans to attack NATO": the one who has the plans
+            toks, _ = self.subject_tokens(head.head, depth + 1)
+            return toks, True
         if verb.dep_ in ("advcl", "conj") and head.pos_ in ("VERB", "AUX"):
             if head.lower_ in SPEECH_VERBS and verb.dep_ == "conj":
                 return [], False
@@ -227,19 +231,16 @@ class Extractor:
         """Token indices under `tokens`, leaving out embedded clauses (other relations live there)."""
         keep: set[int] = set()
         stack = [t for t in tokens if t is not None]
-        first = True
         while stack:
             tok = stack.pop()
             if tok.i in keep:
                 continue
             keep.add(tok.i)
             for child in tok.children:
-                if child.dep_ in CLAUSE_DEPS and not first:
-                    continue
-                if child.dep_ in CLAUSE_DEPS and child.pos_ in ("VERB", "AUX"):
+                # a coordinated noun ("Abrams and Leopard tanks") stays, a coordinated clause does not
+                if child.dep_ in CLAUSE_DEPS and (child.pos_ in ("VERB", "AUX") or child.dep_ != "conj"):
                     continue
                 stack.append(child)
-            first = False
         return keep
 
     def core_region(self, tok: Any, light: Any) -> set[int]:

@@ -126,6 +126,10 @@ def analyse(trigger: Any, lo: int, hi: int, light_verb: Any = None) -> Context:
         text = node.lower_
         via = prev.dep_
         near = steps <= 2 and not nominal
+        if near and via in ("acl", "xcomp", "dobj") and any(
+            (c.dep_ == "det" and c.lower_ == "no") or c.dep_ == "neg" for c in node.children
+        ):
+            flags.add("denied")  # "no plans to attack", "did not try to strike"
         if via in ("prep", "pobj", "nsubj", "nsubjpass") and steps > 1:
             nominal = True
         if via in COMPLEMENT_DEPS:

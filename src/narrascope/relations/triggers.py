@@ -59,7 +59,7 @@ VERBS: dict[str, TriggerSpec] = {
     **_spec("negotiates", "negotiate talk discuss", dobj_target=False, target_preps=("with",)),
     **_spec("negotiates", "meet", dobj_target=True, target_preps=("with",)),
     **_spec("supports", "support back fund finance aid assist endorse recognise recognize bankroll sponsor help",
-            target_preps=()),
+            target_preps=("for",)),
     **_spec("supports", "side stand", dobj_target=False, target_preps=("with", "by", "behind")),
     **_spec("demands", "urge demand ask press pressure push implore convince persuade request", target_preps=("of",)),
     **_spec("demands", "call", dobj_target=False, target_preps=("on", "upon")),
