@@ -56,3 +56,27 @@ def test_regression_scores_do_not_drop():
     # measured 0.969 / 0.705 on the shared parse (docs/relations.md); keep a margin for parser noise
     assert result.overall.precision >= 0.85
     assert result.overall.recall >= 0.6
+
+
+def test_evaluate_command_on_gold_records(tmp_path, capsys):
+    import json
+
+    from narrascope.relations.evaluate import main
+
+    text = "Iran Ships Drones\n\nIran has delivered Shahed drones to Russia, officials said.\n"
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    sentence = "Iran has delivered Shahed drones to Russia, officials said."
+    start = text.index(sentence)
+    gold = tmp_path / "gold.jsonl"
+    records = [
+        {"doc_id": "a.txt", "source": "IRN", "type": "supplies_weapons", "target": "RUS", "object": "Shahed drones",
+         "modality": "reported", "attribution": "officials", "start": start, "end": start + len(sentence),
+         "sentence": sentence, "note": ""},
+        {"doc_id": "a.txt", "source": "IRN", "type": "attacks", "target": "UKR", "object": "", "modality": "asserted",
+         "attribution": "", "start": start, "end": start + len(sentence), "sentence": sentence, "note": "implicit: test"},
+    ]
+    gold.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    main(["--gold", str(gold), "--texts", str(tmp_path), "--sentence-local", "--json"])
+    scores = json.loads(capsys.readouterr().out)
+    assert scores["overall"]["tp"] == 1 and scores["overall"]["fn"] == 0
+    assert scores["modality_agreement"] == 1.0
