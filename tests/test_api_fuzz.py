@@ -9,13 +9,14 @@ on odd texts is covered by the pipeline's own tests.
 from __future__ import annotations
 
 import pytest
-import schemathesis
-from hypothesis import HealthCheck, settings
-from test_server_support import documents
 
-from narrascope.pipeline import Pipeline
-from narrascope.server import ServerSettings, create_app
-from narrascope.store import Store
+schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is not installed (pip install -e '.[test]')")
+from hypothesis import HealthCheck, settings  # noqa: E402  (schemathesis depends on hypothesis)
+from test_server_support import documents  # noqa: E402
+
+from narrascope.pipeline import Pipeline  # noqa: E402
+from narrascope.server import ServerSettings, create_app  # noqa: E402
+from narrascope.store import Store  # noqa: E402
 
 
 @pytest.fixture(scope="module")
