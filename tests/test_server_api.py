@@ -86,6 +86,9 @@ def test_body_and_text_limits(light_pipeline: Pipeline) -> None:
     with client(light_pipeline, max_body_bytes=1000, max_text_chars=100) as c:
         big = c.post("/api/analyze", json={"text": "x" * 5000})
         assert big.status_code == 413 and "1000 bytes" in big.json()["error"]
+        chunks = iter([b'{"text": "', b"z" * 600, b"z" * 600, b'"}'])  # streamed: no Content-Length to check
+        streamed = c.post("/api/analyze", content=chunks, headers={"content-type": "application/json"})
+        assert streamed.status_code == 413 and "1000 bytes" in streamed.json()["error"]
         long = c.post("/api/analyze", json={"text": "y" * 200})
         assert long.status_code == 413 and "limit of 100" in long.json()["error"]
 
