@@ -149,6 +149,8 @@ def cross_validate(
             fold.out.mkdir(parents=True, exist_ok=True)
             run = known[name](fold)
             per_fold.append(_score(fold))
+            partial = Evaluation(dataset, split, name, per_fold[-1], run.messages, 0, 0.0, command)
+            write_results(partial, fold.out.parent)  # each fold's own scores, kept if the run stops early
             messages += [m for m in run.messages if m not in messages]
             messages += [f"fold {i} failed: {f}" for f in run.failures]
         result = Evaluation(dataset, split, name, mean_rows(per_fold), messages, k, time.perf_counter() - started, command)
