@@ -45,6 +45,9 @@ ARG_PREPS = frozenset({"of", "in", "like", "including", "as"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 # "shipped shells in violation of ...", "launched a war in support of ...": the verb's subject acts
 INHERIT_PREPS = frozenset({"in", "with", "through", "via", "by"})
+# "travel to Moscow for a summit with Putin", "pledged aid for Kyiv": the traveller meets, the pledger gives
+PURPOSE_PREPS = frozenset({"for"})
+PURPOSE_TYPES = frozenset({"negotiates", "supports", "supplies_weapons", "military_cooperation"})
 # "US-backed attacks", "Iranian-made drones": the modifier names a backer or maker, not the actor
 NOT_AGENT_WORDS = frozenset({"backed", "made", "funded", "supplied", "sponsored", "built", "designed", "manufactured"})
 NOT_AGENT_SUFFIXES = tuple("-" + word for word in NOT_AGENT_WORDS)
@@ -336,7 +339,7 @@ class Extractor:
             tgt_tokens = []
             if spec.reverse:
                 tgt_tokens, src_tokens = src_tokens[:1], self.pobjs(tok, spec.source_preps)
-            light, is_light = self.noun_governor(tok)
+            light, is_light = self.noun_governor(tok, INHERIT_PREPS | (PURPOSE_PREPS if type_ in PURPOSE_TYPES else set()))
             blamer, _ = self.noun_governor(tok, ACCUSATION_PREPS)
             if blamer is not None and blamer.lower_ in DOUBT_VERBS:
                 accused = [c for c in blamer.children if c.dep_ == "dobj"]
