@@ -141,7 +141,7 @@ def test_schema_command_prints_the_versioned_schema():
 
 
 KILLABLE = """
-import sys, time
+import os, sys, time
 from narrascope import registry
 from narrascope.analyzers.base import Analyzer
 
@@ -151,7 +151,7 @@ class Slow(Analyzer):
     requires = ("segmentation",)
 
     def process(self, docs):
-        time.sleep(0.2 * len(docs))
+        time.sleep(float(os.environ.get("SECONDS_PER_ARTICLE", "0.3")) * len(docs))
 
 from narrascope.cli import main
 sys.argv = ["narrascope", *sys.argv[1:]]
@@ -160,7 +160,7 @@ main()
 
 
 def start_slow_run(tmp_path: Path, n_articles: int = 20) -> tuple[list[str], Path, Path]:
-    """A real `narrascope analyze --db` command whose analysis takes 0.2 s per article."""
+    """A real `narrascope analyze --db` command whose analysis takes $SECONDS_PER_ARTICLE (0.3 s) per article."""
     folder = tmp_path / "in"
     write_articles(folder, n_articles)
     script = tmp_path / "killable.py"
@@ -173,7 +173,9 @@ def start_slow_run(tmp_path: Path, n_articles: int = 20) -> tuple[list[str], Pat
 
 def interrupt_after(args: list[str], out: Path, lines: int, sig: int) -> subprocess.Popen:
     """Start the run, wait until `lines` results are reported in the JSONL, then send `sig`."""
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # a shell's background job ignores SIGINT and the child would inherit that: give it Ctrl-C back
+    restore_ctrl_c = lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)  # noqa: E731
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, preexec_fn=restore_ctrl_c)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
         if out.exists() and len(out.read_text(encoding="utf-8").splitlines()) >= lines:
@@ -211,7 +213,7 @@ def test_kill_9_loses_nothing_reported_and_a_rerun_resumes(tmp_path):
             assert rows == len(doc.sentences) > 0
         n_stored = len(stored)
 
-    rerun = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    rerun = subprocess.run(args, capture_output=True, text=True, timeout=120, env={**os.environ, "SECONDS_PER_ARTICLE": "0"})
     assert rerun.returncode == 0, rerun.stderr
     assert f"already stored {n_stored}, failed 0" in rerun.stderr
     with Store(db, read_only=True) as store:
