@@ -83,6 +83,9 @@ def test_project_sample_relations(relation_pipeline, sample_text):
          ("DEU", "supplies_weapons", "UKR", "planned", "Abrams; Leopard tanks")),
         ("The Kremlin said it had no plans to attack NATO.", ("RUS", "attacks", "NATO", "denied", "")),
         ("The G7 agreed to fund a new loan for Ukraine.", ("G7", "supports", "UKR", "planned", "")),
+        ("Kiev's refusal to join NATO angered Moscow.", ("UKR", "military_cooperation", "NATO", "denied", "")),
+        ("Iran's plan to send ballistic missiles to Russia worries Washington.",
+         ("IRN", "supplies_weapons", "RUS", "planned", "ballistic missiles")),
     ],
 )
 def test_single_sentences(relation_pipeline, text, expected):

@@ -196,6 +196,11 @@ class Extractor:
                 return [], False
             toks, _ = self.subject_tokens(governor, depth + 1)
             return toks, True
+        if verb.dep_ == "acl" and any(c.lower_ == "to" for c in verb.children):
+            # "Kyiv's refusal to join NATO", "Iran's plan to send drones": the possessor acts
+            owners = [c for c in head.children if c.dep_ == "poss"]
+            if owners:
+                return owners, True
         if verb.dep_ == "acl" and head.dep_ in ("dobj", "attr") and any(c.lower_ == "to" for c in verb.children):
             # "had no plans to attack NATO": the one who has the plans
             toks, _ = self.subject_tokens(head.head, depth + 1)

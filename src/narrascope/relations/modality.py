@@ -24,6 +24,7 @@ HYPO_AUX = frozenset({"could", "might", "would", "may"})
 PLAN_AUX = frozenset({"will", "shall", "'ll", "’ll"})
 HYPO_MARK = frozenset({"if", "unless", "whether"})
 HYPO_NOUNS = frozenset({"risk", "possibility", "prospect", "fear", "fears", "danger", "likelihood", "chance", "scenario"})
+DENY_NOUNS = frozenset({"refusal", "denial", "rejection"})
 HYPO_ADV = frozenset({"potentially", "possibly", "perhaps", "maybe"})
 PLAN_NOUNS = frozenset({"plan", "plans", "negotiations", "negotiation", "talks", "deal", "offer", "pledge", "promise",
                         "proposal", "intention", "agreement", "readiness"})
@@ -130,6 +131,8 @@ def analyse(trigger: Any, lo: int, hi: int, light_verb: Any = None) -> Context:
             (c.dep_ == "det" and c.lower_ == "no") or c.dep_ == "neg" for c in node.children
         ):
             flags.add("denied")  # "no plans to attack", "did not try to strike"
+        if near and text in DENY_NOUNS and via in ("acl", "xcomp", "prep", "pobj"):
+            flags.add("denied")  # "Kyiv's refusal to join NATO"
         if via in ("prep", "pobj", "nsubj", "nsubjpass") and steps > 1:
             nominal = True
         if via in COMPLEMENT_DEPS:
