@@ -101,7 +101,8 @@ def layered_doc(text: str = TEXT, doc_id: str = "doc-1") -> Document:
     )
     doc.frames = FrameLayer(
         labels=["Security_and_defense"],
-        scores=[LabelScore(label="Security_and_defense", score=0.9), LabelScore(label="Economic", score=0.1)],
+        scores=[LabelScore(label="Security_and_defense", score=0.9), LabelScore(label="Economic", score=0.1),
+                LabelScore(label="Legality_Constitutionality_and_jurisprudence", score=0.4)],
     )
     doc.entities = [
         EntityMention(**span("Northland"), label="GPE", entity="Northland"),

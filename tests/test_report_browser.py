@@ -60,6 +60,9 @@ def test_report_works_in_a_browser(chrome, tmp_path: Path):  # noqa: ANN001
     assert problems == []
     assert chrome.find_elements(By.TAG_NAME, "script")[0].get_attribute("src") in ("", None)
 
+    # nothing is wider than the window (long labels wrap inside the side panels)
+    assert chrome.execute_script("return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
     # the inline stylesheet applied: marks are underlined with their palette colour
     mark = chrome.find_element(By.CSS_SELECTOR, f"#{doc_anchor(first)}-text .sp.k-technique")
     assert mark.value_of_css_property("border-bottom-style") == "solid"

@@ -23,6 +23,11 @@ def _panel(layer: str, title: str, body: str) -> str:
     )
 
 
+def _breakable(value: str) -> str:
+    """Escaped, with break opportunities after underscores (long snake_case labels in narrow cells)."""
+    return escape(value).replace("_", "_<wbr>")
+
+
 def _meter(score: float) -> str:
     value = min(max(score, 0.0), 1.0)
     return f'<meter min="0" max="1" value="{value:.3f}"></meter> <span class="ns-num">{score:.2f}</span>'
@@ -33,7 +38,7 @@ def _score_rows(scores: Iterable[LabelScore], selected: Iterable[str] = ()) -> s
     rows = []
     for item in sorted(scores, key=lambda s: (-s.score, s.label)):
         cls = ' class="ns-selected"' if item.label in chosen else ""
-        rows.append(f"<tr{cls}><th>{escape(item.label)}</th><td>{_meter(item.score)}</td></tr>")
+        rows.append(f"<tr{cls}><th>{_breakable(item.label)}</th><td>{_meter(item.score)}</td></tr>")
     return f'<table class="ns-scores">{"".join(rows)}</table>' if rows else ""
 
 
@@ -78,7 +83,7 @@ def genre_panel(doc: Document) -> str:
 def frames_panel(doc: Document) -> str:
     if doc.frames is None or not (doc.frames.labels or doc.frames.scores):
         return ""
-    chosen = ", ".join(escape(label) for label in doc.frames.labels) or "none above threshold"
+    chosen = ", ".join(_breakable(label) for label in doc.frames.labels) or "none above threshold"
     body = f"<p><b>{chosen}</b></p>" + _score_rows(doc.frames.scores, doc.frames.labels)
     return _panel("frames", "Frames", body)
 
@@ -171,11 +176,6 @@ def roles_panel(doc: Document, palette: Palette) -> str:
         )
     head = "<tr><th>Entity</th><th>Main role</th><th>Fine roles</th><th>Mentions</th></tr>"
     return _panel("roles", "Roles", f'<table class="ns-table">{head}{"".join(rows)}</table>')
-
-
-def _breakable(value: str) -> str:
-    """Escaped, with break opportunities after underscores (long snake_case labels in narrow cells)."""
-    return escape(value).replace("_", "_<wbr>")
 
 
 def relations_panel(doc: Document) -> str:
