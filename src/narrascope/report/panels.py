@@ -42,8 +42,9 @@ def _score_rows(scores: Iterable[LabelScore], selected: Iterable[str] = ()) -> s
     return f'<table class="ns-scores">{"".join(rows)}</table>' if rows else ""
 
 
-def _chip(doc: Document, kind: str, label: str, palette: Palette, key: str = "") -> str:
-    colour = palette.index(Mark(kind, label, 0, 0, key=key))
+def _chip(kind: str, label: str, palette: Palette) -> str:
+    """A label in the colour its marks have in the text."""
+    colour = palette.index(Mark(kind, label, 0, 0))
     return f'<span class="chip k-{kind} c{colour}">{escape(label)}</span>'
 
 
@@ -96,7 +97,7 @@ def techniques_panel(doc: Document, palette: Palette) -> str:
     counts = Counter(span.technique for span in layer.spans)
     if counts:
         items = "".join(
-            f"<li>{_chip(doc, 'technique', label, palette)} {n}</li>"
+            f"<li>{_chip('technique', label, palette)} {n}</li>"
             for label, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
         )
         parts.append(f'<p class="ns-sub">Spans</p><ul class="ns-plain">{items}</ul>')
@@ -171,7 +172,7 @@ def roles_panel(doc: Document, palette: Palette) -> str:
             for r in sorted(profile.fine_roles, key=lambda r: (-r.score, r.label))[:4]
         )
         rows.append(
-            f"<tr><th>{who}</th><td>{_chip(doc, 'role', profile.main_role, palette)}</td>"
+            f"<tr><th>{who}</th><td>{_chip('role', profile.main_role, palette)}</td>"
             f"<td>{fine}</td><td class=\"ns-num\">{len(profile.mentions)}</td></tr>"
         )
     head = "<tr><th>Entity</th><th>Main role</th><th>Fine roles</th><th>Mentions</th></tr>"
@@ -207,7 +208,7 @@ def claims_panel(doc: Document, palette: Palette) -> str:
     items = []
     for claim in doc.claims:
         meta = escape(claim.modality) + (f", according to {escape(claim.attribution)}" if claim.attribution else "")
-        chip = _chip(doc, "claim", claim.kind, palette)
+        chip = _chip("claim", claim.kind, palette)
         items.append(
             f"<li>{chip} <span class=\"ns-muted\">{meta}</span> <span class=\"ns-num\">{claim.score:.2f}</span>"
             f"<br>{_offset_link(doc, claim.start, _excerpt(claim.text), 'claim')}</li>"
