@@ -43,7 +43,7 @@ class Clock:
         self.wall = 0.0
         self.cpu = 0.0
 
-    def __enter__(self) -> "Clock":
+    def __enter__(self) -> Clock:
         self._start = (time.perf_counter(), time.process_time())
         return self
 

@@ -171,10 +171,13 @@ def start_slow_run(tmp_path: Path, n_articles: int = 20) -> tuple[list[str], Pat
     return [sys.executable, str(script), "analyze", str(folder), "--db", str(db), "--out", str(out), "--config", str(config)], db, out
 
 
+def restore_ctrl_c() -> None:
+    """A shell's background job ignores SIGINT and its children inherit that: give the child Ctrl-C back."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupt_after(args: list[str], out: Path, lines: int, sig: int) -> subprocess.Popen:
     """Start the run, wait until `lines` results are reported in the JSONL, then send `sig`."""
-    # a shell's background job ignores SIGINT and the child would inherit that: give it Ctrl-C back
-    restore_ctrl_c = lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)  # noqa: E731
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, preexec_fn=restore_ctrl_c)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
@@ -223,9 +226,9 @@ def test_kill_9_loses_nothing_reported_and_a_rerun_resumes(tmp_path):
 
 def test_article_summary_shows_every_filled_layer():
     from rich.console import Console
+    from test_store import full_document
 
     from narrascope.cli.analyze import layer_counts, print_article, top_items
-    from test_store import full_document
 
     doc = full_document()
     counts = layer_counts(doc)

@@ -72,7 +72,7 @@ def print_failure(failure: Failure) -> None:
 class Sinks:
     """Where results go: any of a store, a JSONL file or stream, an HTML report."""
 
-    store: "Store | None" = None
+    store: Store | None = None
     jsonl: Path | IO[str] | None = None
     html: Path | None = None
     html_title: str | None = None
@@ -90,7 +90,7 @@ class Callbacks:
 def run_inputs(
     inputs: list[str],
     pipeline: Pipeline,
-    options: "IngestOptions | None" = None,
+    options: IngestOptions | None = None,
     sinks: Sinks | None = None,
     callbacks: Callbacks | None = None,
     jobs: int = 1,
@@ -136,7 +136,7 @@ def run(
 # --- the stream -------------------------------------------------------------------------------
 
 
-def _skip_known(source: Iterable[Result], stats: RunStats, stored: set[str], writer: "Writer") -> Iterator[Document]:
+def _skip_known(source: Iterable[Result], stats: RunStats, stored: set[str], writer: Writer) -> Iterator[Document]:
     """Documents not seen before; ingestion failures go straight to the writer.
 
     Two different articles with the same id in one run (same file name in two folders) must not
@@ -191,7 +191,7 @@ def _work(batch: list[Document]) -> list[Result]:
     return list(_worker_pipeline.run(batch, batch_size=len(batch)))
 
 
-def _run_parallel(batches: Iterator[list[Document]], pipeline: Pipeline, jobs: int, writer: "Writer") -> None:
+def _run_parallel(batches: Iterator[list[Document]], pipeline: Pipeline, jobs: int, writer: Writer) -> None:
     """Fan batches out to `jobs` processes, at most two batches per worker in flight."""
     config = pipeline.config.model_copy(update={"analyzers": pipeline.names})
     context = multiprocessing.get_context("spawn")
@@ -213,7 +213,7 @@ def _run_parallel(batches: Iterator[list[Document]], pipeline: Pipeline, jobs: i
         raise
 
 
-def _collect(pending: dict[Future[list[Result]], list[Document]], writer: "Writer", done: set[Future[list[Result]]]) -> None:
+def _collect(pending: dict[Future[list[Result]], list[Document]], writer: Writer, done: set[Future[list[Result]]]) -> None:
     for future in done:
         batch = pending.pop(future)
         try:
@@ -245,7 +245,7 @@ class Writer:
         self._jsonl: IO[str] | None = None
         self._spool: IO[str] | None = None
 
-    def __enter__(self) -> "Writer":
+    def __enter__(self) -> Writer:
         if isinstance(self.sinks.jsonl, Path):
             self._jsonl = self.sinks.jsonl.open("w", encoding="utf-8")
         else:

@@ -146,7 +146,7 @@ class _Progress:
         self.bar: Progress | None = None
         self.task = None
 
-    def __enter__(self) -> "_Progress":
+    def __enter__(self) -> _Progress:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -9,7 +9,7 @@ Rows go in as Arrow tables, one INSERT per table and batch.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +91,7 @@ class Store:
                 for table in self.tables:
                     self._insert(table, [row for doc in batch for row in table.rows(doc)])
             if failures:
-                now = datetime.now(timezone.utc).replace(tzinfo=None)
+                now = datetime.now(UTC).replace(tzinfo=None)
                 self._insert(FAILURES, [{"input": f.input, "reason": f.reason, "failed_at": now} for f in failures])
             self.con.commit()
         except BaseException:
@@ -182,7 +182,7 @@ class Store:
     def close(self) -> None:
         self.con.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -14,7 +14,7 @@ import json
 import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime, timezone
 from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -109,7 +109,7 @@ def _plain(value: Any) -> Any:
 
 def _timestamp(value: Any) -> datetime | None:
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
+        return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
     return None
@@ -314,7 +314,7 @@ def articles_table() -> Table:
             elif name == "language_score":
                 row[name] = doc.language.score if doc.language else None
             elif name == "analysed_at":
-                row[name] = datetime.now(timezone.utc).replace(tzinfo=None)
+                row[name] = datetime.now(UTC).replace(tzinfo=None)
             elif name == "result":
                 row[name] = doc.to_json()
             else:
