@@ -162,7 +162,10 @@ def test_form_rules(light_pipeline: Pipeline, store: Store) -> None:
         cross = c.post("/analyze", data={"text": "a\n\nb"}, headers={"Origin": "https://evil.example"})
         assert cross.status_code == 403
         upload = c.post("/analyze", files={"files": ("a.txt", b"T\n\nbody")})
-        assert upload.status_code == 401
+        assert upload.status_code == 401 and 'id="analyze-form"' in upload.text  # the form again, with the reason
+        mixed = c.post("/analyze", data={"token": TOKEN}, files=[("files", ("ok.txt", b"T\n\nbody")), ("files", ("x.pdf", b"%PDF-1.4 binary"))])
+        assert mixed.status_code == 200 and "x.pdf: binary file (a PDF document), not text" in mixed.text
+        assert mixed.text.count('class="ns-doc"') == 1
         ok = c.post("/analyze", data={"token": TOKEN}, files=[("files", ("one.txt", b"First\n\nbody one.")), ("files", ("two.html", b"<html><body><h1>Second</h1><p>Body two is here and long enough to count as an article body.</p></body></html>"))])
         assert ok.status_code == 200, ok.text
         assert ok.text.count('class="ns-doc"') == 2 and "First" in ok.text

@@ -87,15 +87,24 @@ async def analyze_form(request: Request) -> Response:
     given = sum(bool(x) for x in (text.strip(), url, files))
     if given != 1:
         return render(request, "index.html", status=422, text=text, url=url, error="Give one of: pasted text, a URL, or files.")
-    if store or files:
-        check_write(request, token)
-    if store and rt.store is None:
-        raise HTTPException(404, "no corpus to store into: the server was started without --db")
+    try:
+        if store or files:
+            check_write(request, token)
+        if store and rt.store is None:
+            raise HTTPException(404, "no corpus to store into: the server was started without --db")
+    except HTTPException as exc:  # show the form again, with what was typed
+        return render(request, "index.html", status=exc.status_code, text=text, url=url, error=exc.detail)
+    rejected: list[Failure] = []
     try:
         if files:
             if len(files) > rt.settings.max_batch:
                 raise inputs.InputRejected(413, f"{len(files)} files is over the limit of {rt.settings.max_batch}")
-            docs = [await anyio.to_thread.run_sync(inputs.from_upload, name, data, rt.settings) for name, data in files]
+            docs = []
+            for name, data in files:
+                try:
+                    docs.append(await anyio.to_thread.run_sync(inputs.from_upload, name, data, rt.settings))
+                except inputs.InputRejected as exc:
+                    rejected.append(Failure(input=name, reason=exc.reason))
         elif url:
             docs = [await anyio.to_thread.run_sync(inputs.from_url, url, rt.settings)]
         else:
@@ -103,11 +112,11 @@ async def analyze_form(request: Request) -> Response:
     except inputs.InputRejected as exc:
         return render(request, "index.html", status=exc.status, text=text, url=url, error=exc.reason)
     try:
-        results = await rt.queue.analyze(docs)
+        results = await rt.queue.analyze(docs) if docs else []
     except Busy as exc:
         return render(request, "index.html", status=503, text=text, url=url, error=str(exc))
     good = [r for r in results if isinstance(r, Document)]
-    failures = [r for r in results if isinstance(r, Failure)]
+    failures = rejected + [r for r in results if isinstance(r, Failure)]
     if store and good:
         await anyio.to_thread.run_sync(rt.save, good)
         if len(good) == 1 and not failures:
