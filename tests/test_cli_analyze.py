@@ -244,3 +244,18 @@ def test_article_summary_shows_every_filled_layer():
     print_article(console, doc)
     text = console.export_text()
     assert "Moscow Buys Drones From Tehran" in text and "IRN —supplies_weapons→ RUS" in text
+
+
+def test_expected_articles_counts_only_what_a_listing_tells(tmp_path):
+    from narrascope.cli.analyze import expected_articles
+    from narrascope.ingest import IngestOptions
+
+    folder = tmp_path / "in"
+    write_articles(folder, 3)
+    (folder / "page.html").write_text("<html><body><p>Hello</p></body></html>", encoding="utf-8")
+    options = IngestOptions()
+    assert expected_articles([str(folder), str(tmp_path / "missing.txt")], options) == 5
+    assert expected_articles([str(folder), "https://example.org/feed.xml"], options) is None
+    (folder / "records.jsonl").write_text('{"text": "a"}\n{"text": "b"}\n', encoding="utf-8")
+    assert expected_articles([str(folder)], options) is None
+    assert expected_articles([str(folder)], IngestOptions(glob="*.txt")) == 3

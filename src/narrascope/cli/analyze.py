@@ -8,20 +8,34 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from narrascope.cli.app import app
 from narrascope.config import Config
 from narrascope.document import Document
 from narrascope.runner import Callbacks, RunStats, Sinks, run_inputs
+
+if TYPE_CHECKING:
+    from narrascope.ingest import IngestOptions
 
 ARTICLE_SUMMARIES = 3  # runs with at most this many articles get a per-article summary
 TOP = 5
@@ -83,7 +97,7 @@ def analyze(
         _fail(str(exc))
     sinks = Sinks(store=store, jsonl=out or (None if db or html else sys.stdout), html=html)
     shown = _FewArticles(ARTICLE_SUMMARIES)
-    progress = _Progress(console)
+    progress = _Progress(console, lambda: expected_articles(inputs, options))
     callbacks = Callbacks(progress=progress.update, document=shown.add)
     try:
         with progress:
@@ -138,13 +152,37 @@ class _FewArticles:
             self.overflow = True
 
 
-class _Progress:
-    """A rich progress display on a terminal's stderr, started once a run reaches its second article."""
+def expected_articles(inputs: list[str], options: IngestOptions) -> int | None:
+    """How many articles the inputs hold, when a directory listing tells: local text and HTML files only.
 
-    def __init__(self, console: Console) -> None:
+    Records files, feeds, URLs and stdin hold an unknown number of articles: then None.
+    """
+    from narrascope.ingest.files import file_kind, walk
+
+    total = 0
+    for item in inputs:
+        path = Path(item)
+        if item == "-" or "://" in item:
+            return None
+        files = [p for p, _ in walk(path, options.glob)] if path.is_dir() else [path] if path.is_file() else []
+        if any(file_kind(f) not in ("text", "html") for f in files):
+            return None
+        total += max(len(files), 1)  # a missing path or an empty folder is one failure
+    return total
+
+
+class _Progress:
+    """A rich progress display on a terminal's stderr, started once a run reaches its second article.
+
+    `count` gives the number of articles to expect (None when unknown); it is called only when
+    the bar is about to be shown, so runs without a terminal never list folders twice.
+    """
+
+    def __init__(self, console: Console, count: Callable[[], int | None]) -> None:
         self.console = console
+        self.count = count
         self.bar: Progress | None = None
-        self.task = None
+        self.task: TaskID | None = None
 
     def __enter__(self) -> _Progress:
         return self
@@ -156,16 +194,18 @@ class _Progress:
     def update(self, stats: RunStats) -> None:
         if self.console.quiet or not self.console.is_terminal or stats.seen < 2:
             return
-        if self.bar is None:
-            self.bar = Progress(
-                SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                console=self.console, transient=True,
-            )
-            self.task = self.bar.add_task("", total=None)
+        if self.bar is None or self.task is None:
+            total = self.count()
+            columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn()]
+            if total is not None:
+                columns += [MofNCompleteColumn(), TimeRemainingColumn()]
+            self.bar = Progress(*columns, TimeElapsedColumn(), console=self.console, transient=True)
+            self.task = self.bar.add_task("", total=total)
             self.bar.start()
         skipped = stats.duplicates + stats.already_stored
         self.bar.update(
-            self.task,  # type: ignore[arg-type]
+            self.task,
+            completed=stats.seen,
             description=f"analysed {stats.analysed}  skipped {skipped}  failed {stats.failed}  {stats.rate:.1f}/s",
         )
 
