@@ -115,19 +115,34 @@ def test_a_document_that_always_kills_its_worker_is_reported(tmp_path, local_ray
     assert [f.input for f in failures if "worker process died" in f.reason] == [str(folder / "crash.txt")]
 
 
-def test_reruns_only_analyse_new_or_changed_articles(tmp_path, local_ray):
+def test_cli_run_then_rerun_only_analyses_new_or_changed_articles(tmp_path, local_ray):
+    """`analyze --engine ray --out DIR --db` first; a rerun skips everything already in the Parquet output."""
+    import pyarrow.dataset as ds
+    from typer.testing import CliRunner
+
+    from narrascope.cli import app
+
     folder = corpus(tmp_path)
+    config = tmp_path / "light.toml"
+    config.write_text('[pipeline]\nanalyzers = ["segmentation", "language"]\n', encoding="utf-8")
     parquet, db = tmp_path / "results", tmp_path / "corpus.duckdb"
-    first = analyze_with_ray([str(folder)], parquet=parquet, db=db, only=["segmentation"], workers=2)
-    assert first.analysed == 3
-    assert any(parquet.glob("date=unknown/source=unknown/*.parquet"))
+    args = ["analyze", "--engine", "ray", "--jobs", "2", "--config", str(config), str(folder), "--out", str(parquet),
+            "--db", str(db)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1, result.output  # empty.txt failed
+    assert "analysed 3, skipped as duplicate 1, already stored 0, failed 1" in result.output
+    table = ds.dataset(str(parquet), format="parquet", partitioning="hive").to_table().to_pylist()
+    analysed = {r["id"]: r for r in table if r["status"] == "analysed"}
+    assert sorted(analysed) == ["copy.txt", "strike.txt", "talks.txt"]  # sanctions.txt is copy.txt's duplicate
+    assert json.loads(analysed["talks.txt"]["result"])["language"]["code"] == "en"
+    assert [r["error"] for r in table if r["status"] == "failed"] == ["empty text"]
 
     (folder / "strike.txt").write_text("Overnight strike\n\nRussia launched drones at Kyiv.", encoding="utf-8")
     (folder / "new.txt").write_text("Fresh\n\nChina and India held border talks.", encoding="utf-8")
-    again = analyze_with_ray([str(folder)], parquet=parquet, db=db, only=["segmentation"], workers=2)
-    assert (again.analysed, again.already_stored) == (2, 3)  # talks, sanctions and its copy were done
+    again = analyze_with_ray([str(folder)], parquet=parquet, db=db, config=config, workers=2)
+    assert (again.analysed, again.already_stored) == (2, 3)  # talks, copy and sanctions were done
 
     with Store(db) as store:  # the store and a local rerun agree on what is done
         assert store.count() == 4  # the changed article replaced its earlier row (same id)
-        local = run_inputs([str(folder)], Pipeline.from_config(only=["segmentation"]), sinks=Sinks(store=store))
+        local = run_inputs([str(folder)], Pipeline.from_config(config), sinks=Sinks(store=store))
     assert (local.analysed, local.already_stored) == (0, 5)

@@ -98,3 +98,42 @@ def test_parquet_output_loads_into_a_store_once(tmp_path):
         assert store.count() == 5
         assert store.get("d3").to_json() == docs[3].to_json()
         assert [f.reason for f in store.failures()][:1] == ["empty text"]
+
+
+def test_ray_is_imported_only_when_a_ray_run_starts():
+    import subprocess
+    import sys
+
+    code = "import sys, narrascope.cli, narrascope.runner, narrascope.watch, narrascope.distributed; print('ray' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == "False", result.stderr
+
+
+def test_unknown_engine_is_refused(tmp_path):
+    from typer.testing import CliRunner
+
+    from narrascope.cli import app
+
+    result = CliRunner().invoke(app, ["analyze", "--engine", "spark", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "use 'local' or 'ray'" in result.output
+
+
+def test_pipeline_actor_rows_in_input_order(tmp_path):
+    """The actor called directly (as Ray calls it): stored, analysed, failed and empty units."""
+    from narrascope.config import Config
+    from narrascope.distributed.actor import PipelineActor
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Known\n\nAlready analysed once.", encoding="utf-8")
+    (folder / "b.txt").write_text("Fresh\n\nNot seen before.", encoding="utf-8")
+    (folder / "c.jsonl").write_text("", encoding="utf-8")
+    (folder / "d.txt").write_text("", encoding="utf-8")
+    units = [{**u, "unit": n} for n, u in enumerate(plan_units([str(folder)], IngestOptions()))]
+    known = {Document(id="x", text="Known\n\nAlready analysed once.").content_hash}
+    actor = PipelineActor(Config.load(), IngestOptions(), only=["segmentation"], known=[known])
+    rows = actor(pa.Table.from_pylist(units)).to_pylist()
+    assert [(r["unit"], r["status"]) for r in rows] == [(0, "stored"), (1, "analysed"), (2, "empty"), (3, "failed")]
+    assert Document.model_validate_json(rows[1]["result"]).paragraphs
+    assert rows[3]["error"] == "empty text"

@@ -13,7 +13,7 @@ from typing import Any
 import pyarrow as pa
 
 from narrascope.config import Config
-from narrascope.distributed.rows import document_row, failure_row, stored_row, to_table
+from narrascope.distributed.rows import document_row, empty_row, failure_row, stored_row, to_table
 from narrascope.distributed.units import read_unit
 from narrascope.document import Document, Failure
 from narrascope.ingest.options import IngestOptions
@@ -41,6 +41,7 @@ class PipelineActor:
         rows: list[dict[str, Any] | None] = []
         fresh: list[tuple[int, int, Document]] = []  # (slot in rows, unit, document)
         for unit in batch.to_pylist():
+            before = len(rows)
             for item in read_unit(unit, self.options):
                 if isinstance(item, Failure):
                     rows.append(failure_row(unit["unit"], item))
@@ -49,6 +50,8 @@ class PipelineActor:
                 else:
                     fresh.append((len(rows), unit["unit"], item))
                     rows.append(None)
+            if len(rows) == before:
+                rows.append(empty_row(unit["unit"]))
         results = self.pipeline.run([doc for _, _, doc in fresh], batch_size=self.pipeline.config.batch_size)
         for (slot, unit_number, _), result in zip(fresh, results):
             if isinstance(result, Document):

@@ -26,7 +26,7 @@ import ray
 
 from narrascope.config import Config
 from narrascope.distributed.actor import PipelineActor
-from narrascope.distributed.rows import ANALYSED, FAILED, STORED, parquet_hashes, row_result, to_table, write_parquet
+from narrascope.distributed.rows import ANALYSED, EMPTY, FAILED, STORED, parquet_hashes, row_result, to_table, write_parquet
 from narrascope.distributed.units import Unit, plan_units
 from narrascope.document import Document, Failure
 from narrascope.ingest.options import IngestOptions
@@ -174,6 +174,8 @@ class _DriverSink:
         keep = []
         for row in rows:
             self.units_seen.add(row["unit"])
+            if row["status"] == EMPTY:
+                continue
             if row["status"] == STORED:
                 self.stats.already_stored += 1
             elif row["status"] == ANALYSED and row["content_hash"] in self.hashes:

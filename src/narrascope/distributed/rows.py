@@ -2,7 +2,8 @@
 
 A row carries the unit it came from, the article's id, content hash, partition keys (date,
 source) and either the result document as JSON (`status` "analysed"), the reason it failed
-(`status` "failed"), or nothing when its content was already analysed (`status` "stored").
+(`status` "failed"), or nothing when its content was already analysed (`status` "stored") or
+the unit held no article at all (`status` "empty", never written out).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from narrascope.document import Document, Failure
 if TYPE_CHECKING:
     from narrascope.store import Store
 
-ANALYSED, FAILED, STORED = "analysed", "failed", "stored"
+ANALYSED, FAILED, STORED, EMPTY = "analysed", "failed", "stored", "empty"
 UNKNOWN = "unknown"
 PARTITION_COLS = ["date", "source"]
 
@@ -76,6 +77,14 @@ def stored_row(unit: int, doc: Document) -> dict[str, Any]:
         "unit": unit, "id": doc.id, "input": str(doc.meta.get("input", doc.id)), "content_hash": doc.content_hash,
         "date": partition_date(doc.published), "source": partition_source(doc.source), "status": STORED,
         "result": None, "error": None,
+    }
+
+
+def empty_row(unit: int) -> dict[str, Any]:
+    """A unit that held no article (e.g. an empty records file): tells the driver it was read."""
+    return {
+        "unit": unit, "id": None, "input": None, "content_hash": None, "date": UNKNOWN,
+        "source": UNKNOWN, "status": EMPTY, "result": None, "error": None,
     }
 
 

@@ -62,7 +62,10 @@ def _driver_units(item: str, options: IngestOptions) -> Iterator[Unit]:
 def _parquet_units(path: Path) -> Iterator[Unit]:
     import pyarrow.parquet as pq
 
-    for group in range(pq.ParquetFile(path).num_row_groups):
+    metadata = pq.ParquetFile(path).metadata
+    for group in range(metadata.num_row_groups):
+        if metadata.row_group(group).num_rows == 0:
+            continue
         yield {"kind": "parquet", "path": str(path), "name": path.name, "input": str(path), "row_group": group, "payload": ""}
 
 
