@@ -90,7 +90,8 @@ def on_ray(corpus: Path, config: Config, workers: int, address: str | None) -> t
     if address:
         ray.init(address=address, include_dashboard=False, logging_level="WARNING")
     else:
-        ray.init(num_cpus=workers, include_dashboard=False, object_store_memory=512 * 1024**2, logging_level="WARNING")
+        ray.init(num_cpus=workers, include_dashboard=False, object_store_memory=512 * 1024**2, logging_level="WARNING",
+                 _system_config={"worker_niceness": 0})  # as the runner starts a local Ray
     try:
         start = time.perf_counter()
         stats = analyze_with_ray([str(corpus)], config=config, workers=workers)

@@ -29,7 +29,8 @@ ARTICLES = {
 
 @pytest.fixture(scope="module")
 def local_ray():
-    ray.init(num_cpus=2, include_dashboard=False, object_store_memory=256 * 1024**2, logging_level="WARNING")
+    ray.init(num_cpus=2, include_dashboard=False, object_store_memory=256 * 1024**2, logging_level="WARNING",
+             _system_config={"worker_niceness": 0})  # as the runner starts it: workers at normal priority
     yield
     ray.shutdown()
 

@@ -125,7 +125,10 @@ def _connect(address: str | None, workers: int) -> bool:
     if address:
         ray.init(address=address, **common)
     else:
-        ray.init(num_cpus=workers, object_store_memory=LOCAL_OBJECT_STORE_BYTES, **common)
+        # Ray lowers its workers' priority (nice 15) by default: on a busy machine they would then
+        # starve behind every other process while doing all of the run's work
+        ray.init(num_cpus=workers, object_store_memory=LOCAL_OBJECT_STORE_BYTES,
+                 _system_config={"worker_niceness": 0}, **common)
     return True
 
 
