@@ -297,3 +297,15 @@ def test_resolve_releases_uses_another_training_release(shared_data: Path) -> No
     split = semeval2025.find_split(shared_data / "semeval2025t10", "EN", "train_dec4")
     releases = resolve_releases(split)
     assert releases[1].name == "train_oct16" and releases[3].name == "train_oct16" and 2 not in releases
+
+
+def test_all_other_cross_validation_on_real_data(shared_data: Path, tmp_path: Path) -> None:
+    root = shared_data / "semeval2025t10"
+    results = harness.cross_validate("semeval2025", root, "train_dec4", tmp_path, k=5, lang="EN", systems=("all-other",))
+    rows = {r.metric: r for r in results[0].rows}
+    gold = semeval2025.find_split(root, "EN", "train_dec4").gold_subtask2()
+    # per document: 1 when the gold is exactly {Other}, else 0; folds are near-equal so the mean of
+    # fold means is close to the overall share
+    share = sum(set(a.narratives) == {"Other"} for a in gold.values()) / len(gold)
+    assert rows["subtask2.f1_samples_coarse"].documents == len(gold) == 399
+    assert rows["subtask2.f1_samples_coarse"].value == pytest.approx(share, abs=0.01)
