@@ -136,6 +136,25 @@ def role_bars(rows: list[dict[str, Any]]) -> Markup:
 MAIN_ORDER = {"Protagonist": 0, "Antagonist": 1, "Innocent": 2}
 
 
+def _layout(nodes: list[str], cx: float, cy: float, radius: float) -> dict[str, tuple[float, float]]:
+    """The most connected actor in the centre, the others on a circle with the hubs spread apart.
+
+    Nodes come sorted by degree; stepping round the circle by a stride coprime to its size puts
+    consecutive (similarly connected) nodes far from each other, so edges between hubs do not
+    all bunch up on one side.
+    """
+    if len(nodes) < 4:
+        ring, pos = nodes, {}
+    else:
+        ring, pos = nodes[1:], {nodes[0]: (cx, cy)}
+    m = len(ring)
+    stride = next((k for k in range(max(1, m // 2 - 1), 0, -1) if math.gcd(k, m) == 1), 1)
+    for i, n in enumerate(ring):
+        angle = 2 * math.pi * ((i * stride) % m) / m - math.pi / 2
+        pos[n] = (cx + radius * math.cos(angle), cy + radius * math.sin(angle))
+    return pos
+
+
 def _actor_name(actor: str) -> str:
     """A readable name for an actor id when the relations lexicon knows it."""
     try:
@@ -156,11 +175,8 @@ def network(edges: list[dict[str, Any]], width: int = 720, height: int = 520) ->
         degree[e["source"]] = degree.get(e["source"], 0) + e["articles"]
         degree[e["target"]] = degree.get(e["target"], 0) + e["articles"]
     nodes = sorted(degree, key=lambda n: (-degree[n], n))
-    cx, cy, radius = width / 2, height / 2, min(width, height) / 2 - 60
-    pos = {
-        n: (cx + radius * math.cos(2 * math.pi * i / len(nodes) - math.pi / 2), cy + radius * math.sin(2 * math.pi * i / len(nodes) - math.pi / 2))
-        for i, n in enumerate(nodes)
-    }
+    cx, cy, radius = width / 2, height / 2, min(width, height) / 2 - 50
+    pos = _layout(nodes, cx, cy, radius)
     types = sorted({e["type"] for e in edges})
     type_colour = {t: colour(i) for i, t in enumerate(types)}
     peak = max(e["articles"] for e in edges)
