@@ -93,6 +93,13 @@ def _aux(tok: Any) -> set[str]:
     return {c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")}
 
 
+def _inverted_should(verb: Any) -> bool:
+    """'should X do ...' with the auxiliary before its subject opens a condition."""
+    aux = [c for c in verb.children if c.dep_ == "aux" and c.lower_ == "should"]
+    subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return bool(aux and subj and aux[0].i < subj[0].i)
+
+
 def analyse(trigger: Any, lo: int, hi: int, light_verb: Any = None) -> Context:
     """Modality and attribution for the relation whose trigger is `trigger` (sentence tokens [lo, hi))."""
     flags: set[str] = set()
@@ -104,7 +111,9 @@ def analyse(trigger: Any, lo: int, hi: int, light_verb: Any = None) -> Context:
         if any(c.dep_ == "neg" for c in children) or any(c.dep_ == "det" and c.lower_ == "no" for c in children):
             flags.add("denied")
         aux = _aux(tok)
-        if aux & CALL_AUX or {"need", "needs"} & {c.lower_ for c in children}:
+        if _inverted_should(tok):
+            flags.add("hypothetical")  # "should China use force": a condition, not a request
+        elif aux & CALL_AUX or {"need", "needs"} & {c.lower_ for c in children}:
             flags.add("called_for")
         if aux & HYPO_AUX:
             flags.add("hypothetical")
