@@ -184,3 +184,19 @@ def test_watch_once_command(tmp_path, site):
 
     refused = CliRunner().invoke(app, ["watch", str(feeds), "--db", str(db), "--once", "--config", str(config)])
     assert "refused" in refused.output  # loopback is off limits without --allow-private
+
+
+def test_an_unexpected_error_fails_only_its_feed(tmp_path, site, segmenter, monkeypatch):
+    import narrascope.watch as watch_module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    lines: list[str] = []
+    options = IngestOptions(allow_private=True, timeout=5)
+    with Store(tmp_path / "c.duckdb") as store:
+        watcher = Watcher([f"{site}/feed.rss"], segmenter, store, options, every=60, log=lines.append)
+        monkeypatch.setattr(watch_module, "run", broken)
+        report = watcher.cycle()[0]
+    assert report.status == "failed" and watcher.feeds[0].failures == 1
+    assert lines == [f"feed {site}/feed.rss: failed: unexpected error: RuntimeError: disk full; retry in 1m"]

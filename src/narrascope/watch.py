@@ -127,7 +127,10 @@ class Watcher:
                 report = FeedReport(feed.url, "waiting", reason=f"{feed.failures} failure(s) ({feed.last_error})",
                                     retry_in=feed.next_due - now)
             else:
-                report = self.poll(feed, now)
+                try:
+                    report = self.poll(feed, now)
+                except Exception as exc:  # one feed's trouble must not stop the watch
+                    report = self._failed(feed, now, f"unexpected error: {type(exc).__name__}: {exc}")
             self.log(report.line())
             reports.append(report)
         return reports
@@ -137,24 +140,30 @@ class Watcher:
             page = fetch(feed.url, self.options)
             entries, source = _parse(page)
         except FetchError as exc:
-            feed.failures += 1
-            feed.last_error = " ".join(str(exc).split())
-            delay = min(self.every * 2 ** (feed.failures - 1), self.max_backoff)
-            feed.next_due = now + delay
-            return FeedReport(feed.url, "failed", reason=feed.last_error, retry_in=delay)
-        feed.failures, feed.last_error = 0, ""
+            return self._failed(feed, now, str(exc))
         limit = self.options.max_feed_entries
-        return self._analyse(feed.url, entries[:limit] if limit else entries, source)
+        report = self._analyse(feed.url, entries[:limit] if limit else entries, source)
+        feed.failures, feed.last_error = 0, ""
+        return report
+
+    def _failed(self, feed: FeedState, now: float, reason: str) -> FeedReport:
+        """Count the failure and pause the feed: every × 2^(failures − 1), at most max_backoff."""
+        feed.failures += 1
+        feed.last_error = " ".join(reason.split())
+        delay = min(self.every * 2 ** (feed.failures - 1), self.max_backoff)
+        feed.next_due = now + delay
+        return FeedReport(feed.url, "failed", reason=feed.last_error, retry_in=delay)
 
     def _analyse(self, url: str, entries: list[Any], source: str | None) -> FeedReport:
         report = FeedReport(url, "ok")
         fresh: list[Document | Failure] = []
+        fresh_keys: set[str] = set()
         for number, entry in enumerate(entries, start=1):
             keys = _entry_keys(entry)
-            if keys & self.seen:
+            if keys & (self.seen | fresh_keys):
                 report.unchanged += 1
                 continue
-            self.seen |= keys
+            fresh_keys |= keys
             link = (entry.get("link") or "").strip()
             fresh.append(entry_document(entry, number, url, source, self.options, [], _page(link, self.options)))
 
@@ -162,6 +171,7 @@ class Watcher:
             report.errors.append(f"{failure.input}: {' '.join(failure.reason.split())}")
 
         stats = run(fresh, self.pipeline, Sinks(store=self.store), Callbacks(failure=failed))
+        self.seen |= fresh_keys  # only once stored: entries of a failed cycle are tried again
         report.new = stats.analysed
         report.unchanged += stats.already_stored + stats.duplicates  # same text under a new link
         report.failed = stats.failed
