@@ -92,3 +92,11 @@ def test_single_sentences(relation_pipeline, text, expected):
     doc = relation_pipeline.analyze(text)
     got = {(r.source, r.type, r.target, r.modality, r.object) for r in doc.relations}
     assert expected in got, got
+
+
+def test_other_languages_are_skipped():
+    doc = Pipeline.from_config(only=["claims", "language"]).analyze(
+        "Россия атаковала Украину ракетами. Путин заявил, что Россия продолжит удары по Киеву и Харькову."
+    )
+    assert doc.language.code == "ru"
+    assert doc.actors == [] and doc.relations == [] and doc.claims == []

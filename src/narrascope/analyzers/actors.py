@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from narrascope.analyzers.base import Analyzer
 from narrascope.document import ActorMention, Document
-from narrascope.relations.mentions import find_mentions
+from narrascope.relations.mentions import english, find_mentions
 
 
 def link_entities(doc: Document, actors: list[ActorMention]) -> None:
@@ -34,6 +34,8 @@ class Actors(Analyzer):
 
     def process(self, docs: list[Document]) -> None:
         for doc in docs:
+            if not english(doc):
+                continue
             parsed = doc.cache.get("spacy")
             if parsed is None:
                 raise RuntimeError("the actors analyzer needs the spaCy parse of the entities analyzer")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from narrascope.analyzers.base import Analyzer
 from narrascope.document import Document
 from narrascope.relations.claims import find_claims
+from narrascope.relations.mentions import english
 
 
 class Claims(Analyzer):
@@ -17,4 +18,6 @@ class Claims(Analyzer):
 
     def process(self, docs: list[Document]) -> None:
         for doc in docs:
+            if not english(doc):
+                continue
             doc.claims = find_claims(doc, doc.cache["spacy"], self.threshold)

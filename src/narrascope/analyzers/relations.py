@@ -5,7 +5,7 @@ from __future__ import annotations
 from narrascope.analyzers.base import Analyzer
 from narrascope.document import Document
 from narrascope.relations.extract import extract
-from narrascope.relations.mentions import find_mentions
+from narrascope.relations.mentions import english, find_mentions
 
 
 class Relations(Analyzer):
@@ -18,6 +18,8 @@ class Relations(Analyzer):
 
     def process(self, docs: list[Document]) -> None:
         for doc in docs:
+            if not english(doc):
+                continue
             parsed = doc.cache["spacy"]
             mentions = doc.cache.get("mentions") or find_mentions(doc.text, parsed)
             doc.relations = [r for r in extract(doc, parsed, mentions) if r.confidence >= self.min_confidence]

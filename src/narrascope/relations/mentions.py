@@ -74,6 +74,13 @@ class TokenIndex:
         return last
 
 
+def english(doc: Any) -> bool:
+    """The lexicons and rules are English: other languages get no actors, relations or claims."""
+    language = getattr(doc, "language", None)
+    # an unsure guess (short texts) keeps the English rules
+    return language is None or language.code == "en" or language.score < 0.8
+
+
 def find_actors(text: str, index: TokenIndex) -> list[Mention]:
     table = lexicon.gazetteer()
     out: list[Mention] = []
