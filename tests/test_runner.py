@@ -9,7 +9,7 @@ import pytest
 
 from narrascope import Document, Failure, Pipeline, registry
 from narrascope.analyzers.base import Analyzer
-from narrascope.runner import Callbacks, RunStats, Sinks, run, run_inputs
+from narrascope.runner import Callbacks, RunError, RunStats, Sinks, run, run_inputs
 from narrascope.store import Store
 
 
@@ -115,6 +115,22 @@ def test_same_id_different_articles_do_not_overwrite(segmenter, tmp_path):
         assert stats.analysed == 2 and store.count() == 2
         renamed = store.get(f"index.html#{b.content_hash[:12]}")
         assert renamed.text.startswith("Second story") and "already used" in renamed.warnings[0]
+
+
+def test_workers_need_built_in_analyzers():
+    pipeline = Pipeline.from_config(only=["test-explodes"])
+    with pytest.raises(RunError, match=r"\['test-explodes'\] are registered in this process only"):
+        run([article(1)], pipeline, jobs=2)
+
+
+def test_workers_that_cannot_start_stop_the_run_clearly(segmenter):
+    broken_config = segmenter.config.model_copy(update={"options": {"segmentation": {"no_such_option": 1}}})
+    pipeline = Pipeline(segmenter.analyzers, broken_config)  # this process never reads those options
+    failures: list[Failure] = []
+    with pytest.raises(RunError, match="a worker process died"):
+        run([article(i) for i in range(8)], pipeline, Sinks(jsonl=io.StringIO()), Callbacks(failure=failures.append),
+            jobs=2, batch_size=2)
+    assert failures and all("BrokenProcessPool" in f.reason for f in failures)
 
 
 @pytest.mark.slow

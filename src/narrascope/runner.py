@@ -17,10 +17,12 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from narrascope import registry
 from narrascope.config import Config
 from narrascope.document import Document, Failure
 from narrascope.pipeline import Pipeline
@@ -30,6 +32,10 @@ if TYPE_CHECKING:
     from narrascope.store import Store
 
 Result = Document | Failure
+
+
+class RunError(Exception):
+    """The run cannot go on (its worker processes cannot be used); what was written stays written."""
 
 
 @dataclass
@@ -193,17 +199,28 @@ def _work(batch: list[Document]) -> list[Result]:
 
 def _run_parallel(batches: Iterator[list[Document]], pipeline: Pipeline, jobs: int, writer: Writer) -> None:
     """Fan batches out to `jobs` processes, at most two batches per worker in flight."""
+    local = [name for name in pipeline.names if name not in registry.BUILTIN]
+    if local:
+        raise RunError(f"analyzers {local} are registered in this process only; worker processes (jobs > 1) cannot build them")
     config = pipeline.config.model_copy(update={"analyzers": pipeline.names})
     context = multiprocessing.get_context("spawn")
     executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(config,))
     pending: dict[Future[list[Result]], list[Document]] = {}
+    broken = False
     try:
         for batch in batches:
-            pending[executor.submit(_work, batch)] = batch
+            try:
+                pending[executor.submit(_work, batch)] = batch
+            except BrokenProcessPool:
+                broken = True
+                break  # reported below, once the batches in flight are written as failures
             while len(pending) >= 2 * jobs:
-                _collect(pending, writer, wait(pending, return_when=FIRST_COMPLETED).done)
+                broken |= _collect(pending, writer, wait(pending, return_when=FIRST_COMPLETED).done)
         while pending:
-            _collect(pending, writer, wait(pending, return_when=FIRST_COMPLETED).done)
+            broken |= _collect(pending, writer, wait(pending, return_when=FIRST_COMPLETED).done)
+        if broken:
+            raise RunError("a worker process died (out of memory, or the models failed to load); "
+                           "the articles after it were not analysed")
         executor.shutdown()
     except BaseException:
         # interrupted: drop queued batches and stop the workers now rather than after their batch
@@ -213,15 +230,19 @@ def _run_parallel(batches: Iterator[list[Document]], pipeline: Pipeline, jobs: i
         raise
 
 
-def _collect(pending: dict[Future[list[Result]], list[Document]], writer: Writer, done: set[Future[list[Result]]]) -> None:
+def _collect(pending: dict[Future[list[Result]], list[Document]], writer: Writer, done: set[Future[list[Result]]]) -> bool:
+    """Write the finished batches; a batch whose worker failed becomes failures. True if the pool broke."""
+    broken = False
     for future in done:
         batch = pending.pop(future)
         try:
             results = future.result()
-        except Exception as exc:  # a crashed worker fails its batch, not the run
+        except Exception as exc:
+            broken |= isinstance(exc, BrokenProcessPool)
             reason = f"worker failed: {type(exc).__name__}: {exc}"
-            results = [Failure(input=d.meta.get("input", d.id), reason=reason) for d in batch]
+            results = [_failure(d, reason) for d in batch]
         writer.write(results)
+    return broken
 
 
 def _failure(doc: Document, reason: str) -> Failure:

@@ -32,7 +32,7 @@ from rich.table import Table
 from narrascope.cli.app import app
 from narrascope.config import Config
 from narrascope.document import Document
-from narrascope.runner import Callbacks, RunStats, Sinks, run_inputs
+from narrascope.runner import Callbacks, RunError, RunStats, Sinks, run_inputs
 
 if TYPE_CHECKING:
     from narrascope.ingest import IngestOptions
@@ -111,6 +111,9 @@ def analyze(
         stored = f"; {store.count()} articles in {db}, rerun to resume" if store else ""
         typer.echo(f"interrupted{stored}", err=True)
         raise typer.Exit(130) from None
+    except RunError as exc:
+        typer.echo(f"error: {_one_line(exc)}", err=True)
+        raise typer.Exit(1) from None
     except (OSError, duckdb.Error) as exc:  # an output that cannot be written stops the run
         where = getattr(exc, "filename", None) or db or "output"
         typer.echo(f"error: {where}: {_one_line(exc)}", err=True)
