@@ -32,3 +32,15 @@ def test_unknown_server_setting_is_an_error(tmp_path: Path) -> None:
 )
 def test_is_loopback(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
+
+
+def test_a_server_only_config_keeps_the_default_pipeline(tmp_path: Path) -> None:
+    from narrascope.server.app import pipeline_config
+
+    server_only = tmp_path / "server.toml"
+    server_only.write_text("[server]\nmax_batch = 5\n")
+    full = tmp_path / "full.toml"
+    full.write_text('[pipeline]\nanalyzers = ["segmentation"]\n')
+    assert pipeline_config(server_only) is None
+    assert pipeline_config(full) == full
+    assert pipeline_config(None) is None

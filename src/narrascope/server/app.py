@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import tomllib
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 
@@ -64,7 +65,7 @@ def create_app(
     elif pipeline is not None:
         factory = pipeline
     else:
-        factory = lambda: Pipeline.from_config(settings.config)  # noqa: E731
+        factory = lambda: Pipeline.from_config(pipeline_config(settings.config))  # noqa: E731
     if store is None and settings.db is not None:
         from narrascope.store import Store
 
@@ -102,6 +103,16 @@ def create_app(
     app.include_router(api.router)
     app.include_router(pages.router)
     return app
+
+
+def pipeline_config(path: Path | None) -> Path | None:
+    """The config file for the pipeline: `path` if it has a [pipeline] table, else the packaged default.
+
+    A file with only a [server] table then sets the server up without emptying the pipeline.
+    """
+    if path is None:
+        return None
+    return path if "pipeline" in tomllib.loads(Path(path).read_text(encoding="utf-8")) else None
 
 
 def _wants_json(request: Request) -> bool:
