@@ -163,10 +163,11 @@ class Store:
         path = Path(path)
         if fmt == "jsonl" and table == "articles":
             n = 0
+            cursor = self.con.cursor().execute("SELECT result FROM articles ORDER BY analysed_at, article_id")
             with path.open("w", encoding="utf-8") as out:
-                for doc in self.iter_documents():
-                    out.write(doc.to_json() + "\n")
-                    n += 1
+                while rows := cursor.fetchmany(1024):
+                    out.writelines(result + "\n" for (result,) in rows)
+                    n += len(rows)
             return n
         options = {"jsonl": "FORMAT json", "csv": "FORMAT csv, HEADER", "parquet": "FORMAT parquet"}[fmt]
         target = str(path).replace("'", "''")
