@@ -42,6 +42,9 @@ COMMUNICATIVE = frozenset({"accuses_condemns", "demands", "threatens", "negotiat
 CLAUSE_DEPS = frozenset({"conj", "ccomp", "advcl", "parataxis", "relcl"})
 ARG_MODIFIER_DEPS = frozenset({"poss", "amod", "compound", "nmod", "npadvmod", "nummod"})
 ARG_PREPS = frozenset({"of", "in", "like", "including", "as"})
+# "Iran's proxies", "Russia's allies": the possessor is someone else than the ones meant
+RELATIONAL_HEADS = frozenset({"proxy", "proxies", "ally", "allies", "partner", "partners", "friend", "friends",
+                              "neighbour", "neighbours", "neighbor", "neighbors", "enemy", "enemies", "client", "clients"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 # "shipped shells in violation of ...", "launched a war in support of ...": the verb's subject acts
 INHERIT_PREPS = frozenset({"in", "with", "through", "via", "by"})
@@ -147,6 +150,10 @@ class Extractor:
             add(self.coref(tok))
         elif tok.lower_ in NON_STATE_HEADS or any(c.lower_ in ("former", "ex") for c in tok.children):
             pass
+        elif tok.lower_ in RELATIONAL_HEADS:
+            for child in tok.children:
+                if child.dep_ == "appos":
+                    out.extend(m for m in self.actors_of(child, role, spec, depth + 1) if m not in out)
         else:
             for child in tok.children:
                 if child.dep_ in ARG_MODIFIER_DEPS and not child.lower_.endswith(NOT_AGENT_SUFFIXES):
@@ -182,7 +189,10 @@ class Extractor:
         head = verb.head
         if depth >= 3 or head.i == verb.i or not self.same_sentence(head, verb):
             return [], False
-        if verb.dep_ in ("xcomp", "pcomp", "ccomp") or (verb.dep_ == "pcomp" and head.head is not None):
+        if verb.dep_ == "pcomp" and head.head.pos_ in ("NOUN", "PROPN"):
+            owners = [c for c in head.head.children if c.dep_ == "poss"]
+            return owners, True
+        if verb.dep_ in ("xcomp", "pcomp", "ccomp"):
             governor = head.head if verb.dep_ == "pcomp" else head
             if governor.lower_ in DEMAND_VERBS:
                 objs = [c for c in governor.children if c.dep_ in ("dobj", "dative")]
@@ -361,6 +371,9 @@ class Extractor:
 
         # target tokens
         if is_verb:
+            if spec.dobj_target and not any(c.dep_ == "dobj" for c in tok.children):
+                tgt_tokens += [d for c in tok.children if c.dep_ == "conj" and c.pos_ == "VERB"
+                               for d in c.children if d.dep_ == "dobj"]
             if spec.dobj_target:
                 for c in tok.children:
                     if c.dep_ in ("dobj", "dative", "iobj") and not (type_ == "supplies_weapons" and c.i in self.mentions.weapon_by_token):
@@ -397,6 +410,13 @@ class Extractor:
                 type_ = "military_cooperation"
                 spec = TriggerSpec("military_cooperation", confidence=0.6)
                 tgt_tokens = self.pobjs(tok, ("to", "in", "on", "into"))
+        if is_verb and base == "threaten" and not [m for t in tgt_tokens for m in self.actors_of(t, "target", spec)]:
+            # "NATO threatens sanctions if Russia invades": the one the condition is about
+            for c in tok.children:
+                if c.dep_ == "advcl" and any(m.lower_ == "if" for m in c.children if m.dep_ == "mark"):
+                    tgt_tokens += self.subject_tokens(c)[0]
+        if not is_verb and base == "proxy":
+            tgt_tokens += [c for c in tok.children if c.dep_ == "appos"]
         if is_verb and base == "warn" and any(c.dep_ in ("dobj", "dative") for c in tok.children) \
                 and any(c.dep_ == "ccomp" for c in tok.children):
             # "X warned Y that it would face ...": a warning of one's own action is a threat
@@ -446,6 +466,11 @@ class Extractor:
             objects = self.sentence_weapons(sentence)
         if type_ in ("accuses_condemns", "demands", "supports", "violates", "sanctions"):
             objects = []
+        if type_ == "threatens" and not objects and is_verb:
+            # the threatened means: "threatens sanctions", "threatened Finland with countermeasures"
+            means = [c for c in tok.children if c.dep_ == "dobj" and not self.mentions.by_token.get(c.i)]
+            means += self.pobjs(tok, ("with",))
+            objects = [m.text for m in means[:1]]
 
         confidence = spec.confidence - (0.1 if inherited else 0.0)
         out: list[Candidate] = []

@@ -83,6 +83,7 @@ NOUNS: dict[str, TriggerSpec] = {
             needs_instrument=True, confidence=0.7),
     **_spec("negotiates", "negotiation talk meeting summit deal agreement dialogue discussion",
             target_preps=("with", "between", "among"), confidence=0.65),
+    **_spec("supports", "proxy", target_preps=(), confidence=0.6),
     **_spec("supports", "support backing aid assistance funding help loan financing sponsorship recognition",
             target_preps=("for", "to", "of"), confidence=0.6),
     **_spec("demands", "demand appeal request plea", target_preps=("to", "on", "of"), confidence=0.6),
@@ -91,6 +92,7 @@ NOUNS: dict[str, TriggerSpec] = {
 VERB_FORMS = lemma_table(list(VERBS))
 NOUN_FORMS = lemma_table(list(NOUNS), nouns=True)
 NOUN_FORMS["talks"] = "talk"
+NOUN_FORMS["proxies"] = "proxy"
 NOUN_FORMS["arms"] = "arms"
 
 # verbs whose noun object carries the relation: "launched an attack", "imposed sanctions", "held talks"
