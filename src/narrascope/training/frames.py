@@ -19,9 +19,15 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
-from narrascope.analyzers.frames import TOP_K, FrameModel, article_scores, sentence_frame_scores
+from narrascope.analyzers.frames import (
+    TOP_K,
+    FrameModel,
+    article_scores,
+    sentence_frame_scores,
+)
+from narrascope.training.calibration import calibrate, micro_f1
 from narrascope.training.own_data import load_jsonl
-from narrascope.training.techniques import calibrate, micro_f1
+from narrascope.training.vectors import encoder_cache
 
 
 def frame_taxonomy() -> list[dict]:
@@ -29,12 +35,10 @@ def frame_taxonomy() -> list[dict]:
 
 
 def training_data(exclude_ids: Collection[str] | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    from narrascope.training.techniques import _encoder_cache
-
     labels = [f["name"] for f in frame_taxonomy()]
     rows = [r for i, r in enumerate(load_jsonl("frames.jsonl")) if f"frames-{i}" not in set(exclude_ids or ())]
     rows += [{"text": f["description"], "labels": [f["name"]]} for f in frame_taxonomy()]
-    x = _encoder_cache().encode([r["text"] for r in rows])
+    x = encoder_cache().encode([r["text"] for r in rows])
     y = np.zeros((len(rows), len(labels)), np.int8)
     for i, r in enumerate(rows):
         for label in r["labels"]:
@@ -72,7 +76,7 @@ def train(data: Path, out: Path, *, exclude_ids: Collection[str] | None = None, 
     coef, intercept = fit_heads(x, y, c, seed)
     np.savez_compressed(out / "weights.npz", coef=coef, intercept=intercept)
     config = {"task": "frames", "labels": labels, "thresholds": [float(t) for t in thresholds], "top_k": TOP_K,
-              "options": {"c": c, "seed": seed}, "training": {"examples": int(len(x))}}
+              "options": {"c": c, "seed": seed}, "training": {"examples": len(x)}}
     (out / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
     dev = evaluate(out)
     (out / "card.md").write_text(CARD.format(n=len(x), c=c, seed=seed, top_k=TOP_K, articles=dev["articles"],

@@ -20,12 +20,11 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from narrascope.analyzers.genre import GENRES, GenreModel, genre_features
 from narrascope.document import Document
 from narrascope.training.own_data import load_jsonl
+from narrascope.training.vectors import encoder_cache, make_doc
 
 
 def _docs(texts: list[str], ids: list[str]) -> list[Document]:
-    from narrascope.training.techniques import _encoder_cache, make_doc
-
-    cache = _encoder_cache()
+    cache = encoder_cache()
     return [make_doc(i, t, cache) for i, t in zip(ids, texts)]
 
 
@@ -69,7 +68,7 @@ def train(data: Path, out: Path, *, exclude_ids: Collection[str] | None = None, 
     model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", random_state=seed).fit(x, y)
     np.savez_compressed(out / "weights.npz", coef=model.coef_.astype(np.float32), intercept=model.intercept_.astype(np.float32))
     config = {"task": "genre", "labels": list(GENRES), "options": {"c": c, "seed": seed},
-              "training": {"examples": int(len(y)), "cv5_macro_f1_on_examples": round(grid[c], 4),
+              "training": {"examples": len(y), "cv5_macro_f1_on_examples": round(grid[c], 4),
                            "c_grid_cv5_macro_f1": {str(k): round(v, 4) for k, v in grid.items()}}}
     (out / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
     dev = evaluate(out)

@@ -1,0 +1,363 @@
+"""Persuasion techniques: paragraph labels over the 23 SemEval-2023 techniques and character spans.
+
+Three light heads on the shared backbone (no second transformer pass):
+
+* a sentence head: one logistic model per technique over the sentence vector plus stylistic
+  features; a paragraph's score for a technique is the best score of its sentences, and labels
+  are those above per-technique thresholds calibrated on cross-validated scores;
+* a token tagger: a logistic model over hashed word-window features plus the sentence's
+  "any technique" score, whose runs of tokens above a threshold become candidate spans;
+* a span classifier: a multinomial logistic model over the span's words, its sentence vector and
+  features (length, repetition in the article, quotes) that names the PTC technique of a span,
+  mapped onto the SemEval-2023 names.
+
+Sentence-level techniques that the tagger does not cover (those learned from the project's own
+examples only) are reported as whole-sentence spans.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction import FeatureHasher
+
+from narrascope.analyzers.base import Analyzer
+from narrascope.analyzers.embeddings import sentence_vectors
+from narrascope.document import (
+    Document,
+    LabelScore,
+    ParagraphTechniques,
+    TechniqueLayer,
+    TechniqueSpan,
+)
+from narrascope.training import text_features
+
+TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
+HASH_BITS = 18  # token tagger
+SPAN_HASH_BITS = 16  # span classifier (14 classes, so fewer columns)
+_GUILT = re.compile(r"nazi|hitler|fascis|stalin|terroris|jihad|isis|goebbels|gestapo|kkk|communis|soviet|mussolini", re.IGNORECASE)
+
+
+# --- taxonomy ------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def taxonomy() -> dict[str, Any]:
+    return json.loads((resources.files("narrascope.taxonomies") / "techniques.json").read_text(encoding="utf-8"))
+
+
+def technique_names() -> list[str]:
+    """The 23 SemEval-2023 technique names, in taxonomy order."""
+    return [t["name"] for t in taxonomy()["techniques"]]
+
+
+def ptc_to_2023(label: str, span_text: str = "") -> str:
+    """Map a PTC-2020 technique onto the SemEval-2023 name (see docs/techniques.md)."""
+    if label == "Bandwagon,Reductio_ad_hitlerum" and _GUILT.search(span_text):
+        return "Guilt_by_Association"
+    return taxonomy()["ptc2020_mapping"][label]
+
+
+def default_model_dir() -> Path:
+    return Path(str(resources.files("narrascope") / "models" / "techniques"))
+
+
+# --- features ------------------------------------------------------------------------------
+
+
+def sentence_features(doc: Document) -> np.ndarray:
+    """(n_sentences, 384 + F): the sentence vector and its stylistic features."""
+    vectors = sentence_vectors(doc)
+    style = text_features.feature_matrix([doc.sentence_text(s) for s in doc.sentences])
+    if len(doc.sentences) == 0:
+        return np.zeros((0, vectors.shape[1] + text_features.DIMENSION), np.float32)
+    return np.hstack([vectors, style]).astype(np.float32)
+
+
+@dataclass
+class Token:
+    start: int
+    end: int
+    text: str
+    sentence: int
+
+
+def tokens(doc: Document) -> list[Token]:
+    out: list[Token] = []
+    for i, s in enumerate(doc.sentences):
+        for m in TOKEN.finditer(doc.text, s.start, s.end):
+            out.append(Token(m.start(), m.end(), m.group(), i))
+    return out
+
+
+def _word_counts(doc: Document) -> Counter[str]:
+    return Counter(w.lower() for w in text_features.WORD.findall(doc.text))
+
+
+def token_feature_dicts(doc: Document, toks: list[Token]) -> list[dict[str, float]]:
+    """Hashed window features of each token (words are hashed, never stored as a vocabulary)."""
+    counts = _word_counts(doc)
+    by_sentence: dict[int, list[int]] = {}
+    for i, t in enumerate(toks):
+        by_sentence.setdefault(t.sentence, []).append(i)
+    out: list[dict[str, float]] = [{} for _ in toks]
+    for idx in by_sentence.values():
+        words = [toks[i].text.lower() for i in idx]
+        quote_open = False
+        for k, i in enumerate(idx):
+            w = words[k]
+            raw = toks[i].text
+            prev = words[k - 1] if k > 0 else "<s>"
+            nxt = words[k + 1] if k + 1 < len(words) else "</s>"
+            f = {
+                "w:" + w: 1.0,
+                "p:" + prev: 1.0,
+                "n:" + nxt: 1.0,
+                "pp:" + (words[k - 2] if k > 1 else "<s>"): 0.5,
+                "nn:" + (words[k + 2] if k + 2 < len(words) else "</s>"): 0.5,
+                "pw:" + prev + "|" + w: 1.0,
+                "wn:" + w + "|" + nxt: 1.0,
+                f"pos:{min(k, 5)}": 1.0,
+            }
+            if raw in "\"“”«»":
+                quote_open = not quote_open
+            if quote_open:
+                f["in_quote"] = 1.0
+            if raw.isupper() and len(raw) > 1:
+                f["upper"] = 1.0
+            elif raw[:1].isupper() and k > 0:
+                f["title"] = 1.0
+            if raw.isalpha() and len(raw) > 3 and counts[w] > 2:
+                f["rep"] = min(1.0, math.log(counts[w]) / 3)
+            out[i] = f
+    return out
+
+
+_hasher = FeatureHasher(n_features=2**HASH_BITS, input_type="dict", alternate_sign=False)
+
+
+_span_hasher = FeatureHasher(n_features=2**SPAN_HASH_BITS, input_type="dict", alternate_sign=False)
+
+
+def hash_features(dicts: list[dict[str, float]]) -> sparse.csr_matrix:
+    return _hasher.transform(dicts).tocsr()
+
+
+def span_feature_dict(doc: Document, start: int, end: int, counts: Counter[str] | None = None) -> dict[str, float]:
+    """Sparse features of a candidate span for the technique classifier."""
+    text = doc.text[start:end]
+    words = [w.lower() for w in text_features.WORD.findall(text)]
+    counts = counts if counts is not None else _word_counts(doc)
+    f: dict[str, float] = {}
+    for w in words:
+        f["s:" + w] = 1.0
+    for a, b in pairwise(words):
+        f["b:" + a + "|" + b] = 1.0
+    before = [w.lower() for w in text_features.WORD.findall(doc.text[max(0, start - 40) : start])][-2:]
+    for w in before:
+        f["before:" + w] = 1.0
+    n = len(words)
+    f[f"len:{min(n, 8)}"] = 1.0
+    f["loglen"] = math.log1p(n) / 3
+    phrase = text.strip().lower()
+    if phrase:
+        reps = doc.text.lower().count(phrase)
+        f["phrase_rep"] = min(1.0, math.log(max(reps, 1)) / 2)
+    if words:
+        f["word_rep"] = min(1.0, max(math.log(counts.get(w, 1)) for w in words) / 3)
+    if "?" in doc.text[end : end + 2] or "?" in text:
+        f["question"] = 1.0
+    if "!" in text or "!" in doc.text[end : end + 2]:
+        f["exclaim"] = 1.0
+    if doc.text[max(0, start - 1) : start] in "\"“'‘" and start > 0:
+        f["quoted"] = 1.0
+    if text[:1].isupper():
+        f["cap"] = 1.0
+    return f
+
+
+def sentence_index_at(doc: Document, offset: int) -> int:
+    for i, s in enumerate(doc.sentences):
+        if s.start <= offset < s.end:
+            return i
+    best = min(range(len(doc.sentences)), key=lambda i: abs(doc.sentences[i].start - offset)) if doc.sentences else 0
+    return best
+
+
+def span_matrix(doc: Document, spans: list[tuple[int, int]]) -> sparse.csr_matrix:
+    """Rows for the span classifier: hashed span features + the sentence vector of the span."""
+    counts = _word_counts(doc)
+    hashed = _span_hasher.transform([span_feature_dict(doc, s, e, counts) for s, e in spans]).tocsr()
+    vectors = sentence_vectors(doc)
+    if len(spans) == 0:
+        return sparse.hstack([hashed, sparse.csr_matrix((0, vectors.shape[1]))]).tocsr()
+    rows = vectors[[sentence_index_at(doc, s) for s, _ in spans]] if len(vectors) else np.zeros((len(spans), 384), np.float32)
+    return sparse.hstack([hashed, sparse.csr_matrix(rows)]).tocsr()
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    z = x - x.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def decode_runs(toks: list[Token], probs: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
+    """Runs of tokens scoring at least `threshold` within one sentence -> (start, end, mean score).
+
+    Punctuation between two tagged tokens is bridged; runs never start or end on punctuation.
+    """
+    spans: list[tuple[int, int, float]] = []
+    run: list[int] = []
+
+    def close() -> None:
+        while run and not toks[run[-1]].text[0].isalnum():
+            run.pop()
+        while run and not toks[run[0]].text[0].isalnum():
+            run.pop(0)
+        if run:
+            spans.append((toks[run[0]].start, toks[run[-1]].end, float(np.mean(probs[run]))))
+        run.clear()
+
+    for i, t in enumerate(toks):
+        if run and t.sentence != toks[run[-1]].sentence:
+            close()
+        if probs[i] >= threshold or run and not t.text[0].isalnum() and i + 1 < len(toks) and probs[i + 1] >= threshold and toks[i + 1].sentence == t.sentence:
+            run.append(i)
+        else:
+            close()
+    close()
+    return spans
+
+
+# --- the model -----------------------------------------------------------------------------
+
+
+class SparseLinear:
+    """A linear model over hashed + dense columns, stored with only its non-zero hashed weights."""
+
+    def __init__(self, coef: np.ndarray | sparse.spmatrix, intercept: np.ndarray) -> None:
+        self.coef = sparse.csr_matrix(coef, dtype=np.float32)  # (k, n_features)
+        self.intercept = np.asarray(intercept, dtype=np.float32)
+
+    def decision(self, x: sparse.spmatrix) -> np.ndarray:
+        return np.asarray((x @ self.coef.T).todense()) + self.intercept
+
+    def save(self, path: Path) -> None:
+        c = self.coef.tocoo()
+        np.savez_compressed(path, rows=c.row.astype(np.int32), cols=c.col.astype(np.int32),
+                            values=c.data.astype(np.float16), shape=np.asarray(c.shape), intercept=self.intercept)
+
+    @classmethod
+    def load(cls, path: Path) -> SparseLinear:
+        z = np.load(path)
+        coef = sparse.coo_matrix((z["values"].astype(np.float32), (z["rows"], z["cols"])), shape=tuple(z["shape"]))
+        return cls(coef, z["intercept"])
+
+
+class TechniqueModel:
+    """The three heads of a trained model directory, and span decoding."""
+
+    def __init__(self, model_dir: str | Path | None = None) -> None:
+        path = Path(model_dir) if model_dir else default_model_dir()
+        if not (path / "config.json").is_file():
+            raise FileNotFoundError(f"no technique model in {path} (train one: narrascope train techniques)")
+        self.path = path
+        self.config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+        self.labels: list[str] = self.config["sentence_labels"]
+        z = np.load(path / "sentence.npz")
+        self.sent_w = z["coef"].astype(np.float32)
+        self.sent_b = z["intercept"].astype(np.float32)
+        self.thresholds = z["thresholds"].astype(np.float32)
+        self.tagger = SparseLinear.load(path / "tagger.npz")
+        self.tag_threshold = float(self.config["tag_threshold"])
+        self.classifier = SparseLinear.load(path / "classifier.npz")
+        self.classes: list[str] = self.config["span_classes"]
+        self.sentence_span_labels = set(self.config.get("sentence_span_labels", []))
+        self.sentence_span_margin = float(self.config.get("sentence_span_margin", 0.0))
+
+    # sentence head
+    def sentence_scores(self, doc: Document) -> np.ndarray:
+        """(n_sentences, n_labels) probabilities; the last label is 'any technique'."""
+        x = sentence_features(doc)
+        return _sigmoid(x @ self.sent_w.T + self.sent_b)
+
+    # token tagger
+    def token_scores(self, doc: Document, toks: list[Token], any_scores: np.ndarray) -> np.ndarray:
+        hashed = hash_features(token_feature_dicts(doc, toks))
+        dense = np.asarray([[any_scores[t.sentence]] for t in toks], np.float32) if toks else np.zeros((0, 1), np.float32)
+        x = sparse.hstack([hashed, sparse.csr_matrix(dense)]).tocsr()
+        return _sigmoid(self.tagger.decision(x)[:, 0]) if toks else np.zeros(0)
+
+    def classify(self, doc: Document, spans: list[tuple[int, int]]) -> np.ndarray:
+        """(n_spans, 14) PTC technique probabilities."""
+        if not spans:
+            return np.zeros((0, len(self.classes)))
+        return _softmax(self.classifier.decision(span_matrix(doc, spans)))
+
+    def candidate_spans(self, doc: Document, any_scores: np.ndarray) -> list[tuple[int, int, float]]:
+        toks = tokens(doc)
+        return decode_runs(toks, self.token_scores(doc, toks, any_scores), self.tag_threshold)
+
+    def predict(self, doc: Document) -> TechniqueLayer:
+        layer = TechniqueLayer()
+        if not doc.sentences:
+            layer.paragraphs = [ParagraphTechniques(paragraph=p.index, start=p.start, end=p.end) for p in doc.paragraphs]
+            return layer
+        scores = self.sentence_scores(doc)
+        n = len(technique_names())
+        any_scores = scores[:, n]
+        for p in doc.paragraphs:
+            rows = [i for i, s in enumerate(doc.sentences) if s.paragraph == p.index]
+            best = scores[rows, :n].max(axis=0) if rows else np.zeros(n)
+            labels = [LabelScore(label=self.labels[k], score=round(float(best[k]), 4)) for k in np.argsort(-best) if best[k] >= self.thresholds[k]]
+            layer.paragraphs.append(ParagraphTechniques(paragraph=p.index, start=p.start, end=p.end, labels=labels))
+        spans = self.candidate_spans(doc, any_scores)
+        probs = self.classify(doc, [(s, e) for s, e, _ in spans])
+        covered: set[tuple[int, str]] = set()
+        for (start, end, tag_score), row in zip(spans, probs):
+            k = int(np.argmax(row))
+            name = ptc_to_2023(self.classes[k], doc.text[start:end])
+            sentence = sentence_index_at(doc, start)
+            covered.add((sentence, name))
+            layer.spans.append(TechniqueSpan(start=start, end=end, text=doc.text[start:end], technique=name,
+                                             score=round(tag_score * float(row[k]), 4), paragraph=doc.sentences[sentence].paragraph))
+        for i, s in enumerate(doc.sentences):
+            for k, name in enumerate(self.labels[:n]):
+                if name in self.sentence_span_labels and (i, name) not in covered and scores[i, k] >= self.thresholds[k] + self.sentence_span_margin:
+                    layer.spans.append(TechniqueSpan(start=s.start, end=s.end, text=doc.sentence_text(s), technique=name,
+                                                     score=round(float(scores[i, k]), 4), paragraph=s.paragraph))
+        layer.spans.sort(key=lambda sp: (sp.start, sp.end, sp.technique))
+        return layer
+
+
+class Techniques(Analyzer):
+    name = "techniques"
+    requires = ("segmentation", "embeddings")
+    produces = ("techniques",)
+
+    def __init__(self, model: str = "") -> None:
+        self.model = TechniqueModel(model or None)
+
+    def process(self, docs: list[Document]) -> None:
+        for doc in docs:
+            doc.techniques = self.model.predict(doc)
+
+    def classify_spans(self, doc: Document, spans: list[tuple[int, int]]) -> list[str]:
+        """PTC-2020 technique names (14 labels) for given spans: the technique-classification task."""
+        probs = self.model.classify(doc, spans)
+        return [self.model.classes[int(k)] for k in np.argmax(probs, axis=1)] if len(spans) else []
