@@ -66,7 +66,8 @@ def create_app(
         factory = pipeline
     else:
         factory = lambda: Pipeline.from_config(pipeline_config(settings.config))  # noqa: E731
-    if store is None and settings.db is not None:
+    owns_store = store is None and settings.db is not None
+    if owns_store:
         from narrascope.store import Store
 
         store = Store(settings.db)
@@ -79,6 +80,8 @@ def create_app(
             yield
         finally:
             await runtime.queue.stop()
+            if owns_store:
+                store.close()  # checkpoints the write-ahead log into the file
 
     app = FastAPIOffline(
         title="narrascope",
