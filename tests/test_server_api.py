@@ -117,6 +117,10 @@ def test_article_search_filter_and_pages(light_pipeline: Pipeline, store: Store)
         assert [a["id"] for a in c.get("/api/articles?technique=Doubt").json()["items"]] == ["a2"]
         assert c.get("/api/articles?from=2024-02-01&to=2024-02-28").json()["total"] == 2
         assert [a["id"] for a in c.get("/api/articles?q=report a3").json()["items"]] == ["a3"]
+        c.post("/api/analyze", json={"text": "Rates\n\nup 50% today", "id": "pct", "store": True}).raise_for_status()
+        assert [a["id"] for a in c.get("/api/articles", params={"q": "50%"}).json()["items"]] == ["pct"]
+        assert c.get("/api/articles", params={"q": "5_%"}).json()["total"] == 0  # wildcards are literal
+        assert c.get("/api/articles", params={"q": "<b>disgrace</b>"}).json()["total"] == 5
         second = c.get("/api/articles?limit=2&offset=2").json()
         assert [a["id"] for a in second["items"]] == ["a3", "a2"]
 

@@ -40,7 +40,7 @@ class Filters:
         clauses: list[str] = []
         params: list[Any] = []
         if self.q:
-            clauses.append("(a.title ILIKE ? OR a.text ILIKE ?)")
+            clauses.append("(a.title ILIKE ? ESCAPE '\\' OR a.text ILIKE ? ESCAPE '\\')")
             like = "%" + self.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             params += [like, like]
         if self.source:
