@@ -293,6 +293,8 @@ class Extractor:
 
     def trigger_spec(self, tok: Any) -> tuple[TriggerSpec | None, str]:
         word = tok.lower_
+        if tok.dep_ == "amod":
+            return None, ""  # a participle used as an adjective: "trained engineers", "armed groups"
         if tok.pos_ in ("VERB", "AUX") or (tok.tag_.startswith("VB")):
             base = VERB_FORMS.get(word)
             if base is not None:
