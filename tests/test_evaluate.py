@@ -309,3 +309,17 @@ def test_all_other_cross_validation_on_real_data(shared_data: Path, tmp_path: Pa
     share = sum(set(a.narratives) == {"Other"} for a in gold.values()) / len(gold)
     assert rows["subtask2.f1_samples_coarse"].documents == len(gold) == 399
     assert rows["subtask2.f1_samples_coarse"].value == pytest.approx(share, abs=0.01)
+
+
+def test_rescore_reads_fold_predictions(tmp_path: Path) -> None:
+    first = harness.cross_validate("semeval2025", FIXTURES / "semeval2025", "train", tmp_path, k=2, systems=("majority",))
+    (tmp_path / "majority" / "fold-1" / "predictions" / "subtask-1.txt").unlink()
+    result = runner.invoke(
+        app,
+        ["evaluate", "semeval2025", "--data", str(FIXTURES / "semeval2025"), "--split", "train", "--cv", "2",
+         "--rescore", "--system", "majority", "--out", str(tmp_path)],
+    )
+    assert result.exit_code == 0, result.output
+    saved = json.loads((tmp_path / "majority" / "scores.json").read_text())
+    assert saved["folds"] == 1 and any("only 1 of 2 folds" in m for m in saved["messages"])
+    assert first[0].rows[0].items == 5  # all five mentions were scored over the two folds

@@ -24,6 +24,7 @@ def evaluate(
     seed: int = typer.Option(0, "--seed", help="Seed of the fold split and the trainers."),
     system: list[str] = typer.Option(["narrascope"], "--system", help="Systems to score: narrascope, a baseline name, or all."),
     predictions: Path | None = typer.Option(None, "--predictions", help="Score these existing prediction files instead of predicting."),
+    rescore: bool = typer.Option(False, "--rescore", help="With --cv: score the fold predictions already under --out."),
     config: Path | None = typer.Option(None, "--config", help="Pipeline config (TOML)."),
 ) -> None:
     """Score narrascope (or a baseline) on a benchmark split with the organisers' metrics."""
@@ -43,6 +44,8 @@ def evaluate(
             result = harness.Evaluation(dataset, split, "predictions", rows, command=command)
             harness.write_results(result, predictions)
             results = [result]
+        elif cv and rescore:
+            results = harness.rescore_cross_validation(dataset, data, split, target, cv, lang, system, seed, command)
         elif cv:
             results = harness.cross_validate(dataset, data, split, target, cv, lang, cfg, system, seed, command)
         else:

@@ -159,6 +159,40 @@ def cross_validate(
     return results
 
 
+def rescore_cross_validation(
+    dataset: str,
+    data: Path,
+    split: str,
+    out: Path,
+    k: int = 5,
+    lang: str = "EN",
+    systems: Sequence[str] = ("narrascope",),
+    seed: int = 0,
+    command: str = "",
+) -> list[Evaluation]:
+    """Score the fold predictions an earlier `cross_validate` left under `out` without predicting
+    again (e.g. after the scorer changed, or for the completed folds of an interrupted run)."""
+    found = open_split(dataset, data, split, lang)
+    releases = resolve_releases(found) if isinstance(found, semeval2025.Split) else {}
+    folds = kfold(_document_ids(dataset, found, releases), k, seed)
+    results = []
+    for name in systems:
+        per_fold: list[list[Row]] = []
+        for i, held in enumerate(folds):
+            predictions = Path(out) / name / f"fold-{i}" / "predictions"
+            if not predictions.is_dir() or not any(predictions.iterdir()):
+                continue
+            fold = Fold(dataset, Path(data), found, predictions, held_ids=set(held), releases=releases)
+            per_fold.append(_score(fold))
+        messages = _release_messages(dataset, split, releases)
+        if len(per_fold) < k:
+            messages.append(f"only {len(per_fold)} of {k} folds have predictions")
+        result = Evaluation(dataset, split, name, mean_rows(per_fold), messages, len(per_fold), 0.0, command)
+        write_results(result, Path(out) / name)
+        results.append(result)
+    return results
+
+
 def write_results(result: Evaluation, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / RESULTS_FILE

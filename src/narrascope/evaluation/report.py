@@ -182,8 +182,9 @@ def load_results(results: Path) -> tuple[list[ResultRow], list[dict]]:
         for e in payload.get("evaluations", []):
             task = f"{e['dataset']} {e['split']}" + (f", {e['folds']}-fold CV" if e.get("folds") else "")
             for r in e["rows"]:
+                note = "; ".join(x for x in (f"{r['items']} {r.get('unit', '')}" if r.get("items") is not None else "", r.get("note", "")) if x)
                 rows.append(ResultRow(path.name, e.get("command") or command, task, e["dataset"], e["system"],
-                                      r["metric"], r["value"], r.get("std"), r.get("documents"), r.get("note", "")))
+                                      r["metric"], r["value"], r.get("std"), r.get("documents"), note))
         for r in payload.get("rows", []):
             rows.append(ResultRow(path.name, r.get("command", command), r.get("task", payload.get("title", path.stem)),
                                   r.get("dataset", ""), r.get("system", "narrascope"), r["metric"], float(r["value"]),

@@ -14,6 +14,13 @@ class Row:
     documents: int
     std: float | None = None
     note: str = ""
+    items: int | None = None  # mentions, spans or paragraphs scored, when not documents
+    unit: str = ""
+
+    def describe(self) -> str:
+        """The note with the item count in front (e.g. "1398 spans; mean over 5 folds")."""
+        count = f"{self.items} {self.unit}" if self.items is not None else ""
+        return "; ".join(x for x in (count, self.note) if x)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -35,5 +42,8 @@ def mean_rows(per_fold: list[list[Row]]) -> list[Row]:
         rows = values[metric]
         vals = [r.value for r in rows]
         note = f"mean over {len(rows)} folds" + (f"; {rows[0].note}" if rows[0].note else "")
-        out.append(Row(metric, float(np.mean(vals)), sum(r.documents for r in rows), float(np.std(vals)), note))
+        items = sum(r.items for r in rows if r.items is not None) if rows[0].items is not None else None
+        out.append(
+            Row(metric, float(np.mean(vals)), sum(r.documents for r in rows), float(np.std(vals)), note, items, rows[0].unit)
+        )
     return out

@@ -60,14 +60,14 @@ def _roles(path: Path, gold_rows: list[semeval2025.EntityAnnotation], ids, note:
     pred = {a.key: (a.main_role, a.fine_roles) for a in semeval2025.read_subtask1(path)}
     s = metrics.role_scores(gold, pred)
     docs = len({key[0] for key in gold})
-    note = "; ".join(x for x in (f"{s.mentions} mentions", note) if x)
-    return [
-        Row("subtask1.exact_match_ratio", s.exact_match_ratio, docs, note=note),
-        Row("subtask1.fine_micro_precision", s.fine.precision, docs, note=note),
-        Row("subtask1.fine_micro_recall", s.fine.recall, docs, note=note),
-        Row("subtask1.fine_micro_f1", s.fine.f1, docs, note=note),
-        Row("subtask1.main_role_accuracy", s.main_accuracy, docs, note=note),
+    values = [
+        ("subtask1.exact_match_ratio", s.exact_match_ratio),
+        ("subtask1.fine_micro_precision", s.fine.precision),
+        ("subtask1.fine_micro_recall", s.fine.recall),
+        ("subtask1.fine_micro_f1", s.fine.f1),
+        ("subtask1.main_role_accuracy", s.main_accuracy),
     ]
+    return [Row(metric, value, docs, note=note, items=s.mentions, unit="mentions") for metric, value in values]
 
 
 def _narratives(path: Path, gold_rows, taxonomy, ids, note: str) -> list[Row]:
@@ -118,11 +118,10 @@ def score_semeval2023(pred_dir: Path, split: semeval2023.Split2023, ids: Collect
         gold = {k: v for k, v in semeval2023.read_paragraph_labels(split.labels[3]).items() if _keep(k[0], ids)}
         pred = semeval2023.read_paragraph_labels(pred_dir / "subtask-3.txt")
         docs = len({k[0] for k in gold})
-        note = f"{len(gold)} paragraphs"
         micro = metrics.micro_prf(gold, pred, semeval2023.TECHNIQUES)
         macro = metrics.macro_f1_multilabel(gold, pred, semeval2023.TECHNIQUES)
-        rows.append(Row("subtask3.techniques_micro_f1", micro.f1, docs, note=note))
-        rows.append(Row("subtask3.techniques_macro_f1", macro, docs, note=note))
+        rows.append(Row("subtask3.techniques_micro_f1", micro.f1, docs, items=len(gold), unit="paragraphs"))
+        rows.append(Row("subtask3.techniques_macro_f1", macro, docs, items=len(gold), unit="paragraphs"))
     return rows
 
 
@@ -157,7 +156,7 @@ def score_ptc(pred_dir: Path, split: ptc.PtcSplit, ids: Collection[str] | None =
         articles = {key[0] for key, _ in gold_tc}
         pred_tc = [(s.key, s.technique) for s in ptc.read_technique_spans(pred_dir / "tc.txt") if s.article_id in articles]
         micro, _ = metrics.technique_classification(gold_tc, pred_tc)
-        rows.append(Row("tc.micro_f1", micro.f1, len(articles), note=f"{len(gold_tc)} spans"))
+        rows.append(Row("tc.micro_f1", micro.f1, len(articles), items=len(gold_tc), unit="spans"))
     return rows
 
 

@@ -19,10 +19,11 @@ def print_results(results: list[Evaluation], console: Console | None = None) -> 
         if result.folds:
             title += f" ({result.folds}-fold cross-validation)"
         table = Table(title=title)
-        for column in ("metric", "value", "documents", "note"):
+        table.add_column("metric", no_wrap=True)
+        for column in ("value", "documents", "note"):
             table.add_column(column, justify="right" if column in ("value", "documents") else "left")
         for row in result.rows:
-            table.add_row(row.metric, format_value(row.value, row.std), str(row.documents), row.note)
+            table.add_row(row.metric, format_value(row.value, row.std), str(row.documents), row.describe())
         console.print(table)
         if not result.rows:
             console.print("no metric could be computed (no predictions with gold to score)")
