@@ -60,6 +60,18 @@ def _pipeline(config: Config | None, only: list[str]) -> Pipeline:
     return pipeline
 
 
+def _usable(config: Config | None, names: list[str], run: "PredictionRun") -> list[str]:
+    """The analyzers among `names` that can be built (a missing model is a note, not a crash)."""
+    usable = []
+    for name in names:
+        try:
+            _pipeline(config, [name])
+            usable.append(name)
+        except Exception as exc:  # e.g. no packaged model yet
+            run.messages.append(f"{name} analyzer unavailable: {type(exc).__name__}: {exc}")
+    return usable
+
+
 def _docs(texts: dict[str, str], ids: Collection[str] | None) -> list[Document]:
     return [Document(id=doc_id, text=text) for doc_id, text in texts.items() if ids is None or doc_id in ids]
 
@@ -156,6 +168,11 @@ def _semeval2025_narratives(split2, split3, run: PredictionRun, config, ids) -> 
     with_explanations = _available("explanation")
     if not with_explanations:
         run.messages.append("subtask 3 skipped: no 'explanation' analyzer registered")
+    usable = _usable(config, ["narratives", "explanation"] if with_explanations else ["narratives"], run)
+    if "narratives" not in usable:
+        run.messages.append("subtask 2/3 skipped: the narratives analyzer cannot be built")
+        return
+    with_explanations = "explanation" in usable
     texts2 = split2.documents(2)
     texts3 = split3.documents(3) if with_explanations else {}
     docs = _docs({**texts3, **texts2}, ids)
@@ -188,6 +205,9 @@ def _semeval2025_roles(split, run: PredictionRun, config, ids) -> None:
     if not mentions:
         run.messages.append("subtask 1 skipped: the split has no entity mentions")
         return
+    if not _usable(config, ["roles"], run):
+        run.messages.append("subtask 1 skipped: the roles analyzer cannot be built")
+        return
     texts = split.documents(1)
     docs = [Document(id=doc_id, text=texts[doc_id]) for doc_id in mentions if doc_id in texts]
     pipeline = _pipeline(config, ["roles"])
@@ -218,9 +238,11 @@ def predict_semeval2023(
     run.out.mkdir(parents=True, exist_ok=True)
     wanted = {1: "genre", 2: "frames", 3: "techniques"}
     active = {n: name for n, name in wanted.items() if n in split.articles_dirs and _available(name)}
+    usable = _usable(config, list(active.values()), run)
+    active = {n: name for n, name in active.items() if name in usable}
     for n, name in wanted.items():
         if n not in active:
-            reason = "no articles for it in the split" if n not in split.articles_dirs else f"no '{name}' analyzer registered"
+            reason = "no articles for it in the split" if n not in split.articles_dirs else f"no usable '{name}' analyzer"
             run.messages.append(f"subtask {n} skipped: {reason}")
     if not active:
         return run
@@ -270,8 +292,8 @@ def predict_ptc(split: ptc.PtcSplit, out: Path, config: Config | None = None, id
     """si.txt (predicted propaganda spans) and tc.txt (technique of each template or gold span)."""
     run = PredictionRun(Path(out))
     run.out.mkdir(parents=True, exist_ok=True)
-    if not _available("techniques"):
-        run.messages.append("si/tc skipped: no 'techniques' analyzer registered")
+    if not _available("techniques") or not _usable(config, ["techniques"], run):
+        run.messages.append("si/tc skipped: no usable 'techniques' analyzer")
         return run
     pipeline = _pipeline(config, ["techniques"])
     techniques = _analyzer(pipeline, "techniques")
