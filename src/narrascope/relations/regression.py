@@ -172,9 +172,9 @@ def load_expected(folder: Path) -> tuple[dict[str, str], list[Record]]:
 
 
 def use_line_breaks() -> None:
-    """Make the shared spaCy parse start a sentence at every line break (see relations/lines.py)."""
+    """Make the shared spaCy parse start a sentence at every line break (see text/spacy_lines.py)."""
     from narrascope.analyzers.entities import load_spacy
-    from narrascope.relations.lines import add_to
+    from narrascope.text.spacy_lines import add_to
 
     add_to(load_spacy("en_core_web_sm", True))
 

@@ -4,7 +4,7 @@ News files put the title on its own line without final punctuation; without this
 spaCy's parser joins the title and the first body sentence into one tree, and the relations of
 the first sentence come out wrong. Add it before the parser:
 
-    import narrascope.relations.lines  # registers the factory
+    import narrascope.text.spacy_lines  # registers the factory
     nlp.add_pipe("narrascope_line_breaks", before="parser")
 """
 
