@@ -35,7 +35,21 @@ def test_sample_article_report_through_default_pipeline(pipeline, sample_text: s
         assert "".join(pieces[str(i)]) == "".join(doc.text[mark.start : mark.end].split("\n"))
     drawn_mentions = {(m.start, m.end) for m in marks if m.kind in ("entity", "actor", "role")}
     assert {(m.start, m.end) for m in doc.entities} <= drawn_mentions
+    # a panel for each layer the pipeline filled, whichever analyzers the default config lists
+    present = {
+        "language": doc.language is not None,
+        "genre": doc.genre is not None,
+        "frames": doc.frames is not None and bool(doc.frames.labels or doc.frames.scores),
+        "techniques": doc.techniques is not None and bool(doc.techniques.spans or doc.techniques.paragraphs),
+        "narratives": doc.narratives is not None and bool(doc.narratives.narratives or doc.narratives.subnarratives),
+        "explanation": doc.narratives is not None and doc.narratives.explanation is not None,
+        "roles": bool(doc.roles),
+        "relations": bool(doc.relations),
+        "claims": bool(doc.claims),
+        "entities": bool(doc.entities),
+    }
     layers = {el.get("data-layer") for el in root.xpath("//details[@data-layer]")}
+    assert layers == {layer for layer, filled in present.items() if filled}
     assert {"entities", "language"} <= layers
     assert len(root.xpath("//script")) == 1 and len(root.xpath("//style")) == 1
     # the web app reuses the same fragments
