@@ -21,6 +21,9 @@ BUILTIN: dict[str, str] = {
     "actors": "narrascope.analyzers.actors:Actors",
     "relations": "narrascope.analyzers.relations:Relations",
     "claims": "narrascope.analyzers.claims:Claims",
+    "techniques": "narrascope.analyzers.techniques:Techniques",
+    "genre": "narrascope.analyzers.genre:GenreAnalyzer",
+    "frames": "narrascope.analyzers.frames:Frames",
 }
 
 _custom: dict[str, type[Analyzer]] = {}

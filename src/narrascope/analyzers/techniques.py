@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction import FeatureHasher
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from narrascope.analyzers.base import Analyzer
 from narrascope.analyzers.embeddings import sentence_vectors
@@ -244,6 +245,11 @@ def decode_runs(toks: list[Token], probs: np.ndarray, threshold: float) -> list[
     return spans
 
 
+def has_content_word(text: str) -> bool:
+    """Whether a span has a word that can carry a technique (not only stop words or numbers)."""
+    return any(len(w) > 2 and w.isalpha() and w not in ENGLISH_STOP_WORDS for w in text_features.words(text))
+
+
 # --- the model -----------------------------------------------------------------------------
 
 
@@ -289,6 +295,8 @@ class TechniqueModel:
         self.classes: list[str] = self.config["span_classes"]
         self.sentence_span_labels = set(self.config.get("sentence_span_labels", []))
         self.sentence_span_margin = float(self.config.get("sentence_span_margin", 0.0))
+        # at most this many labels per paragraph, the best-scoring ones above their thresholds
+        self.max_labels = int(self.config.get("max_paragraph_labels", 3))
 
     # sentence head
     def sentence_scores(self, doc: Document) -> np.ndarray:
@@ -310,8 +318,10 @@ class TechniqueModel:
         return _softmax(self.classifier.decision(span_matrix(doc, spans)))
 
     def candidate_spans(self, doc: Document, any_scores: np.ndarray) -> list[tuple[int, int, float]]:
+        """Tagged token runs that contain at least one content word."""
         toks = tokens(doc)
-        return decode_runs(toks, self.token_scores(doc, toks, any_scores), self.tag_threshold)
+        runs = decode_runs(toks, self.token_scores(doc, toks, any_scores), self.tag_threshold)
+        return [r for r in runs if has_content_word(doc.text[r[0] : r[1]])]
 
     def predict(self, doc: Document) -> TechniqueLayer:
         layer = TechniqueLayer()
@@ -324,7 +334,8 @@ class TechniqueModel:
         for p in doc.paragraphs:
             rows = [i for i, s in enumerate(doc.sentences) if s.paragraph == p.index]
             best = scores[rows, :n].max(axis=0) if rows else np.zeros(n)
-            labels = [LabelScore(label=self.labels[k], score=round(float(best[k]), 4)) for k in np.argsort(-best) if best[k] >= self.thresholds[k]]
+            chosen = [k for k in np.argsort(-best) if best[k] >= self.thresholds[k]][: self.max_labels]
+            labels = [LabelScore(label=self.labels[k], score=round(float(best[k]), 4)) for k in chosen]
             layer.paragraphs.append(ParagraphTechniques(paragraph=p.index, start=p.start, end=p.end, labels=labels))
         spans = self.candidate_spans(doc, any_scores)
         probs = self.classify(doc, [(s, e) for s, e, _ in spans])

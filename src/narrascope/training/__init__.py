@@ -16,6 +16,9 @@ from typing import Any, Callable
 TRAINERS: dict[str, str] = {
     "narratives": "narrascope.training.narratives:train",
     "roles": "narrascope.training.roles:train",
+    "techniques": "narrascope.training.techniques:train",
+    "genre": "narrascope.training.genre:train",
+    "frames": "narrascope.training.frames:train",
 }
 
 
