@@ -23,6 +23,10 @@ def _layer(subs: list[tuple[str, float]]) -> NarrativeLayer:
 
 def test_dominant_prefers_specific_subnarrative() -> None:
     assert dominant(_layer([(f"{N}: Other", 0.9), (S, 0.6)])) == (N, S)
+    two = _layer([(S, 0.6)])
+    two.narratives.append(NarrativeLabel(label="URW: Praise of Russia", level="narrative", score=0.3))
+    two.subnarratives.append(NarrativeLabel(label="URW: Praise of Russia: Other", level="subnarrative", parent="URW: Praise of Russia", score=0.9))
+    assert dominant(two) == (N, S)  # the best narrative first, then its best specific subnarrative
     assert dominant(_layer([(f"{N}: Other", 0.9)])) == (N, None)
     other = NarrativeLayer(taxonomy="x", narratives=[NarrativeLabel(label="Other", level="narrative", score=1.0)])
     assert dominant(other) is None

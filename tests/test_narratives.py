@@ -96,3 +96,15 @@ def test_trained_model_on_sample(sample_text: str) -> None:
     for n in doc.narratives.narratives:
         if n.label != "Other":
             assert n.evidence and all(e.text for e in n.evidence)
+
+
+def test_tfidf_transform_matches_scikit_learn() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from narrascope.analyzers.narratives import TFIDF_OPTIONS, tfidf_transform
+
+    texts = ["Sanctions hurt Europe more than Russia.", "Russia shells the port city again and again.", "Europe buys gas; sanctions bite."]
+    fitted = TfidfVectorizer(**TFIDF_OPTIONS).fit(texts)
+    vocabulary = sorted(fitted.vocabulary_, key=fitted.vocabulary_.get)
+    ours = tfidf_transform(texts, vocabulary, fitted.idf_).toarray()
+    assert np.allclose(ours, fitted.transform(texts).toarray(), atol=1e-6)

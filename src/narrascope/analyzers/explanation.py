@@ -1,6 +1,6 @@
 """A short explanation of the dominant narrative, quoted from the article itself (extractive).
 
-The dominant label is the best-scoring specific subnarrative (else the best narrative). The
+The dominant label is the best-scoring narrative and its best specific subnarrative, if any. The
 sentences whose backbone vectors lie closest to that label's direction (the one the `narratives`
 analyzer used for evidence) are quoted in article order after a one-line template, within
 `max_words` words; each quote's offsets are the evidence.
@@ -18,15 +18,13 @@ MAX_WORDS = 80
 
 
 def dominant(layer: NarrativeLayer, other: str = "Other") -> tuple[str, str | None] | None:
-    """(narrative, subnarrative or None) with the highest score, or None when the article is 'Other'."""
-    specific = [s for s in layer.subnarratives if s.label != other and not s.label.endswith(f": {other}")]
-    if specific:
-        best = max(specific, key=lambda s: s.score)
-        return best.parent or best.label, best.label
+    """The best-scoring narrative and its best specific subnarrative (or None); None for 'Other'."""
     narratives = [n for n in layer.narratives if n.label != other]
     if not narratives:
         return None
-    return max(narratives, key=lambda n: n.score).label, None
+    best = max(narratives, key=lambda n: n.score).label
+    specific = [s for s in layer.subnarratives if s.parent == best and not s.label.endswith(f": {other}")]
+    return best, (max(specific, key=lambda s: s.score).label if specific else None)
 
 
 def short_name(label: str) -> str:

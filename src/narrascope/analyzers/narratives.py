@@ -75,6 +75,22 @@ def doc_features(vectors: np.ndarray, label_vectors: np.ndarray, kind: str = "me
     return np.concatenate(parts).astype(np.float32)
 
 
+TFIDF_OPTIONS = {"ngram_range": (1, 2), "sublinear_tf": True, "lowercase": True}
+
+
+def tfidf_transform(texts: list[str], vocabulary: list[str], idf: np.ndarray) -> Any:
+    """TF-IDF rows (sparse, L2-normalised, sublinear tf) over a fixed vocabulary and idf: the
+    same numbers as scikit-learn's TfidfVectorizer fitted with these settings."""
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.preprocessing import normalize
+
+    counts = CountVectorizer(vocabulary=vocabulary, ngram_range=TFIDF_OPTIONS["ngram_range"], lowercase=True)
+    x = counts.transform(texts).astype(np.float64)
+    x.data = 1.0 + np.log(x.data)
+    x = x.multiply(np.asarray(idf, dtype=np.float64)).tocsr()
+    return normalize(x)
+
+
 @dataclass
 class Decision:
     domain: str | None
@@ -119,6 +135,15 @@ def decide(
     return Decision(domain, narratives, subs)
 
 
+def specific_directions(vectors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Label directions minus what all labels share, so each points at what is specific to it
+    (otherwise every label's evidence is the article's most on-topic paragraph)."""
+    if len(vectors) < 2:
+        return vectors
+    common = np.mean(list(vectors.values()), axis=0)
+    return {label: _unit(v - common) for label, v in vectors.items()}
+
+
 class NarrativeModel:
     """A trained narrative head (weights .npz + meta .json), or None-trained zero-shot scoring."""
 
@@ -136,14 +161,24 @@ class NarrativeModel:
         self.mean, self.scale = weights["mean"], weights["scale"]
         self.coef, self.intercept = weights["coef"], weights["intercept"]
         self.domain_coef, self.domain_intercept = weights["domain_coef"], weights["domain_intercept"]
+        self.tfidf_weight: float = meta.get("tfidf_weight", 0.0)
+        if self.tfidf_weight > 0:
+            self.vocabulary: list[str] = meta["tfidf_vocabulary"]
+            self.idf = weights["idf"]
+            self.tfidf_coef = weights["tfidf_coef"].astype(np.float32)
+            self.tfidf_intercept = weights["tfidf_intercept"]
 
     def features_of(self, vectors: np.ndarray) -> np.ndarray:
         return (doc_features(vectors, self.label_vectors, self.features) - self.mean) / self.scale
 
-    def score(self, vectors: np.ndarray) -> tuple[dict[str, float], dict[str, float]]:
-        """Label probabilities and domain probabilities of one article's body sentence vectors."""
+    def score(self, vectors: np.ndarray, text: str = "") -> tuple[dict[str, float], dict[str, float]]:
+        """Label and domain probabilities of one article (body sentence vectors and raw text)."""
         x = self.features_of(vectors)
         probs = 1.0 / (1.0 + np.exp(-(self.coef @ x + self.intercept)))
+        if self.tfidf_weight > 0:
+            t = tfidf_transform([text], self.vocabulary, self.idf)
+            t_probs = 1.0 / (1.0 + np.exp(-(np.asarray(t @ self.tfidf_coef.T)[0] + self.tfidf_intercept)))
+            probs = (1 - self.tfidf_weight) * probs + self.tfidf_weight * t_probs
         logits = self.domain_coef @ x + self.domain_intercept
         dom = np.exp(logits - logits.max())
         dom /= dom.sum()
@@ -222,14 +257,14 @@ class Narratives(Analyzer):
         vectors = body_rows(sentence_vectors(doc), [s.paragraph for s in doc.sentences])
         domain_scores = None
         if self.model is not None:
-            scores, domain_scores = self.model.score(vectors)
+            scores, domain_scores = self.model.score(vectors, doc.text)
             thresholds = dict(self.model.thresholds)
-            label_vectors = dict(zip(self.model.labels, self.model.evidence_vectors))
+            label_vectors = specific_directions(dict(zip(self.model.labels, self.model.evidence_vectors)))
         else:
             assert self.taxonomy.path is not None
             scores = zero_shot_scores(vectors, str(self.taxonomy.path), centre=self.centre)
             thresholds = {}
-            label_vectors = self._prompt_centroids()
+            label_vectors = specific_directions(self._prompt_centroids())
         if self.threshold is not None:
             thresholds = {label: self.threshold for label in scores}
         decision = decide(self.taxonomy, scores, thresholds, domain_scores)

@@ -31,7 +31,7 @@ from narrascope.taxonomies import load_roles
 
 PACKAGED_MODEL = Path(__file__).resolve().parents[1] / "models" / "roles"
 ROLE_ENTITY_LABELS = frozenset({"GPE", "ORG", "PERSON", "NORP"})
-HASH_DIM = 2**12
+HASH_DIM = 2**11
 WINDOW = 5
 _HASHER = FeatureHasher(n_features=HASH_DIM, input_type="string", alternate_sign=False)
 _WORD = re.compile(r"\w+")
@@ -210,6 +210,10 @@ class Roles(Analyzer):
     def process(self, docs: list[Document]) -> None:
         for doc in docs:
             doc.roles = self.profiles(doc)
+
+    def classify_mentions(self, doc: Document, spans: list[tuple[int, int]]) -> list[RoleMention]:
+        """Roles of given mentions (end-exclusive), with this analyzer's model."""
+        return classify_mentions(doc, spans, self.path)
 
     def profiles(self, doc: Document) -> list[RoleProfile]:
         groups: dict[str, list[int]] = defaultdict(list)
