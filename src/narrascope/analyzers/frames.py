@@ -2,7 +2,7 @@
 
 A one-vs-rest logistic head scores every sentence vector of the shared backbone; an article's
 score for a frame is the mean of its two best sentences (a frame needs more than one passing
-word), and labels are those above per-frame thresholds calibrated on cross-validated scores of
+word), and labels are the (at most five) best frames above per-frame thresholds calibrated on cross-validated scores of
 synthetic articles assembled from the training examples (`narrascope train frames`).
 """
 
@@ -18,6 +18,8 @@ from narrascope.analyzers.genre import default_model_dir, load_linear
 from narrascope.document import Document, FrameLayer, LabelScore
 
 TOP_K = 2
+# the calibration articles join five examples, so more than five frames is beyond what was calibrated
+MAX_LABELS = 5
 
 
 def sentence_frame_scores(vectors: np.ndarray, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
@@ -39,6 +41,7 @@ class FrameModel:
         self.labels: list[str] = self.config["labels"]
         self.thresholds = np.asarray(self.config["thresholds"], np.float32)
         self.top_k = int(self.config.get("top_k", TOP_K))
+        self.max_labels = int(self.config.get("max_labels", MAX_LABELS))
 
     def scores(self, doc: Document) -> np.ndarray:
         body = [i for i, s in enumerate(doc.sentences) if s.paragraph > 0] or list(range(len(doc.sentences)))
@@ -48,7 +51,7 @@ class FrameModel:
     def predict(self, doc: Document) -> FrameLayer:
         scores = self.scores(doc)
         order = np.argsort(-scores)
-        return FrameLayer(labels=[self.labels[k] for k in order if scores[k] >= self.thresholds[k]],
+        return FrameLayer(labels=[self.labels[k] for k in order if scores[k] >= self.thresholds[k]][: self.max_labels],
                           scores=[LabelScore(label=self.labels[k], score=round(float(scores[k]), 4)) for k in order])
 
 

@@ -20,6 +20,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
 from narrascope.analyzers.frames import (
+    MAX_LABELS,
     TOP_K,
     FrameModel,
     article_scores,
@@ -75,7 +76,7 @@ def train(data: Path, out: Path, *, exclude_ids: Collection[str] | None = None, 
     thresholds = calibrate(scores, gold)
     coef, intercept = fit_heads(x, y, c, seed)
     np.savez_compressed(out / "weights.npz", coef=coef, intercept=intercept)
-    config = {"task": "frames", "labels": labels, "thresholds": [float(t) for t in thresholds], "top_k": TOP_K,
+    config = {"task": "frames", "labels": labels, "thresholds": [float(t) for t in thresholds], "top_k": TOP_K, "max_labels": MAX_LABELS,
               "options": {"c": c, "seed": seed}, "training": {"examples": len(x)}}
     (out / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
     dev = evaluate(out)
@@ -89,6 +90,7 @@ CARD = """# Frame head (14 generic policy frames)
 
 One class-balanced logistic regression per frame (C={c}, seed {seed}) over all-MiniLM-L6-v2
 sentence vectors. An article's frame score is the mean of its {top_k} best body sentences;
+at most five frames above their thresholds are labels;
 per-frame thresholds (in `config.json`) maximise F1 on out-of-fold scores of synthetic articles
 built from random groups of five training examples. Weights: `weights.npz`.
 
