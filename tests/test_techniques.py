@@ -150,3 +150,22 @@ def test_spans_need_a_content_word():
     assert tech.has_content_word("genocidal war")
     assert not tech.has_content_word("in the")
     assert not tech.has_content_word("2024")
+
+
+def test_evidence_mode_gives_every_paragraph_label_a_span(tmp_path, sample_text):
+    import shutil
+
+    from narrascope.config import Config
+
+    model = tmp_path / "model"
+    shutil.copytree(tech.default_model_dir(), model)
+    config = json.loads((model / "config.json").read_text())
+    config["evidence_spans"] = "paragraph_labels"
+    (model / "config.json").write_text(json.dumps(config))
+    cfg = Config.load()
+    cfg.options["techniques"] = {"model": str(model)}
+    doc = Pipeline.from_config(cfg, only=["techniques"]).analyze(sample_text)
+    spans = {(s.paragraph, s.technique) for s in doc.techniques.spans}
+    labels = {(p.paragraph, label.label) for p in doc.techniques.paragraphs for label in p.labels}
+    assert labels and labels <= spans
+    assert doc.check_offsets() == []

@@ -297,6 +297,9 @@ class TechniqueModel:
         self.sentence_span_margin = float(self.config.get("sentence_span_margin", 0.0))
         # at most this many labels per paragraph, the best-scoring ones above their thresholds
         self.max_labels = int(self.config.get("max_paragraph_labels", 3))
+        # "paragraph_labels": every paragraph label without a tagged span gets its best sentence;
+        # "own_labels": only techniques learned from the project's examples get sentence spans
+        self.evidence = str(self.config.get("evidence_spans", "own_labels"))
 
     # sentence head
     def sentence_scores(self, doc: Document) -> np.ndarray:
@@ -323,6 +326,23 @@ class TechniqueModel:
         runs = decode_runs(toks, self.token_scores(doc, toks, any_scores), self.tag_threshold)
         return [r for r in runs if has_content_word(doc.text[r[0] : r[1]])]
 
+    def _evidence_spans(self, doc: Document, scores: np.ndarray, paragraphs: list[ParagraphTechniques],
+                        covered: set[tuple[int, str]]) -> list[TechniqueSpan]:
+        """For each paragraph label with no tagged span in that paragraph, its best sentence as evidence."""
+        index = {name: k for k, name in enumerate(self.labels)}
+        out = []
+        for p in paragraphs:
+            rows = [i for i, s in enumerate(doc.sentences) if s.paragraph == p.paragraph]
+            for label in p.labels:
+                if any((i, label.label) in covered for i in rows):
+                    continue
+                k = index[label.label]
+                i = max(rows, key=lambda r: scores[r, k])
+                s = doc.sentences[i]
+                out.append(TechniqueSpan(start=s.start, end=s.end, text=doc.sentence_text(s), technique=label.label,
+                                         score=round(float(scores[i, k]), 4), paragraph=s.paragraph))
+        return out
+
     def predict(self, doc: Document) -> TechniqueLayer:
         layer = TechniqueLayer()
         if not doc.sentences:
@@ -347,11 +367,14 @@ class TechniqueModel:
             covered.add((sentence, name))
             layer.spans.append(TechniqueSpan(start=start, end=end, text=doc.text[start:end], technique=name,
                                              score=round(tag_score * float(row[k]), 4), paragraph=doc.sentences[sentence].paragraph))
-        for i, s in enumerate(doc.sentences):
-            for k, name in enumerate(self.labels[:n]):
-                if name in self.sentence_span_labels and (i, name) not in covered and scores[i, k] >= self.thresholds[k] + self.sentence_span_margin:
-                    layer.spans.append(TechniqueSpan(start=s.start, end=s.end, text=doc.sentence_text(s), technique=name,
-                                                     score=round(float(scores[i, k]), 4), paragraph=s.paragraph))
+        if self.evidence == "paragraph_labels":
+            layer.spans += self._evidence_spans(doc, scores, layer.paragraphs, covered)
+        else:
+            for i, s in enumerate(doc.sentences):
+                for k, name in enumerate(self.labels[:n]):
+                    if name in self.sentence_span_labels and (i, name) not in covered and scores[i, k] >= self.thresholds[k] + self.sentence_span_margin:
+                        layer.spans.append(TechniqueSpan(start=s.start, end=s.end, text=doc.sentence_text(s), technique=name,
+                                                         score=round(float(scores[i, k]), 4), paragraph=s.paragraph))
         layer.spans.sort(key=lambda sp: (sp.start, sp.end, sp.technique))
         return layer
 

@@ -312,7 +312,8 @@ technique classification ~0.62 micro-F1; SemEval-2023 paragraph techniques 0.376
   Red_Herring, Appeal_to_Time, Obfuscation, Appeal_to_Hypocrisy, Questioning_the_Reputation,
   Consequential_Oversimplification) are reported as whole sentences and are the least reliable.
 - PTC's Whataboutism/Straw_Men/Red_Herring class is mapped to Whataboutism as a whole.
-- Paragraph labels over-predict on opinionated text (precision below recall).
+- Paragraph labels over-predict on opinionated text (precision below recall); Appeal_to_Popularity
+  in particular fires on many plain news paragraphs.
 """
 
 
