@@ -55,3 +55,16 @@ def test_explanation_is_grounded_and_short() -> None:
     assert exp.evidence and doc.text[exp.evidence[0].start : exp.evidence[0].end] == exp.evidence[0].text
     assert doc.sentence_text(doc.sentences[3]) in exp.text  # the sentence closest to the label is quoted
     assert not doc.check_offsets()
+
+
+def test_other_article_explains_closest_narrative() -> None:
+    doc = document_from_text("Title\n\nFirst body sentence here. Second body sentence there.")
+    doc.paragraphs, doc.sentences = segment(doc.text)
+    vectors = np.eye(len(doc.sentences), 4, dtype=np.float32)
+    doc.cache["sentence_vectors"] = vectors
+    doc.cache["narrative_scores"] = {N: 0.4, S: 0.45, "URW: Praise of Russia": 0.1}
+    doc.cache["narrative_label_vectors"] = {N: vectors[2]}
+    doc.narratives = NarrativeLayer(taxonomy="semeval2025", narratives=[NarrativeLabel(label="Other", level="narrative", score=0.6)])
+    exp = explain(doc, max_sentences=1)
+    assert exp is not None and exp.narrative == N and exp.text.startswith("No narrative passes")
+    assert exp.evidence[0].text == "Second body sentence there."

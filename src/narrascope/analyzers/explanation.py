@@ -3,7 +3,8 @@
 The dominant label is the best-scoring narrative and its best specific subnarrative, if any. The
 sentences whose backbone vectors lie closest to that label's direction (the one the `narratives`
 analyzer used for evidence) are quoted in article order after a one-line template, within
-`max_words` words; each quote's offsets are the evidence.
+`max_words` words; each quote's offsets are the evidence. An article labelled "Other" gets the
+narrative that came closest, introduced as such.
 """
 
 from __future__ import annotations
@@ -52,14 +53,22 @@ def explain(doc: Document, max_words: int = MAX_WORDS, max_sentences: int = 2) -
     if layer is None:
         return None
     chosen = dominant(layer)
-    if chosen is None:
-        return None
+    below = chosen is None
+    if chosen is None:  # nothing passed: explain the closest narrative, saying so
+        scores = doc.cache.get("narrative_scores", {})
+        candidates = {label: score for label, score in scores.items() if label.count(": ") == 1}
+        if not candidates:
+            return None
+        chosen = (max(sorted(candidates), key=lambda label: candidates[label]), None)
     narrative, sub = chosen
     label_vectors = doc.cache.get("narrative_label_vectors", {})
     direction = label_vectors.get(sub or narrative)
     if direction is None:
         direction = label_vectors.get(narrative)
-    prefix = f"Dominant narrative: {short_name(narrative)}" + (f" ({short_name(sub)})" if sub else "") + ". In the article's words:"
+    if below:
+        prefix = f"No narrative passes its threshold; the closest is {short_name(narrative)}. In the article's words:"
+    else:
+        prefix = f"Dominant narrative: {short_name(narrative)}" + (f" ({short_name(sub)})" if sub else "") + ". In the article's words:"
     words_left = max_words - len(prefix.split())
     body = [i for i, s in enumerate(doc.sentences) if s.paragraph > 0] or list(range(len(doc.sentences)))
     if direction is None or not body:

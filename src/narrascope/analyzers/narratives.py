@@ -78,14 +78,16 @@ def doc_features(vectors: np.ndarray, label_vectors: np.ndarray, kind: str = "me
 TFIDF_OPTIONS = {"ngram_range": (1, 2), "sublinear_tf": True, "lowercase": True}
 
 
-def tfidf_transform(texts: list[str], vocabulary: list[str], idf: np.ndarray) -> Any:
+def tfidf_transform(texts: list[str], vocabulary: list[str], idf: np.ndarray, counter: Any = None) -> Any:
     """TF-IDF rows (sparse, L2-normalised, sublinear tf) over a fixed vocabulary and idf: the
-    same numbers as scikit-learn's TfidfVectorizer fitted with these settings."""
+    same numbers as scikit-learn's TfidfVectorizer fitted with these settings. Pass a `counter`
+    (a CountVectorizer over `vocabulary`) to reuse it across calls."""
     from sklearn.feature_extraction.text import CountVectorizer
     from sklearn.preprocessing import normalize
 
-    counts = CountVectorizer(vocabulary=vocabulary, ngram_range=TFIDF_OPTIONS["ngram_range"], lowercase=True)
-    x = counts.transform(texts).astype(np.float64)
+    if counter is None:
+        counter = CountVectorizer(vocabulary=vocabulary, ngram_range=TFIDF_OPTIONS["ngram_range"], lowercase=True)
+    x = counter.transform(texts).astype(np.float64)
     x.data = 1.0 + np.log(x.data)
     x = x.multiply(np.asarray(idf, dtype=np.float64)).tocsr()
     return normalize(x)
@@ -167,6 +169,9 @@ class NarrativeModel:
             self.idf = weights["idf"]
             self.tfidf_coef = weights["tfidf_coef"].astype(np.float32)
             self.tfidf_intercept = weights["tfidf_intercept"]
+            from sklearn.feature_extraction.text import CountVectorizer
+
+            self.counter = CountVectorizer(vocabulary=self.vocabulary, ngram_range=TFIDF_OPTIONS["ngram_range"], lowercase=True)
 
     def features_of(self, vectors: np.ndarray) -> np.ndarray:
         return (doc_features(vectors, self.label_vectors, self.features) - self.mean) / self.scale
@@ -176,7 +181,7 @@ class NarrativeModel:
         x = self.features_of(vectors)
         probs = 1.0 / (1.0 + np.exp(-(self.coef @ x + self.intercept)))
         if self.tfidf_weight > 0:
-            t = tfidf_transform([text], self.vocabulary, self.idf)
+            t = tfidf_transform([text], self.vocabulary, self.idf, self.counter)
             t_probs = 1.0 / (1.0 + np.exp(-(np.asarray(t @ self.tfidf_coef.T)[0] + self.tfidf_intercept)))
             probs = (1 - self.tfidf_weight) * probs + self.tfidf_weight * t_probs
         logits = self.domain_coef @ x + self.domain_intercept
@@ -206,11 +211,16 @@ def zero_shot_vectors(taxonomy_path: str) -> tuple[tuple[str, ...], np.ndarray, 
     return labels, get_encoder().encode(texts), np.asarray(owners)
 
 
-def zero_shot_scores(vectors: np.ndarray, taxonomy_path: str, scale: float = 12.0, centre: float = 0.45) -> dict[str, float]:
-    """Per label: the top-k sentence similarity to its best prompt, squashed into (0, 1).
+def zero_shot_scores(
+    vectors: np.ndarray, taxonomy_path: str, margin: float = 0.03, floor: float = 0.3, scale: float = 60.0
+) -> dict[str, float]:
+    """Per label: how close the article's top-k sentence similarity to the label's best prompt
+    comes to the best label's, squashed into (0, 1).
 
-    `centre` is the cosine at which a label scores 0.5; MiniLM cosines between a sentence and a
-    one-sentence paraphrase of its claim are typically 0.45-0.7, unrelated ones below 0.3.
+    MiniLM similarities between on-topic sentences and any description of the topic are all
+    high, so labels compete within the article: the best label scores about 0.86, a label
+    `margin` below it 0.5. Articles whose best similarity is under `floor` (off-topic) score low
+    everywhere and come out as "Other".
     """
     labels, prompts, owners = zero_shot_vectors(taxonomy_path)
     if len(vectors) == 0:
@@ -218,8 +228,9 @@ def zero_shot_scores(vectors: np.ndarray, taxonomy_path: str, scale: float = 12.
     _, top = label_similarity(vectors, prompts)
     per_label = np.full(len(labels), -1.0)
     np.maximum.at(per_label, owners, top)
-    probs = 1.0 / (1.0 + np.exp(-scale * (per_label - centre)))
-    return dict(zip(labels, probs.tolist()))
+    relative = 1.0 / (1.0 + np.exp(-scale * (per_label - per_label.max() + margin)))
+    on_topic = 1.0 / (1.0 + np.exp(-12.0 * (per_label.max() - floor)))
+    return dict(zip(labels, (relative * on_topic).tolist()))
 
 
 class Narratives(Analyzer):
@@ -227,7 +238,7 @@ class Narratives(Analyzer):
     requires = ("segmentation", "embeddings")
     produces = ("narratives",)
 
-    def __init__(self, model: str = "", taxonomy: str = "semeval2025", threshold: float | None = None, centre: float = 0.45) -> None:
+    def __init__(self, model: str = "", taxonomy: str = "semeval2025", threshold: float | None = None, margin: float = 0.03) -> None:
         """`model`: a trained model dir (default: the packaged one); `taxonomy`: a packaged name or
         a path — a taxonomy the model was not trained on is scored zero-/few-shot; `threshold`:
         one threshold for every label (default: the model's tuned ones, 0.5 zero-shot)."""
@@ -243,7 +254,7 @@ class Narratives(Analyzer):
         if self.model is None and self.taxonomy.name == "semeval2025" and not model:
             raise FileNotFoundError(f"narratives: packaged model missing at {PACKAGED_MODEL}; run `narrascope train narratives`")
         self.threshold = threshold
-        self.centre = centre
+        self.margin = margin
 
     @property
     def zero_shot(self) -> bool:
@@ -262,7 +273,7 @@ class Narratives(Analyzer):
             label_vectors = specific_directions(dict(zip(self.model.labels, self.model.evidence_vectors)))
         else:
             assert self.taxonomy.path is not None
-            scores = zero_shot_scores(vectors, str(self.taxonomy.path), centre=self.centre)
+            scores = zero_shot_scores(vectors, str(self.taxonomy.path), margin=self.margin)
             thresholds = {}
             label_vectors = specific_directions(self._prompt_centroids())
         if self.threshold is not None:
