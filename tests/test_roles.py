@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from narrascope.analyzers.roles import PACKAGED_MODEL, choose_roles, entity_rows, group_key, lexical_cues, sentence_index
+from narrascope.analyzers.roles import PACKAGED_MODEL, choose_roles, entity_rows, group_key, lexical_cues, profile_name, sentence_index
 from narrascope.document import ActorMention
 from narrascope.pipeline import document_from_text
 from narrascope.taxonomies import load_roles
@@ -82,3 +82,8 @@ def test_roles_analyzer_on_sample(sample_text: str) -> None:
     first = doc.roles[0].mentions[0]
     result = classify_mentions(doc2, [(first.start, first.end)])
     assert len(result) == 1 and result[0].text == first.text and result[0].fine_roles
+
+
+def test_profile_name_is_most_frequent_then_shortest() -> None:
+    assert profile_name(["Moscow Must Be Cut Before It Is Too Late", "Russia", "Russia", "Moscow"]) == "Russia"
+    assert profile_name(["Kremlin", "Moscow"]) == "Moscow"

@@ -16,7 +16,7 @@ import bisect
 import json
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -195,6 +195,13 @@ def group_key(doc: Document, start: int, end: int, entity: str) -> tuple[str, st
     return entity, None
 
 
+def profile_name(names: list[str]) -> str:
+    """The name a profile is shown under: the most frequent of its mentions' names, then the shortest
+    (a headline that NER took for a place must not name the profile of the country it mentions)."""
+    counts = Counter(names)
+    return min(counts, key=lambda name: (-counts[name], len(name), name))
+
+
 class Roles(Analyzer):
     name = "roles"
     requires = ("segmentation", "entities", "embeddings")
@@ -218,13 +225,12 @@ class Roles(Analyzer):
     def profiles(self, doc: Document) -> list[RoleProfile]:
         groups: dict[str, list[int]] = defaultdict(list)
         actor_of: dict[str, str | None] = {}
-        names: dict[str, str] = {}
         mentions = [m for m in doc.entities if m.label in ROLE_ENTITY_LABELS]
         for i, m in enumerate(mentions):
             key, actor = group_key(doc, m.start, m.end, m.entity)
             groups[key].append(i)
             actor_of[key] = actor
-            names.setdefault(key, m.entity if actor is None else m.entity)
+        names = {key: profile_name([mentions[i].entity for i in idx]) for key, idx in groups.items()}
         # the most mentioned entities first; rarely mentioned ones beyond the cap are skipped
         keys = sorted(groups, key=lambda k: (-len(groups[k]), mentions[groups[k][0]].start))[: self.max_entities]
         if not keys:
