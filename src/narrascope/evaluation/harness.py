@@ -187,6 +187,10 @@ def rescore_cross_validation(
         messages = _release_messages(dataset, split, releases)
         if len(per_fold) < k:
             messages.append(f"only {len(per_fold)} of {k} folds have predictions")
+        previous = Path(out) / name / RESULTS_FILE
+        if previous.is_file():  # keep the command that produced the predictions
+            earlier = json.loads(previous.read_text(encoding="utf-8")).get("command", "")
+            command = earlier if earlier and "--rescore" not in earlier else command
         result = Evaluation(dataset, split, name, mean_rows(per_fold), messages, len(per_fold), 0.0, command)
         write_results(result, Path(out) / name)
         results.append(result)
