@@ -247,11 +247,12 @@ def render(rows: list[ResultRow], files: list[dict]) -> str:
         commands = list(dict.fromkeys(e.get("command", "") for e in payload.get("evaluations", []) if e.get("command")))
         if commands:
             lines += ["Commands:", ""] + [f"- `{c}`" for c in commands] + [""]
+        by_message: dict[str, list[str]] = {}
         for e in payload.get("evaluations", []):
-            took = f" ({e['seconds']:.0f} s)" if e.get("seconds") else ""
             for message in e.get("messages", []):
-                lines.append(f"- {e['system']}{took}: {message}")
-        if any(e.get("messages") for e in payload.get("evaluations", [])):
+                by_message.setdefault(message, []).append(e["system"])
+        lines += [f"- {', '.join(systems)}: {message}" for message, systems in by_message.items()]
+        if by_message:
             lines.append("")
         if payload.get("output"):
             lines += ["```", payload["output"], "```", ""]
