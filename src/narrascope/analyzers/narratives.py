@@ -5,7 +5,8 @@ transformer pass):
 
 * **trained** (the packaged SemEval-2025 model): per-label logistic heads over a document
   feature vector (mean sentence vector + how closely the article's best sentences match each
-  label's description), with per-label thresholds tuned by inner cross-validation;
+  label's description), mixed with per-label logistic heads over the article's TF-IDF vector,
+  with the thresholds stored in the model (0.5 for the packaged one);
 * **zero-/few-shot** (any taxonomy file a user brings): each label is scored by how closely the
   article's best-matching sentences resemble the label's description and examples.
 
@@ -147,7 +148,7 @@ def specific_directions(vectors: dict[str, np.ndarray]) -> dict[str, np.ndarray]
 
 
 class NarrativeModel:
-    """A trained narrative head (weights .npz + meta .json), or None-trained zero-shot scoring."""
+    """A trained narrative model directory: weights (.npz) and labels, thresholds, vocabulary (.json)."""
 
     def __init__(self, path: Path) -> None:
         meta = json.loads((path / "model.json").read_text(encoding="utf-8"))
