@@ -19,11 +19,18 @@ NAME = "narrascope_line_breaks"
 
 @Language.component(NAME)
 def line_breaks(doc: Any) -> Any:
-    """Mark the token after a line break as a sentence start (the parser keeps preset starts)."""
+    """Start a sentence at the first token of every line.
+
+    The token after that start is marked as *not* a start: with only the start preset, the
+    parser tends to cut the line's first word off as a one-token sentence.
+    """
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
-        if "\n" in prev.text or "\n" in prev.whitespace_:
-            tok.is_sent_start = True
+        if tok.is_space or not ("\n" in prev.text or "\n" in prev.whitespace_):
+            continue
+        tok.is_sent_start = True
+        if tok.i + 1 < len(doc):
+            doc[tok.i + 1].is_sent_start = False
     return doc
 
 
