@@ -28,12 +28,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--embeddings", action="store_true", help="also time the sentence encoder")
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--batch-size", type=int, default=16)
-    parser.add_argument("--line-breaks", action="store_true", help="parse with a sentence start at every line break")
     args = parser.parse_args(argv)
-    if args.line_breaks:
-        from narrascope.relations.regression import use_line_breaks
-
-        use_line_breaks()
 
     only = ["claims"] + (["embeddings"] if args.embeddings else [])
     pipeline = Pipeline.from_config(only=only)

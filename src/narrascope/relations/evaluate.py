@@ -1,7 +1,7 @@
 """Score relations against a gold file in the annotation format (one JSON record per line).
 
     python -m narrascope.relations.evaluate --gold gold.jsonl --texts DIR [--predictions pred.jsonl]
-        [--line-breaks] [--sentence-local] [--json]
+        [--sentence-local] [--json]
     python -m narrascope.relations.evaluate --set src/narrascope/data/relations-regression
 
 Gold records carry `doc_id`, `source`, `type`, `target`, `object`, `modality`, `attribution`,
@@ -17,7 +17,7 @@ import argparse
 import json
 from pathlib import Path
 
-from narrascope.relations.regression import Record, evaluate, main as regression_main, use_line_breaks
+from narrascope.relations.regression import Record, evaluate, main as regression_main
 
 
 def read_records(path: Path, sentence_local: bool = False) -> list[Record]:
@@ -53,16 +53,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--texts", type=Path, help="folder with the gold documents")
     parser.add_argument("--predictions", type=Path, help="predicted records in the same format")
     parser.add_argument("--set", type=Path, help="score a regression set folder instead")
-    parser.add_argument("--line-breaks", action="store_true", help="parse with a sentence start at every line break")
     parser.add_argument("--sentence-local", action="store_true", help="skip gold records with an 'implicit' note")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if args.set is not None or args.gold is None:
-        regression_main((["--set", str(args.set)] if args.set else []) + (["--line-breaks"] if args.line_breaks else [])
+        regression_main((["--set", str(args.set)] if args.set else [])
                         + (["--json"] if args.json else []))
         return
-    if args.line_breaks:
-        use_line_breaks()
     gold = read_records(args.gold, args.sentence_local)
     if args.predictions:
         predicted = read_records(args.predictions)

@@ -171,14 +171,6 @@ def load_expected(folder: Path) -> tuple[dict[str, str], list[Record]]:
     return texts, records
 
 
-def use_line_breaks() -> None:
-    """Make the shared spaCy parse start a sentence at every line break (see text/spacy_lines.py)."""
-    from narrascope.analyzers.entities import load_spacy
-    from narrascope.text.spacy_lines import add_to
-
-    add_to(load_spacy("en_core_web_sm", True))
-
-
 def predict(texts: dict[str, str]) -> list[Record]:
     from narrascope.pipeline import Pipeline, document_from_text
 
@@ -197,23 +189,21 @@ def run(folder: Path | None = None) -> Evaluation:
 
 
 def save_results(path: Path, folder: Path | None = None) -> dict:
-    """Score on the shared parse, then with line-break sentence starts; write docs/results JSON."""
+    """Score the default relation extractor and write a docs/results JSON file."""
     from datetime import date
 
-    rows = []
-    for label, line_breaks in (("shared parse", False), ("line-break sentence starts", True)):
-        if line_breaks:
-            use_line_breaks()
-        result = run(folder)
-        o = result.overall
-        note = f"{label}; tp={o.tp} fp={o.fp} fn={o.fn}"
-        texts, _ = load_expected(folder or default_set())
+    result = run(folder)
+    o = result.overall
+    note = f"tp={o.tp} fp={o.fp} fn={o.fn}"
+    texts, _ = load_expected(folder or default_set())
+    rows = [
+        {"task": "relations regression set", "metric": metric, "value": round(value, 3),
+         "documents": len(texts), "system": "narrascope rules", "std": None, "note": note}
         for metric, value in (("precision", o.precision), ("recall", o.recall), ("f1", o.f1),
                               ("modality_agreement", result.modality_agreement),
                               ("object_agreement", result.object_agreement),
-                              ("attribution_agreement", result.attribution_agreement)):
-            rows.append({"task": "relations regression set", "metric": metric, "value": round(value, 3),
-                         "documents": len(texts), "system": "narrascope rules", "std": None, "note": note})
+                              ("attribution_agreement", result.attribution_agreement))
+    ]
     payload = {
         "title": "Relations: project regression set",
         "command": "python -m narrascope.relations.regression --results docs/results/relations-regression.json",
@@ -230,17 +220,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--set", type=Path, default=None, help="folder with articles/ and expected.jsonl")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--show-errors", action="store_true")
-    parser.add_argument("--line-breaks", action="store_true", help="parse with a sentence start at every line break")
     parser.add_argument("--results", type=Path, default=None,
-                        help="score both parse settings and write a docs/results JSON file here")
+                        help="write the scores as a docs/results JSON file here")
     args = parser.parse_args(argv)
     if args.results:
         payload = save_results(args.results, args.set)
         for row in payload["rows"]:
-            print(f"{row['note'].split(';')[0]:28} {row['metric']:22} {row['value']:.3f}")
+            print(f"{row['metric']:22} {row['value']:.3f}")
         return
-    if args.line_breaks:
-        use_line_breaks()
     result = run(args.set)
     if args.json:
         print(json.dumps(result.as_dict(), indent=1))
