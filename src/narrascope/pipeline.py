@@ -7,32 +7,13 @@ if a batch fails, its documents are retried one by one and only the culprit is r
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from narrascope import registry
 from narrascope.analyzers.base import Analyzer
 from narrascope.config import Config
 from narrascope.document import Document, Failure
-
-
-@dataclass
-class RunStats:
-    analysed: int = 0
-    duplicates: int = 0
-    failed: int = 0
-    skipped: int = 0
-    started: float = field(default_factory=time.perf_counter)
-
-    @property
-    def elapsed(self) -> float:
-        return time.perf_counter() - self.started
-
-    @property
-    def rate(self) -> float:
-        return self.analysed / self.elapsed if self.elapsed > 0 else 0.0
 
 
 class Pipeline:
@@ -101,24 +82,19 @@ class Pipeline:
             yield from self._safe_batch(batch)
 
     def _safe_batch(self, batch: list[Document]) -> Iterator[Document | Failure]:
+        """Process a batch; if it fails, retry its documents one by one to isolate the culprit."""
         try:
             self.process_batch(batch)
-            yield from batch
-            return
-        except Exception:
-            if len(batch) == 1:
-                pass
-            else:
+        except Exception as exc:
+            if len(batch) > 1:
                 for doc in batch:
                     yield from self._safe_batch([doc])
                 return
-        doc = batch[0]
-        try:
-            self.process_batch([doc])
-            yield doc
-        except Exception as exc:  # a poison document: report it, go on
+            doc = batch[0]
             doc.cache.clear()
             yield Failure(input=doc.meta.get("input", doc.id), reason=f"analysis failed: {type(exc).__name__}: {exc}")
+            return
+        yield from batch
 
 
 def _with_requirements(wanted: list[str], order: list[str]) -> list[str]:
