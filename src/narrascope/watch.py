@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from narrascope.document import Document, Failure
-from narrascope.ingest.feeds import entry_document
+from narrascope.ingest.feeds import entry_document, fetch_entry_page
 from narrascope.ingest.options import IngestOptions
 from narrascope.ingest.web import Fetched, FetchError, fetch
 from narrascope.pipeline import Pipeline
@@ -165,7 +165,7 @@ class Watcher:
                 continue
             fresh_keys |= keys
             link = (entry.get("link") or "").strip()
-            fresh.append(entry_document(entry, number, url, source, self.options, [], _page(link, self.options)))
+            fresh.append(entry_document(entry, number, url, source, self.options, [], fetch_entry_page(link, self.options)))
 
         def failed(failure: Failure) -> None:
             report.errors.append(f"{failure.input}: {' '.join(failure.reason.split())}")
@@ -190,15 +190,6 @@ def _parse(page: Fetched) -> tuple[list[Any], str | None]:
 
 def _entry_keys(entry: Any) -> set[str]:
     return {key for key in ((entry.get("link") or "").strip(), (entry.get("id") or "").strip()) if key}
-
-
-def _page(link: str, options: IngestOptions) -> Fetched | FetchError | None:
-    if not (options.fetch_feed_entries and link):
-        return None
-    try:
-        return fetch(link, options)
-    except FetchError as exc:
-        return exc
 
 
 def watch_forever(watcher: Watcher, stop: threading.Event | None = None) -> None:

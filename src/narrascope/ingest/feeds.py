@@ -47,7 +47,8 @@ def _link(entry: Any) -> str:
     return (entry.get("link") or "").strip()
 
 
-def _fetch_or_error(link: str, options: IngestOptions) -> Fetched | FetchError | None:
+def fetch_entry_page(link: str, options: IngestOptions) -> Fetched | FetchError | None:
+    """The entry's linked page, its fetch error, or None when entry pages are not fetched."""
     if not (options.fetch_feed_entries and link):
         return None
     try:
@@ -63,12 +64,12 @@ def _prefetch(entries: list[Any], options: IngestOptions) -> Iterator[Fetched | 
     """
     if options.fetch_workers <= 1 or not options.fetch_feed_entries:
         for entry in entries:
-            yield _fetch_or_error(_link(entry), options)
+            yield fetch_entry_page(_link(entry), options)
         return
     with ThreadPoolExecutor(max_workers=options.fetch_workers) as pool:
         pending: deque[Future[Fetched | FetchError | None]] = deque()
         for entry in entries:
-            pending.append(pool.submit(_fetch_or_error, _link(entry), options))
+            pending.append(pool.submit(fetch_entry_page, _link(entry), options))
             if len(pending) > options.fetch_workers:
                 yield pending.popleft().result()
         while pending:
