@@ -4,8 +4,17 @@ Training uses exactly the features the analyzers see at run time: the article is
 `narrascope.text.segment` and every sentence is encoded by the shared backbone. Vectors come
 from the persistent `VectorCache`, so a corpus is encoded once for all trainings and CV folds.
 
-The SemEval-2025 Task 10 files are read directly here (title line, blank line, body; subtask-1
-offsets have an inclusive end and count `\\r`, so files are opened with `newline=''`).
+The SemEval-2025 Task 10 files are read through `narrascope.datasets.semeval2025` (texts exactly
+as stored, `\\r` and a leading BOM kept). What these helpers add on top of those readers:
+- a language whose release lacks the gold file is skipped (no error), and so is a gold row whose
+  document is not in `raw-documents/` (only `*.txt` files are documents there);
+- label lists are sorted (the readers keep file order), and subtask-1 ends are made exclusive
+  (`RoleGold.end`; the files and `EntityAnnotation.end` are inclusive);
+- only subtask-1 rows with a main role and at least one fine role are kept (empty cells ignored);
+- differences from the former hand-written loops, none of which occurs in the released data:
+  a repeated subtask-2 id now gives one article (its last row), a subtask-2 row with fewer than
+  three columns gives an article without labels instead of none, a subtask-1 row with fewer than
+  four columns raises `ValueError`, and rows are split on `\\n`/`\\r` only.
 """
 
 from __future__ import annotations
@@ -17,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from narrascope.datasets import semeval2025
+from narrascope.datasets._io import read_text  # noqa: F401  (re-exported: part of this module's API)
 from narrascope.document import Document
 from narrascope.text.segment import segment
 
@@ -55,13 +66,13 @@ class RoleGold:
     fine_roles: list[str]
 
 
-def read_text(path: Path) -> str:
-    with open(path, encoding="utf-8", newline="") as handle:
-        return handle.read()
-
-
-def _split_labels(field_: str) -> list[str]:
-    return sorted({x.strip() for x in field_.split(";") if x.strip()})
+def _release(data: Path, lang: str, release: str, subtask: int) -> tuple[Path | None, dict[str, str]]:
+    """The subtask's gold file in a language's training release and the release's raw documents."""
+    folder = Path(data) / lang / release
+    gold = folder / f"subtask-{subtask}-annotations.txt"
+    if not gold.is_file():
+        return None, {}
+    return gold, semeval2025.read_documents(folder / "raw-documents")
 
 
 def read_narrative_articles(
@@ -71,20 +82,14 @@ def read_narrative_articles(
     exclude = set(exclude_ids or ())
     articles = []
     for lang in languages:
-        folder = Path(data) / lang / "train_dec4"
-        annotations = folder / "subtask-2-annotations.txt"
-        if not annotations.is_file():
+        gold, texts = _release(data, lang, "train_dec4", 2)
+        if gold is None:
             continue
-        for line in annotations.read_text(encoding="utf-8").splitlines():
-            parts = line.split("\t")
-            if len(parts) < 3 or parts[0] in exclude:
-                continue
-            path = folder / "raw-documents" / parts[0]
-            if not path.is_file():
-                continue
-            articles.append(
-                Article(parts[0], lang, read_text(path), _split_labels(parts[1]), _split_labels(parts[2]))
-            )
+        for doc_id, labels in semeval2025.read_subtask2(gold).items():
+            if doc_id in texts and doc_id not in exclude:
+                articles.append(
+                    Article(doc_id, lang, texts[doc_id], sorted(labels.narratives), sorted(labels.subnarratives))
+                )
     return sorted(articles, key=lambda a: a.id)
 
 
@@ -96,21 +101,17 @@ def read_role_mentions(
     articles: dict[str, Article] = {}
     mentions: list[RoleGold] = []
     for lang in languages:
-        folder = Path(data) / lang / "train_oct16"
-        annotations = folder / "subtask-1-annotations.txt"
-        if not annotations.is_file():
+        gold, texts = _release(data, lang, "train_oct16", 1)
+        if gold is None:
             continue
-        for line in annotations.read_text(encoding="utf-8").splitlines():
-            parts = line.split("\t")
-            if len(parts) < 6 or parts[0] in exclude:
+        for m in semeval2025.read_subtask1(gold):
+            if m.doc_id in exclude or m.doc_id not in texts or not (m.main_role and m.fine_roles):
                 continue
-            if parts[0] not in articles:
-                path = folder / "raw-documents" / parts[0]
-                if not path.is_file():
-                    continue
-                articles[parts[0]] = Article(parts[0], lang, read_text(path))
-            start, end = int(parts[2]), int(parts[3]) + 1
-            mentions.append(RoleGold(parts[0], start, end, parts[1], parts[4], sorted(set(parts[5:]))))
+            if m.doc_id not in articles:
+                articles[m.doc_id] = Article(m.doc_id, lang, texts[m.doc_id])
+            mentions.append(
+                RoleGold(m.doc_id, m.start, m.end_exclusive, m.mention, m.main_role, sorted(set(m.fine_roles)))
+            )
     mentions.sort(key=lambda m: (m.article, m.start, m.end))
     return dict(sorted(articles.items())), mentions
 
