@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from narrascope.analyzers.narratives import PACKAGED_MODEL, body_rows, decide, doc_features, label_similarity
+from narrascope.analyzers.narratives import PACKAGED_MODEL, body_rows, decide, decide_ranked, doc_features, label_similarity
 from narrascope.taxonomies import load_taxonomy
 
 URW_BLAME = "URW: Blaming the war on others rather than the invader"
@@ -43,6 +43,30 @@ def test_per_label_thresholds() -> None:
     tax = load_taxonomy()
     d = decide(tax, {URW_BLAME: 0.3}, {URW_BLAME: 0.25}, {"URW": 1.0, "CC": 0.0})
     assert URW_BLAME in d.narratives
+
+
+def test_ranked_other_gate_wins() -> None:
+    tax = load_taxonomy()
+    d = decide_ranked(tax, {"Other": 0.35, URW_AGGRESSOR: 0.9, URW_BLAME: 0.8}, 0.3, 0.4, {"URW": 0.9, "CC": 0.1})
+    assert set(d.narratives) == {"Other"} and set(d.subnarratives) == {"Other"} and d.domain == "URW"
+
+
+def test_ranked_keeps_labels_close_to_the_best() -> None:
+    tax = load_taxonomy()
+    blame_other = f"{URW_BLAME}: Other"
+    scores = {"Other": 0.1, URW_AGGRESSOR: 0.6, blame_other: 0.3, URW_BLAME: 0.5, f"{CC_DOWN}: Other": 0.9}
+    d = decide_ranked(tax, scores, 0.3, 0.4, {"URW": 0.9, "CC": 0.1})
+    # within the domain, ranked: 0.6 is the best, 0.3 is within 0.4 of it; the CC label is out of domain
+    assert set(d.subnarratives) == {URW_AGGRESSOR, blame_other}
+    assert set(d.narratives) == {URW_BLAME} and d.narratives[URW_BLAME] == 0.6
+    d = decide_ranked(tax, scores, 0.3, 0.6, {"URW": 0.9, "CC": 0.1})
+    assert set(d.subnarratives) == {URW_AGGRESSOR}
+
+
+def test_ranked_always_names_something_below_the_gate() -> None:
+    tax = load_taxonomy()
+    d = decide_ranked(tax, {"Other": 0.05, URW_AGGRESSOR: 0.02}, 0.3, 0.4, {"URW": 0.9, "CC": 0.1})
+    assert set(d.subnarratives) == {URW_AGGRESSOR}
 
 
 def test_features_and_similarity() -> None:
@@ -93,9 +117,15 @@ def test_trained_model_on_sample(sample_text: str) -> None:
     doc = Pipeline.from_config(only=["narratives"]).analyze(sample_text)
     _check_layer(doc)
     assert doc.narratives.domain == "URW"
-    for n in doc.narratives.narratives:
+    for n in [*doc.narratives.narratives, *doc.narratives.candidates]:
         if n.label != "Other":
             assert n.evidence and all(e.text for e in n.evidence)
+    chosen = {n.label for n in doc.narratives.narratives}
+    candidates = [c.label for c in doc.narratives.candidates]
+    assert candidates and not chosen & set(candidates)
+    assert all(c.startswith("URW: ") for c in candidates)
+    scores = [c.score for c in doc.narratives.candidates]
+    assert scores == sorted(scores, reverse=True)
 
 
 def test_tfidf_transform_matches_scikit_learn() -> None:

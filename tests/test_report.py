@@ -317,6 +317,11 @@ def test_panel_contents():
     narratives = root.xpath('//details[@data-layer="narratives"]')[0]
     assert "Neighbour arms rebels" in narratives.text_content()
     assert narratives.xpath('.//a[@href]')
+    assert "Closest, not chosen" not in narratives.text_content()
+    doc.narratives.candidates = [NarrativeLabel(label="Neighbour <i>lies</i>", level="narrative", score=0.2)]
+    narratives = _parse(render_panels(doc)).xpath('//details[@data-layer="narratives"]')[0]
+    assert "Closest, not chosen" in narratives.text_content() and "Neighbour <i>lies</i>" in narratives.text_content()
+    assert not narratives.xpath(".//i")
     explanation = root.xpath('//details[@data-layer="explanation"]')[0]
     assert "<b>arm</b>" in explanation.text_content()  # shown as text, not markup
     assert not explanation.xpath(".//b")

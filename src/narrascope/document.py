@@ -87,6 +87,9 @@ class NarrativeLayer(Model):
     domain: str | None = None
     narratives: list[NarrativeLabel] = Field(default_factory=list)
     subnarratives: list[NarrativeLabel] = Field(default_factory=list)
+    # narratives the article came closest to without being chosen, best first: context for a
+    # reader (above all when the decision is "Other"), never predictions
+    candidates: list[NarrativeLabel] = Field(default_factory=list)
     explanation: Explanation | None = None
 
 

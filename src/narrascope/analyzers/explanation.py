@@ -54,19 +54,22 @@ def explain(doc: Document, max_words: int = MAX_WORDS, max_sentences: int = 2) -
         return None
     chosen = dominant(layer)
     below = chosen is None
-    if chosen is None:  # nothing passed: explain the closest narrative, saying so
+    if chosen is None:  # nothing chosen: explain the closest narrative, saying so
         scores = doc.cache.get("narrative_scores", {})
         candidates = {label: score for label, score in scores.items() if label.count(": ") == 1}
-        if not candidates:
+        if layer.candidates:
+            chosen = (layer.candidates[0].label, None)
+        elif candidates:
+            chosen = (max(sorted(candidates), key=lambda label: candidates[label]), None)
+        else:
             return None
-        chosen = (max(sorted(candidates), key=lambda label: candidates[label]), None)
     narrative, sub = chosen
     label_vectors = doc.cache.get("narrative_label_vectors", {})
     direction = label_vectors.get(sub or narrative)
     if direction is None:
         direction = label_vectors.get(narrative)
     if below:
-        prefix = f"No narrative passes its threshold; the closest is {short_name(narrative)}. In the article's words:"
+        prefix = f"No narrative of the taxonomy was chosen; the closest is {short_name(narrative)}. In the article's words:"
     else:
         prefix = f"Dominant narrative: {short_name(narrative)}" + (f" ({short_name(sub)})" if sub else "") + ". In the article's words:"
     words_left = max_words - len(prefix.split())

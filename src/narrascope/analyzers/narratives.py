@@ -5,15 +5,23 @@ transformer pass):
 
 * **trained** (the packaged SemEval-2025 model): per-label logistic heads over a document
   feature vector (mean sentence vector + how closely the article's best sentences match each
-  label's description), mixed with per-label logistic heads over the article's TF-IDF vector,
-  with the thresholds stored in the model (0.5 for the packaged one);
+  label's description), mixed with per-label logistic heads over the article's TF-IDF vector;
+  besides the labels, a head for "Other" (the article pushes none of the narratives);
 * **zero-/few-shot** (any taxonomy file a user brings): each label is scored by how closely the
   article's best-matching sentences resemble the label's description and examples.
 
-The decision is hierarchical: the domain first, then narratives of that domain above their
-thresholds, then their subnarratives; a subnarrative implies its narrative, a narrative with no
-subnarrative above threshold gets "<narrative>: Other" (when the taxonomy has it), and an article
-with nothing above threshold is labelled "Other".
+Two decisions, both hierarchical (a subnarrative implies its narrative; the domain comes first):
+
+* **ranked** (the packaged model, `decide_ranked`): "Other" when its head reaches the model's
+  gate, else the domain's subnarratives ranked within the article, keeping those close to the
+  best one; chosen because F1 per article rewards one right label over many guesses;
+* **thresholds** (zero-shot, or an explicit `threshold`): narratives of the domain above their
+  thresholds, then their subnarratives; a narrative with no subnarrative above threshold gets
+  "<narrative>: Other" (when the taxonomy has it), and an article with nothing above threshold
+  is labelled "Other".
+
+The layer also lists the best narratives that were not chosen (`candidates`), with evidence, so
+a reader sees what an article labelled "Other" came closest to.
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ from narrascope.taxonomies import Taxonomy, load_taxonomy
 PACKAGED_MODEL = Path(__file__).resolve().parents[1] / "models" / "narratives"
 TOP_K = 3
 EVIDENCE_PARAGRAPHS = 2
+CANDIDATES = 3
 
 
 def _unit(matrix: np.ndarray) -> np.ndarray:
@@ -138,6 +147,43 @@ def decide(
     return Decision(domain, narratives, subs)
 
 
+def decide_ranked(
+    taxonomy: Taxonomy,
+    scores: dict[str, float],
+    other_gate: float,
+    relative: float,
+    domain_scores: dict[str, float] | None = None,
+) -> Decision:
+    """The decision of a model with an "Other" head, ranking labels within the article.
+
+    F1 per article rewards one right label far more than many guesses, and four in ten articles
+    push no narrative at all, so: "Other" when its head reaches `other_gate`; otherwise the
+    domain's subnarratives (specific ones and "<narrative>: Other") ranked by score, keeping the
+    best and every one within `relative` of it. Narratives are the parents of what is kept.
+    """
+    other = taxonomy.other
+    if domain_scores:
+        domain = max(sorted(domain_scores), key=lambda d: domain_scores[d])
+    else:
+        domain = taxonomy.domain(max(taxonomy.narratives, key=lambda n: scores.get(n, 0.0)))
+    if scores.get(other, 0.0) >= other_gate:
+        return Decision(domain, {other: scores[other]}, {other: scores[other]})
+    candidates = sorted(
+        (label for label in taxonomy.subnarratives if taxonomy.domain(label) == domain and label in scores),
+        key=lambda label: (-scores[label], label),
+    )
+    if not candidates:
+        return Decision(domain, {other: 1.0}, {other: 1.0})
+    top = scores[candidates[0]]
+    subs = {label: scores[label] for label in candidates if scores[label] >= relative * top}
+    narratives: dict[str, float] = {}
+    for label, score in subs.items():
+        parent = taxonomy.parent(label)
+        if parent:
+            narratives[parent] = max(narratives.get(parent, 0.0), scores.get(parent, 0.0), score)
+    return Decision(domain, narratives, subs)
+
+
 def specific_directions(vectors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Label directions minus what all labels share, so each points at what is specific to it
     (otherwise every label's evidence is the article's most on-topic paragraph)."""
@@ -164,6 +210,7 @@ class NarrativeModel:
         self.mean, self.scale = weights["mean"], weights["scale"]
         self.coef, self.intercept = weights["coef"], weights["intercept"]
         self.domain_coef, self.domain_intercept = weights["domain_coef"], weights["domain_intercept"]
+        self.decision: dict[str, Any] = meta.get("decision", {"rule": "thresholds"})
         self.tfidf_weight: float = meta.get("tfidf_weight", 0.0)
         if self.tfidf_weight > 0:
             self.vocabulary: list[str] = meta["tfidf_vocabulary"]
@@ -279,11 +326,15 @@ class Narratives(Analyzer):
             label_vectors = specific_directions(self._prompt_centroids())
         if self.threshold is not None:
             thresholds = {label: self.threshold for label in scores}
-        decision = decide(self.taxonomy, scores, thresholds, domain_scores)
+        rule = self.model.decision if self.model is not None else {"rule": "thresholds"}
+        if rule["rule"] == "ranked" and self.threshold is None:
+            decision = decide_ranked(self.taxonomy, scores, rule["other_gate"], rule["relative"], domain_scores)
+        else:
+            decision = decide(self.taxonomy, scores, thresholds, domain_scores)
         layer = NarrativeLayer(taxonomy=self.taxonomy.name, domain=decision.domain)
         paragraphs = paragraph_vectors(doc) if doc.paragraphs else np.zeros((0, 1))
         for label, score in sorted(decision.narratives.items(), key=lambda kv: -kv[1]):
-            evidence = self._evidence(doc, paragraphs, label_vectors, label, decision.subnarratives)
+            evidence = self._evidence(doc, paragraphs, label_vectors, label, decision.subnarratives) if label != self.taxonomy.other else []
             layer.narratives.append(NarrativeLabel(label=label, level="narrative", score=round(score, 4), evidence=evidence))
         for label, score in sorted(decision.subnarratives.items(), key=lambda kv: -kv[1]):
             parent = self.taxonomy.parent(label)
@@ -291,9 +342,19 @@ class Narratives(Analyzer):
             layer.subnarratives.append(
                 NarrativeLabel(label=label, level="subnarrative", parent=parent, score=round(score, 4), evidence=evidence)
             )
+        for label in self._candidates(scores, decision):
+            evidence = self._evidence(doc, paragraphs, label_vectors, label, {})
+            layer.candidates.append(NarrativeLabel(label=label, level="narrative", score=round(scores[label], 4), evidence=evidence))
         doc.cache["narrative_scores"] = scores
         doc.cache["narrative_label_vectors"] = label_vectors
         return layer
+
+    def _candidates(self, scores: dict[str, float], decision: Decision) -> list[str]:
+        """The best-scoring narratives that were not chosen, in the decided domain."""
+        domain = decision.domain
+        pool = [n for n in self.taxonomy.narratives if n in scores and n not in decision.narratives
+                and (domain is None or self.taxonomy.domain(n) == domain)]
+        return sorted(pool, key=lambda n: (-scores[n], n))[:CANDIDATES]
 
     def _prompt_centroids(self) -> dict[str, np.ndarray]:
         assert self.taxonomy.path is not None

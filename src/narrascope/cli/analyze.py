@@ -256,6 +256,9 @@ def top_items(doc: Document, top: int = TOP) -> list[tuple[str, str]]:
     if doc.narratives:
         for n in sorted([*doc.narratives.narratives, *doc.narratives.subnarratives], key=lambda n: -n.score)[:top]:
             rows.append((n.level, f"{n.label} ({n.score:.2f})"))
+        if doc.narratives.candidates and not any(n.label != "Other" for n in doc.narratives.narratives):
+            closest = ", ".join(f"{c.label} ({c.score:.2f})" for c in doc.narratives.candidates[:2])
+            rows.append(("closest", closest))
         if doc.narratives.explanation:
             rows.append(("explanation", _short(doc.narratives.explanation.text, 100)))
     for profile in doc.roles[:top]:

@@ -146,6 +146,9 @@ def narratives_panel(doc: Document) -> str:
         parts.append(f'<li><div class="ns-narr ns-muted">{heading}</div><ul>')
         parts.append("".join(f"<li>{_narrative_item(doc, s)}</li>" for s in subs) + "</ul></li>")
     parts.append("</ul>")
+    if layer.candidates:
+        parts.append('<p class="ns-sub">Closest, not chosen</p><ul class="ns-tree ns-muted">')
+        parts.append("".join(f"<li>{_narrative_item(doc, c)}</li>" for c in layer.candidates) + "</ul>")
     return _panel("narratives", "Narratives", "".join(parts))
 
 

@@ -21,21 +21,22 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
-from narrascope.analyzers.narratives import TFIDF_OPTIONS, _unit, body_rows, decide, doc_features, tfidf_transform
+from narrascope.analyzers.narratives import TFIDF_OPTIONS, _unit, body_rows, decide, decide_ranked, doc_features, tfidf_transform
 from narrascope.taxonomies import Taxonomy, load_taxonomy
 from narrascope.text.segment import segment
 from narrascope.training.features import Article, encode_articles, encode_texts, read_narrative_articles
 
 DEFAULTS: dict = {
     "features": "mean+sim", "languages": "EN", "C": 0.5, "balanced": True, "thresholds": "fixed",
-    "tfidf_weight": 0.75, "tfidf_C": 10.0,
+    "tfidf_weight": 0.75, "tfidf_C": 10.0, "decision": "ranked", "other_gate": 0.3, "relative": 0.4,
 }
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.96, 0.05), 2)
 
 
 def trained_labels(taxonomy: Taxonomy) -> list[str]:
-    """Labels with a learned head: every narrative and every specific (non-Other) subnarrative."""
-    return taxonomy.narratives + [s for s in taxonomy.subnarratives if not s.endswith(f": {taxonomy.other}")]
+    """Labels with a learned head: every narrative, every subnarrative ("<narrative>: Other"
+    included) and the article-level "Other" (no narrative at all)."""
+    return taxonomy.narratives + taxonomy.subnarratives + [taxonomy.other]
 
 
 def article_domain(article: Article) -> str:
@@ -50,11 +51,17 @@ def article_vectors(article: Article) -> np.ndarray:
     return body_rows(article.vectors, [s.paragraph for s in sentences])
 
 
-def label_matrix(articles: list[Article], labels: list[str]) -> np.ndarray:
+def feature_labels(taxonomy: Taxonomy) -> list[str]:
+    """Labels whose descriptions the document features compare sentences with: every narrative
+    and every specific subnarrative (the "Other" labels have no content of their own)."""
+    return taxonomy.narratives + [s for s in taxonomy.subnarratives if not s.endswith(f": {taxonomy.other}")]
+
+
+def label_matrix(articles: list[Article], labels: list[str], other: str = "Other") -> np.ndarray:
     index = {label: i for i, label in enumerate(labels)}
     y = np.zeros((len(articles), len(labels)), np.int8)
     for row, article in enumerate(articles):
-        for label in (*article.narratives, *article.subnarratives):
+        for label in (*article.narratives, *article.subnarratives) or (other,):
             if label in index:
                 y[row, index[label]] = 1
     return y
@@ -206,8 +213,16 @@ def fit(corpus: Corpus, rows: np.ndarray, options: dict, seed: int, inner_folds:
         dom_intercept = domain_head.intercept_
     return {
         **parts, "score": score, "thresholds": thresholds, "tfidf_weight": float(options["tfidf_weight"]),
+        "decision": decision_rule(options),
         "domains": classes, "domain_coef": dom_coef.astype(np.float32), "domain_intercept": dom_intercept.astype(np.float32),
     }
+
+
+def decision_rule(options: dict) -> dict[str, object]:
+    """The decision stored in model.json: per-label thresholds, or the ranked rule with its gate."""
+    if options["decision"] == "ranked":
+        return {"rule": "ranked", "other_gate": float(options["other_gate"]), "relative": float(options["relative"])}
+    return {"rule": "thresholds"}
 
 
 def decide_rows(model: dict, corpus: Corpus, rows: np.ndarray, taxonomy: Taxonomy) -> list[tuple[set[str], set[str]]]:
@@ -217,7 +232,11 @@ def decide_rows(model: dict, corpus: Corpus, rows: np.ndarray, taxonomy: Taxonom
     out = []
     for p, lg in zip(probs, logits):
         domain_scores = dict(zip(model["domains"], lg.tolist()))
-        d = decide(taxonomy, dict(zip(corpus.labels, p.tolist())), model["thresholds"], domain_scores)
+        scores = dict(zip(corpus.labels, p.tolist()))
+        if model["decision"]["rule"] == "ranked":
+            d = decide_ranked(taxonomy, scores, model["decision"]["other_gate"], model["decision"]["relative"], domain_scores)
+        else:
+            d = decide(taxonomy, scores, model["thresholds"], domain_scores)
         out.append((set(d.narratives), set(d.subnarratives)))
     return out
 
@@ -228,22 +247,24 @@ def gold_sets(article: Article) -> tuple[set[str], set[str]]:
 
 def load_corpus(data: Path, options: dict, exclude_ids: Collection[str] | None = None) -> tuple[Corpus, Taxonomy, np.ndarray]:
     taxonomy = load_taxonomy("semeval2025")
-    labels = trained_labels(taxonomy)
-    label_vectors = encode_texts([taxonomy.labels[label].description for label in labels])
+    label_vectors = encode_texts([taxonomy.labels[label].description for label in feature_labels(taxonomy)])
     articles = read_narrative_articles(data, options["languages"].split(","), exclude_ids)
     encode_articles(articles)
     return Corpus(articles, taxonomy, label_vectors, options["features"]), taxonomy, label_vectors
 
 
-def evidence_directions(corpus: Corpus, rows: np.ndarray, label_vectors: np.ndarray) -> np.ndarray:
-    """Per label: description vector + (mean of positive articles - mean of all), normalised."""
+def evidence_directions(corpus: Corpus, rows: np.ndarray, taxonomy: Taxonomy) -> np.ndarray:
+    """Per trained label: description vector + (mean of positive articles - mean of all), normalised
+    (the article-level "Other" has no description: its shift alone)."""
+    described = [label for label in corpus.labels if label in taxonomy.labels]
+    vectors = dict(zip(described, encode_texts([taxonomy.labels[label].description for label in described])))
     means = np.stack([_unit(article_vectors(corpus.articles[i]).mean(axis=0)) for i in rows])
     overall = means.mean(axis=0)
     out = []
     for j in range(len(corpus.labels)):
         pos = corpus.y[rows, j] == 1
         shift = _unit(means[pos].mean(axis=0) - overall) if pos.any() else np.zeros_like(overall)
-        out.append(_unit(label_vectors[j] + shift))
+        out.append(_unit(vectors.get(corpus.labels[j], np.zeros_like(overall)) + shift))
     return np.stack(out).astype(np.float32)
 
 
@@ -261,13 +282,14 @@ def train(data: Path, out: Path, *, exclude_ids: Collection[str] | None = None, 
         coef=model["coef"], intercept=model["intercept"],
         domain_coef=model["domain_coef"], domain_intercept=model["domain_intercept"],
         label_vectors=label_vectors.astype(np.float32),
-        evidence_vectors=evidence_directions(corpus, rows, label_vectors),
+        evidence_vectors=evidence_directions(corpus, rows, taxonomy),
         **({"idf": model["idf"], "tfidf_coef": model["tfidf_coef"].astype(np.float16),
             "tfidf_intercept": model["tfidf_intercept"]} if model["tfidf_weight"] > 0 else {}),
     )
     meta = {
         "task": "narratives", "taxonomy": taxonomy.name, "labels": corpus.labels, "domains": model["domains"],
-        "features": opts["features"], "thresholds": model["thresholds"], "tfidf_weight": model["tfidf_weight"],
+        "features": opts["features"], "thresholds": model["thresholds"], "decision": model["decision"],
+        "tfidf_weight": model["tfidf_weight"],
         "tfidf_vocabulary": model.get("vocabulary", []),
         "options": {k: opts[k] for k in sorted(DEFAULTS)}, "seed": seed, "articles": len(corpus.articles),
     }
@@ -307,7 +329,7 @@ def baseline_cross_validate(data: Path, folds: int = 5, seed: int = 0) -> dict[s
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     taxonomy = load_taxonomy("semeval2025")
-    labels = trained_labels(taxonomy)
+    labels = feature_labels(taxonomy)
     articles = read_narrative_articles(_task_folder(data), ["EN"])
     texts = [a.text for a in articles]
     y = label_matrix(articles, labels)
@@ -353,6 +375,9 @@ def main() -> None:
     parser.add_argument("--unbalanced", action="store_true")
     parser.add_argument("--thresholds", default=DEFAULTS["thresholds"], choices=["label", "global", "fixed"])
     parser.add_argument("--tfidf-weight", type=float, default=DEFAULTS["tfidf_weight"], help="0: embedding heads only")
+    parser.add_argument("--decision", default=DEFAULTS["decision"], choices=["ranked", "thresholds"])
+    parser.add_argument("--other-gate", type=float, default=DEFAULTS["other_gate"])
+    parser.add_argument("--relative", type=float, default=DEFAULTS["relative"])
     parser.add_argument("--zero-shot", type=float, default=None, metavar="MARGIN",
                         help="score the zero-shot route instead, with this margin (e.g. 0.03)")
     parser.add_argument("--baseline", action="store_true", help="the TF-IDF + logistic regression baseline instead")
@@ -364,7 +389,8 @@ def main() -> None:
     else:
         result = cross_validate(args.data, features=args.features, languages=args.languages, C=args.C,
                                 balanced=not args.unbalanced, thresholds=args.thresholds,
-                                tfidf_weight=args.tfidf_weight)
+                                tfidf_weight=args.tfidf_weight, decision=args.decision,
+                                other_gate=args.other_gate, relative=args.relative)
     print(json.dumps({k: round(v, 4) for k, v in result.items()}))
 
 
