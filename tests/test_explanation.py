@@ -71,3 +71,16 @@ def test_other_article_explains_closest_narrative() -> None:
     # the analyzer's candidates, when listed, name the closest narrative
     doc.narratives.candidates = [NarrativeLabel(label="URW: Praise of Russia", level="narrative", score=0.1)]
     assert explain(doc, max_sentences=1).narrative == "URW: Praise of Russia"
+
+
+def test_explains_a_given_narrative() -> None:
+    """SemEval-2025 subtask 3 names the narrative to explain: the given one is explained, not the best."""
+    doc = document_from_text("Title\n\nFirst body sentence here. Second body sentence there.")
+    doc.paragraphs, doc.sentences = segment(doc.text)
+    vectors = np.eye(len(doc.sentences), 4, dtype=np.float32)
+    doc.cache["sentence_vectors"] = vectors
+    doc.cache["narrative_label_vectors"] = {N: vectors[1], S: vectors[2]}
+    doc.narratives = NarrativeLayer(taxonomy="semeval2025", narratives=[NarrativeLabel(label="Other", level="narrative", score=0.6)])
+    exp = explain(doc, max_sentences=1, label=(N, S))
+    assert exp is not None and (exp.narrative, exp.subnarrative) == (N, S)
+    assert exp.text.startswith("Dominant narrative:") and exp.evidence[0].text == "Second body sentence there."

@@ -48,11 +48,15 @@ def quote_within(doc: Document, start: int, end: int, words_left: int) -> Span |
     return doc.span(start, start + cut)
 
 
-def explain(doc: Document, max_words: int = MAX_WORDS, max_sentences: int = 2) -> Explanation | None:
+def explain(
+    doc: Document, max_words: int = MAX_WORDS, max_sentences: int = 2, label: tuple[str, str | None] | None = None
+) -> Explanation | None:
+    """The explanation of the dominant narrative, or of `label` (narrative, subnarrative) when
+    given: SemEval-2025 subtask 3 names the narrative to explain."""
     layer = doc.narratives
     if layer is None:
         return None
-    chosen = dominant(layer)
+    chosen = label or dominant(layer)
     below = chosen is None
     if chosen is None:  # nothing chosen: explain the closest narrative, saying so
         scores = doc.cache.get("narrative_scores", {})

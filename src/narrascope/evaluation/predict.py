@@ -15,7 +15,7 @@ from typing import Any
 from narrascope import registry
 from narrascope.config import Config
 from narrascope.datasets import ptc, semeval2023, semeval2025
-from narrascope.document import Document
+from narrascope.document import Document, Explanation
 from narrascope.pipeline import Pipeline
 
 
@@ -176,8 +176,22 @@ def _semeval2025_narratives(split2, split3, run: PredictionRun, config, ids) -> 
     texts2 = split2.documents(2)
     texts3 = split3.documents(3) if with_explanations else {}
     docs = _docs({**texts3, **texts2}, ids)
+    # subtask 3 names the dominant narrative to explain; the gold file's labels (not its texts) are that input
+    given = {k: (v.narrative, v.subnarrative) for k, v in split3.gold_subtask3().items() if v.narrative} if texts3 and split3.has_gold(3) else {}
+    if given:
+        run.messages.append("subtask 3: explanations of the dominant narrative the task gives (gold labels)")
+    explained: dict[str, Explanation] = {}
+    from narrascope.analyzers.explanation import explain
+
+    def explain_given(batch: list[Document]) -> None:
+        for doc in batch:
+            if doc.id in given and doc.narratives is not None:
+                found = explain(doc, label=given[doc.id])
+                if found is not None:
+                    explained[doc.id] = found
+
     pipeline = _pipeline(config, ["narratives", "explanation"] if with_explanations else ["narratives"])
-    done = run_batches(pipeline, docs, failures=run.failures)
+    done = run_batches(pipeline, docs, after=explain_given, failures=run.failures)
     narratives, explanations = [], []
     for doc in done:
         layer = doc.narratives
@@ -185,8 +199,8 @@ def _semeval2025_narratives(split2, split3, run: PredictionRun, config, ids) -> 
             narr = tuple(dict.fromkeys(n.label for n in layer.narratives)) if layer else ()
             subs = tuple(dict.fromkeys(n.label for n in layer.subnarratives)) if layer else ()
             narratives.append(semeval2025.NarrativeAnnotation(doc.id, narr, subs))
-        if doc.id in texts3 and layer and layer.explanation:
-            e = layer.explanation
+        e = explained.get(doc.id) or (layer.explanation if layer else None)
+        if doc.id in texts3 and e is not None:
             explanations.append(semeval2025.ExplanationAnnotation(doc.id, e.narrative, e.subnarrative, e.text))
     run.documents = max(run.documents, len(done))
     run.written["subtask-2"] = semeval2025.write_subtask2(run.out / "subtask-2.txt", narratives)
