@@ -1,13 +1,19 @@
 """Entity roles: how an article casts each actor (Protagonist / Antagonist / Innocent and 22 fine roles).
 
-Each mention is described by entity-centred context, all from what the pipeline already has:
-the backbone vectors of the mention's sentence, of every sentence mentioning the same entity and
-of the whole article, plus cheap lexical cues from the spaCy parse (the mention's dependency
-relation, the word that governs it, the words around it, the entity's own name), hashed into a
-fixed-size vector. A multinomial head picks the main role; one-vs-rest heads score the fine
-roles, and only fine roles of the chosen main role are kept (the best one, plus any other above
-its threshold). Mentions of one entity (same actor id when the `actors` layer ran, else the same
-grouped name) are averaged into one `RoleProfile`.
+Each mention is described by entity-centred features, all from what the pipeline already has:
+- `ctx`: backbone vectors of the mention's sentence, of every sentence mentioning the same entity
+  and of the whole article;
+- `bloc`: the entity's bloc (Russia, Ukraine, the West, other; from the actor gazetteer) crossed
+  with the article vector, so one head can learn that the article's slant decides who is cast how;
+- `lex`: hashed lexical cues from the spaCy parse (dependency relation, governing word, nearby
+  words, the entity's own name);
+- `cues`: hashed entity-centred cues (`role_cues`): agent or patient of which class of word
+  (violence, deceit, protection, suffering, ...), and how the entity is described, for this
+  mention and for the entity's other mentions in the article.
+Which parts a model uses is stored in its `model.json`. A head picks the main role and the fine
+roles of that main role (the best one, plus any other above a threshold). Mentions of one entity
+(same actor id when the `actors` layer ran, else the same grouped name) share one `RoleProfile`;
+given mentions with the same surface form in an article share their main-role scores.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction import FeatureHasher
 
+from narrascope.analyzers import role_cues
 from narrascope.analyzers.base import Analyzer
 from narrascope.analyzers.embeddings import sentence_vectors
 from narrascope.document import Document, LabelScore, RoleMention, RoleProfile
@@ -33,6 +40,8 @@ PACKAGED_MODEL = Path(__file__).resolve().parents[1] / "models" / "roles"
 ROLE_ENTITY_LABELS = frozenset({"GPE", "ORG", "PERSON", "NORP"})
 HASH_DIM = 2**11
 WINDOW = 5
+DENSE_PARTS = ("ctx", "bloc")
+CUE_PARTS = ("lex", "cues")
 _HASHER = FeatureHasher(n_features=HASH_DIM, input_type="string", alternate_sign=False)
 _WORD = re.compile(r"\w+")
 
@@ -69,8 +78,18 @@ def lexical_cues(parsed: Any, start: int, end: int, mention: str) -> list[str]:
     right = parsed[span.end : min(sent.end, span.end + WINDOW)]
     cues += [f"l={t.lower_}" for t in left if t.is_alpha]
     cues += [f"r={t.lower_}" for t in right if t.is_alpha]
-    cues += [f"neg" for t in sent if t.dep_ == "neg" and t.head == head]
+    cues += ["neg" for t in sent if t.dep_ == "neg" and t.head == head]
     return cues
+
+
+def entity_spans(doc: Document, start: int, end: int, extra: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Where the same entity is mentioned: the mention, its surface form anywhere, and `extra` spans."""
+    spans = {(start, end), *(extra or [])}
+    needle = doc.text[start:end].strip().casefold()
+    if len(needle) >= 2:
+        for match in re.finditer(rf"(?<!\w){re.escape(needle)}(?!\w)", doc.text.casefold()):
+            spans.add((match.start(), match.end()))
+    return sorted(spans)
 
 
 def entity_rows(doc: Document, mention: str, extra_offsets: list[int]) -> list[int]:
@@ -78,45 +97,64 @@ def entity_rows(doc: Document, mention: str, extra_offsets: list[int]) -> list[i
     rows = {sentence_index(doc, o) for o in extra_offsets}
     needle = mention.strip().casefold()
     if len(needle) >= 2:
-        lowered = doc.text.casefold()
-        for match in re.finditer(re.escape(needle), lowered):
+        for match in re.finditer(re.escape(needle), doc.text.casefold()):
             rows.add(sentence_index(doc, match.start()))
     return sorted(rows)
 
 
 def mention_features(
-    doc: Document, start: int, end: int, parsed: Any, same_entity_offsets: list[int] | None = None
-) -> tuple[np.ndarray, list[str]]:
-    """Dense context (sentence, entity sentences, article) and lexical cues of one mention."""
+    doc: Document, start: int, end: int, parsed: Any, same_entity: list[tuple[int, int]] | None = None
+) -> tuple[dict[str, np.ndarray], dict[str, list[str]]]:
+    """Dense blocks and cue lists of one mention, by part name (see the module docstring)."""
     vectors = sentence_vectors(doc)
     dim = vectors.shape[1] if vectors.ndim == 2 and len(vectors) else 384
+    mention = doc.text[start:end]
+    spans = entity_spans(doc, start, end, same_entity)
+    actor = role_cues.actor_of(mention)
+    bloc = role_cues.bloc_of(actor)
+    cues = {
+        "lex": lexical_cues(parsed, start, end, mention),
+        "cues": [*role_cues.entity_cues(parsed, start, end, spans, doc.cache.setdefault("role_cues", {})),
+                 f"bloc={bloc}", f"actor={actor}"],
+    }
     if len(vectors) == 0:
-        return np.zeros(3 * dim + 2, np.float32), []
+        return {"ctx": np.zeros(3 * dim + 2, np.float32), "bloc": np.zeros(len(role_cues.BLOC_NAMES) * dim, np.float32)}, cues
     row = sentence_index(doc, start)
-    rows = entity_rows(doc, doc.text[start:end], [start, *(same_entity_offsets or [])])
+    rows = sorted({sentence_index(doc, s) for s, _ in spans})
     body = [i for i, s in enumerate(doc.sentences) if s.paragraph > 0] or list(range(len(vectors)))
-    dense = np.concatenate(
-        [
-            vectors[row],
-            _unit(vectors[rows].mean(axis=0)),
-            _unit(vectors[body].mean(axis=0)),
-            [math.log1p(len(rows)) / 3.0, rows[0] / max(len(vectors), 1)],
-        ]
-    ).astype(np.float32)
-    return dense, lexical_cues(parsed, start, end, doc.text[start:end])
+    article = _unit(vectors[body].mean(axis=0))
+    ctx = np.concatenate(
+        [vectors[row], _unit(vectors[rows].mean(axis=0)), article, [math.log1p(len(rows)) / 3.0, rows[0] / max(len(vectors), 1)]]
+    )
+    crossed = np.zeros((len(role_cues.BLOC_NAMES), dim), np.float32)
+    crossed[role_cues.BLOC_NAMES.index(bloc)] = article
+    return {"ctx": ctx.astype(np.float32), "bloc": crossed.ravel()}, cues
 
 
-def feature_matrix(rows: list[tuple[np.ndarray, list[str]]]) -> np.ndarray:
-    """Dense parts and hashed cues side by side, one row per mention."""
+def feature_matrix(rows: list[tuple[dict[str, np.ndarray], dict[str, list[str]]]], parts: tuple[str, ...]) -> np.ndarray:
+    """The chosen dense blocks, then the chosen cue lists hashed into one clipped block, one row per mention."""
+    dense = [p for p in DENSE_PARTS if p in parts]
+    cue_parts = [p for p in CUE_PARTS if p in parts]
     if not rows:
-        return np.zeros((0, HASH_DIM), np.float32)
-    dense = np.stack([r[0] for r in rows])
-    hashed = _HASHER.transform([r[1] for r in rows]).toarray().astype(np.float32)
-    return np.hstack([dense, np.minimum(hashed, 1.0)])
+        return np.zeros((0, 0), np.float32)
+    blocks = [np.stack([r[0][p] for r in rows]) for p in dense]
+    if cue_parts:
+        hashed = _HASHER.transform([[c for p in cue_parts for c in r[1][p]] for r in rows]).toarray()
+        blocks.append(np.minimum(hashed, 1.0).astype(np.float32))
+    return np.hstack(blocks).astype(np.float32)
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
 
 
 class RoleModel:
-    """Main-role and fine-role heads on standardised mention features."""
+    """Main-role and fine-role heads on standardised mention features.
+
+    `fine_head` "softmax": one multinomial head over the fine roles, whose probabilities summed by
+    main role give the main-role scores; "ovr": a multinomial main-role head and one-vs-rest fine heads.
+    """
 
     def __init__(self, path: Path) -> None:
         meta = json.loads((path / "model.json").read_text(encoding="utf-8"))
@@ -124,30 +162,74 @@ class RoleModel:
         self.main_roles: list[str] = meta["main_roles"]
         self.fine_roles: list[str] = meta["fine_roles"]
         self.threshold: float = meta["fine_threshold"]
+        self.parts: tuple[str, ...] = tuple(meta.get("parts", ("ctx", "lex")))
+        self.fine_head: str = meta.get("fine_head", "ovr")
+        self.joint: bool = meta.get("decision", "main") == "joint"
         self.mean, self.scale = w["mean"], w["scale"]
         self.main_coef, self.main_intercept = w["main_coef"], w["main_intercept"]
         self.fine_coef, self.fine_intercept = w["fine_coef"], w["fine_intercept"]
+        main_of = load_roles().main_of
+        self.membership = np.array([[main_of[f] == m for m in self.main_roles] for f in self.fine_roles], np.float32)
 
     def probabilities(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(n, 3) main-role probabilities (softmax) and (n, 22) fine-role probabilities."""
-        xs = (x - self.mean) / self.scale
-        logits = xs @ self.main_coef.T + self.main_intercept
-        main = np.exp(logits - logits.max(axis=1, keepdims=True))
-        main /= main.sum(axis=1, keepdims=True)
-        fine = 1.0 / (1.0 + np.exp(-(xs @ self.fine_coef.T + self.fine_intercept)))
-        return main, fine
+        """(n, 3) main-role probabilities and (n, 22) fine-role scores."""
+        return head_probabilities(
+            {"mean": self.mean, "scale": self.scale, "main_coef": self.main_coef, "main_intercept": self.main_intercept,
+             "fine_coef": self.fine_coef, "fine_intercept": self.fine_intercept},
+            x, self.fine_head, self.membership,
+        )
 
 
-def choose_roles(main: np.ndarray, fine: np.ndarray, main_roles: list[str], fine_roles: list[str], threshold: float) -> tuple[str, list[LabelScore]]:
-    """The main role, and its fine roles: the best one always, others at or above `threshold`."""
+def head_probabilities(weights: dict[str, np.ndarray], x: np.ndarray, fine_head: str, membership: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Main-role probabilities and fine-role scores of feature rows under a weights dict (shared with training)."""
+    xs = (x - weights["mean"]) / weights["scale"]
+    fine_logits = xs @ weights["fine_coef"].T + weights["fine_intercept"]
+    if fine_head == "softmax":
+        fine = softmax(fine_logits)
+        return fine @ membership, fine
+    main = softmax(xs @ weights["main_coef"].T + weights["main_intercept"])
+    return main, 1.0 / (1.0 + np.exp(-fine_logits))
+
+
+def choose_roles(
+    main: np.ndarray, fine: np.ndarray, main_roles: list[str], fine_roles: list[str], threshold: float, joint: bool = False
+) -> tuple[str, list[LabelScore]]:
+    """The main role, and its fine roles: the best one always, others at or above `threshold`.
+
+    `joint`: the main role of the most probable fine role, P(main) * P(fine | main) with the fine
+    scores normalised within each main role, rather than the most probable main role. Exact match
+    of fine roles rewards this: a likely Victim beats an uncertain pick among twelve antagonist roles.
+    """
     main_of = load_roles().main_of
     chosen = main_roles[int(np.argmax(main))]
+    if joint:
+        owner = [main_roles.index(main_of[f]) for f in fine_roles]
+        totals = np.zeros(len(main_roles))
+        np.add.at(totals, owner, fine)
+        scores = [main[k] * fine[j] / max(totals[k], 1e-12) for j, k in enumerate(owner)]
+        chosen = main_of[fine_roles[int(np.argmax(scores))]]
     candidates = sorted(
         ((fine_roles[j], float(fine[j])) for j in range(len(fine_roles)) if main_of[fine_roles[j]] == chosen),
         key=lambda kv: -kv[1],
     )
     kept = [c for i, c in enumerate(candidates) if i == 0 or c[1] >= threshold]
     return chosen, [LabelScore(label=label, score=round(score, 4)) for label, score in kept]
+
+
+def share_main_scores(main: np.ndarray, keys: list[str]) -> np.ndarray:
+    """Main-role scores averaged over rows with the same key (mentions of one entity in one article)."""
+    out = main.copy()
+    rows: dict[str, list[int]] = defaultdict(list)
+    for i, key in enumerate(keys):
+        rows[key].append(i)
+    for idx in rows.values():
+        out[idx] = main[idx].mean(axis=0)
+    return out
+
+
+def surface_key(mention: str) -> str:
+    """Mentions of one entity in given-mention mode: same actor id, else the same case-folded name."""
+    return role_cues.actor_of(mention) or mention.strip().casefold()
 
 
 @lru_cache(maxsize=4)
@@ -164,22 +246,20 @@ def _parse(doc: Document, model: str = "en_core_web_sm") -> Any:
     return doc.cache["spacy"]
 
 
-def classify_mentions(
-    doc: Document, spans: list[tuple[int, int]], model: str | Path | None = None, groups: list[list[int]] | None = None
-) -> list[RoleMention]:
+def classify_mentions(doc: Document, spans: list[tuple[int, int]], model: str | Path | None = None) -> list[RoleMention]:
     """Roles of given mentions (end-exclusive offsets) in a segmented, embedded document.
 
-    `groups[i]` may list other offsets where mention i's entity is mentioned (entity context).
-    """
+    Given mentions of the same entity (same actor id or name) share their main-role scores."""
     role_model = load_model(str(Path(model or PACKAGED_MODEL).resolve()))
     parsed = _parse(doc)
-    rows = [mention_features(doc, s, e, parsed, groups[i] if groups else None) for i, (s, e) in enumerate(spans)]
+    rows = [mention_features(doc, s, e, parsed) for s, e in spans]
     if not rows:
         return []
-    main, fine = role_model.probabilities(feature_matrix(rows))
+    main, fine = role_model.probabilities(feature_matrix(rows, role_model.parts))
+    main = share_main_scores(main, [surface_key(doc.text[s:e]) for s, e in spans])
     out = []
     for (start, end), m, f in zip(spans, main, fine):
-        chosen, fines = choose_roles(m, f, role_model.main_roles, role_model.fine_roles, role_model.threshold)
+        chosen, fines = choose_roles(m, f, role_model.main_roles, role_model.fine_roles, role_model.threshold, role_model.joint)
         out.append(
             RoleMention(start=start, end=end, text=doc.text[start:end], main_role=chosen,
                         main_score=round(float(m.max()), 4), fine_roles=fines)
@@ -238,21 +318,20 @@ class Roles(Analyzer):
         parsed = _parse(doc)
         spans, rows, owner = [], [], []
         for key in keys:
-            offsets = [mentions[i].start for i in groups[key]]
-            for i in groups[key]:
-                m = mentions[i]
-                spans.append((m.start, m.end))
-                rows.append(mention_features(doc, m.start, m.end, parsed, offsets))
+            group_spans = [(mentions[i].start, mentions[i].end) for i in groups[key]]
+            for start, end in group_spans:
+                spans.append((start, end))
+                rows.append(mention_features(doc, start, end, parsed, group_spans))
                 owner.append(key)
-        main, fine = self.model.probabilities(feature_matrix(rows))
+        main, fine = self.model.probabilities(feature_matrix(rows, self.model.parts))
         profiles = []
         for key in keys:
             idx = [j for j, o in enumerate(owner) if o == key]
             mean_main, mean_fine = main[idx].mean(axis=0), fine[idx].mean(axis=0)
-            chosen, fines = choose_roles(mean_main, mean_fine, self.model.main_roles, self.model.fine_roles, self.model.threshold)
+            chosen, fines = choose_roles(mean_main, mean_fine, self.model.main_roles, self.model.fine_roles, self.model.threshold, self.model.joint)
             role_mentions = []
             for j in idx:
-                m_role, m_fines = choose_roles(main[j], fine[j], self.model.main_roles, self.model.fine_roles, self.model.threshold)
+                m_role, m_fines = choose_roles(main[j], fine[j], self.model.main_roles, self.model.fine_roles, self.model.threshold, self.model.joint)
                 start, end = spans[j]
                 role_mentions.append(
                     RoleMention(start=start, end=end, text=doc.text[start:end], main_role=m_role,
