@@ -92,3 +92,11 @@ def test_joint_decision_prefers_a_confident_fine_role() -> None:
     assert choose_roles(main, fine, mains, fines, 1.0)[0] == "Antagonist"
     chosen, picked = choose_roles(main, fine, mains, fines, 1.0, joint=True)
     assert chosen == "Innocent" and [p.label for p in picked] == ["Victim"]
+
+
+def test_side_cues_split_own_and_opposing_bloc(parsed) -> None:
+    ukraine = role_cues.side_cues(TEXT, parsed, "ukraine", {})
+    assert "opp:agent:violence" in ukraine and "own:patient:violence" in ukraine
+    russia = role_cues.side_cues(TEXT, parsed, "russia", {})
+    assert "own:agent:violence" in russia and "opp:agent:threat" in russia  # NATO "provoked"
+    assert role_cues.side_cues(TEXT, parsed, "other", {}) == []

@@ -276,3 +276,27 @@ def entity_cues(
     return cues
 
 
+
+
+OPPONENTS = {"russia": ("ukraine", "west"), "ukraine": ("russia",), "west": ("russia",)}
+
+
+def side_cues(text: str, parsed: Any, bloc: str, memo: dict) -> list[str]:
+    """What the article says its bloc and the opposing bloc do: `own:<relation>:<class>` and
+    `opp:<relation>:<class>` over every gazetteer actor mention of the text (none for bloc "other")."""
+    if bloc == "other" or parsed is None:
+        return []
+    key = ("side", bloc)
+    if key not in memo:
+        cues = []
+        for match in actor_pattern().finditer(text):
+            other = bloc_of(gazetteer()[match.group(0)].actor)
+            side = "own" if other == bloc else "opp" if other in OPPONENTS[bloc] else None
+            if side is None:
+                continue
+            span_key = (match.start(), match.end(), "s")
+            if span_key not in memo:
+                memo[span_key] = mention_cues(parsed, match.start(), match.end(), "s")
+            cues += [side + c[1:] for c in memo[span_key] if ":near:" not in c]
+        memo[key] = cues
+    return memo[key]

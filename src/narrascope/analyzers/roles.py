@@ -41,7 +41,7 @@ ROLE_ENTITY_LABELS = frozenset({"GPE", "ORG", "PERSON", "NORP"})
 HASH_DIM = 2**11
 WINDOW = 5
 DENSE_PARTS = ("ctx", "bloc")
-CUE_PARTS = ("lex", "cues")
+CUE_PARTS = ("lex", "cues", "side")
 _HASHER = FeatureHasher(n_features=HASH_DIM, input_type="string", alternate_sign=False)
 _WORD = re.compile(r"\w+")
 
@@ -116,6 +116,7 @@ def mention_features(
         "lex": lexical_cues(parsed, start, end, mention),
         "cues": [*role_cues.entity_cues(parsed, start, end, spans, doc.cache.setdefault("role_cues", {})),
                  f"bloc={bloc}", f"actor={actor}"],
+        "side": role_cues.side_cues(doc.text, parsed, bloc, doc.cache.setdefault("role_cues", {})),
     }
     if len(vectors) == 0:
         return {"ctx": np.zeros(3 * dim + 2, np.float32), "bloc": np.zeros(len(role_cues.BLOC_NAMES) * dim, np.float32)}, cues
