@@ -34,6 +34,12 @@ from narrascope.text.segment import segment
 LANGUAGES = ("EN", "BG", "HI", "PT", "RU")
 
 
+def task_folder(data: Path) -> Path:
+    """Accept the shared data root or its semeval2025t10 folder."""
+    data = Path(data)
+    return data / "semeval2025t10" if (data / "semeval2025t10").is_dir() else data
+
+
 @dataclass
 class Article:
     """One training article: text, segmentation and (once encoded) its sentence vectors."""

@@ -21,10 +21,24 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
-from narrascope.analyzers.narratives import TFIDF_OPTIONS, _unit, body_rows, decide, decide_ranked, doc_features, tfidf_transform
+from narrascope.analyzers.narratives import (
+    TFIDF_OPTIONS,
+    _unit,
+    body_rows,
+    decide,
+    decide_ranked,
+    doc_features,
+    tfidf_transform,
+)
 from narrascope.taxonomies import Taxonomy, load_taxonomy
 from narrascope.text.segment import segment
-from narrascope.training.features import Article, encode_articles, encode_texts, read_narrative_articles
+from narrascope.training.features import (
+    Article,
+    encode_articles,
+    encode_texts,
+    read_narrative_articles,
+    task_folder,
+)
 
 DEFAULTS: dict = {
     "features": "mean+sim", "languages": "EN", "C": 0.5, "balanced": True, "thresholds": "fixed",
@@ -271,7 +285,7 @@ def evidence_directions(corpus: Corpus, rows: np.ndarray, taxonomy: Taxonomy) ->
 def train(data: Path, out: Path, *, exclude_ids: Collection[str] | None = None, seed: int = 0, **options: object) -> Path:
     """Train on all of `data` (minus `exclude_ids`) and write the model directory `out`."""
     opts = {**DEFAULTS, **options}
-    data = _task_folder(data)
+    data = task_folder(data)
     corpus, taxonomy, label_vectors = load_corpus(data, opts, exclude_ids)
     rows = np.arange(len(corpus.articles))
     model = fit(corpus, rows, opts, seed)
@@ -298,16 +312,10 @@ def train(data: Path, out: Path, *, exclude_ids: Collection[str] | None = None, 
     return out
 
 
-def _task_folder(data: Path) -> Path:
-    """Accept the shared data root or its semeval2025t10 folder."""
-    data = Path(data)
-    return data / "semeval2025t10" if (data / "semeval2025t10").is_dir() else data
-
-
 def cross_validate(data: Path, folds: int = 5, seed: int = 0, **options: object) -> dict[str, float]:
     """K-fold CV on the English articles; other languages (if any) are always in the training part."""
     opts = {**DEFAULTS, **options}
-    corpus, taxonomy, _ = load_corpus(_task_folder(data), opts)
+    corpus, taxonomy, _ = load_corpus(task_folder(data), opts)
     english = np.array([i for i, a in enumerate(corpus.articles) if a.language == "EN"])
     others = np.array([i for i, a in enumerate(corpus.articles) if a.language != "EN"], dtype=int)
     fine, coarse = [], []
@@ -330,7 +338,7 @@ def baseline_cross_validate(data: Path, folds: int = 5, seed: int = 0) -> dict[s
 
     taxonomy = load_taxonomy("semeval2025")
     labels = feature_labels(taxonomy)
-    articles = read_narrative_articles(_task_folder(data), ["EN"])
+    articles = read_narrative_articles(task_folder(data), ["EN"])
     texts = [a.text for a in articles]
     y = label_matrix(articles, labels)
     fine, coarse = [], []
@@ -354,7 +362,7 @@ def zero_shot_evaluate(data: Path, margin: float = 0.03) -> dict[str, float]:
 
     taxonomy = load_taxonomy("semeval2025")
     assert taxonomy.path is not None
-    articles = read_narrative_articles(_task_folder(data), ["EN"])
+    articles = read_narrative_articles(task_folder(data), ["EN"])
     encode_articles(articles)
     gold, pred = [], []
     for article in articles:

@@ -20,19 +20,27 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from narrascope.analyzers.entities import load_spacy
-from narrascope.analyzers.roles import CUE_PARTS, HASH_DIM, choose_roles, feature_matrix, head_probabilities, mention_features, share_main_scores, surface_key
+from narrascope.analyzers.roles import (
+    CUE_PARTS,
+    HASH_DIM,
+    choose_roles,
+    feature_matrix,
+    head_probabilities,
+    mention_features,
+    share_main_scores,
+    surface_key,
+)
 from narrascope.taxonomies import load_roles
-from narrascope.training.features import RoleGold, encode_articles, read_role_mentions
+from narrascope.training.features import (
+    RoleGold,
+    encode_articles,
+    read_role_mentions,
+    task_folder,
+)
 
 DEFAULTS: dict = {"languages": "EN", "parts": "ctx+bloc+lex+cues", "fine_head": "ovr", "decision": "joint", "C": 0.3,
                   "fine_C": 0.0, "dense_weight": 0.1, "fine_threshold": 1.0, "balanced": False, "share_main": True}
 Rows = list[tuple[dict[str, np.ndarray], dict[str, list[str]]]]
-
-
-def task_folder(data: Path) -> Path:
-    """Accept the shared data root or its semeval2025t10 folder."""
-    data = Path(data)
-    return data / "semeval2025t10" if (data / "semeval2025t10").is_dir() else data
 
 
 def build(data: Path, languages: str, exclude_ids: Collection[str] | None = None) -> tuple[Rows, list[RoleGold]]:
