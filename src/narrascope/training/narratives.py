@@ -209,7 +209,6 @@ def fit(corpus: Corpus, rows: np.ndarray, options: dict, seed: int, inner_folds:
     """Fit heads, domain head and thresholds on `rows` of the corpus."""
     parts, score = _fit_scores(corpus, rows, options, seed)
     xs = (corpus.x[rows] - parts["mean"]) / parts["scale"]
-    domain_head = LogisticRegression(C=1.0, max_iter=2000, random_state=seed).fit(xs, corpus.domains[rows])
     # out-of-fold scores on the training rows, for thresholds
     y = corpus.y[rows]
     oof = np.zeros(y.shape, np.float32)
@@ -218,18 +217,23 @@ def fit(corpus: Corpus, rows: np.ndarray, options: dict, seed: int, inner_folds:
         _, inner_score = _fit_scores(corpus, rows[inner_train], options, seed)
         oof[inner_test] = inner_score(rows[inner_test])
     thresholds = tune_thresholds(oof, y, corpus.labels, options["thresholds"])
-    dom_coef = domain_head.coef_
-    classes = list(domain_head.classes_)
-    if len(classes) == 2:  # binary sklearn head -> two-row softmax form
-        dom_coef = np.vstack([-dom_coef[0] / 2, dom_coef[0] / 2])
-        dom_intercept = np.array([-domain_head.intercept_[0] / 2, domain_head.intercept_[0] / 2])
-    else:
-        dom_intercept = domain_head.intercept_
+    classes, dom_coef, dom_intercept = fit_domain_head(xs, corpus.domains[rows], seed)
     return {
         **parts, "score": score, "thresholds": thresholds, "tfidf_weight": float(options["tfidf_weight"]),
         "decision": decision_rule(options),
         "domains": classes, "domain_coef": dom_coef.astype(np.float32), "domain_intercept": dom_intercept.astype(np.float32),
     }
+
+
+def fit_domain_head(xs: np.ndarray, domains: np.ndarray, seed: int) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Domain classes and a softmax head over them (training data of one domain: a constant head)."""
+    classes = sorted(set(domains.tolist()))
+    if len(classes) == 1:
+        return classes, np.zeros((1, xs.shape[1])), np.zeros(1)
+    head = LogisticRegression(C=1.0, max_iter=2000, random_state=seed).fit(xs, domains)
+    if len(classes) == 2:  # binary sklearn head -> two-row softmax form
+        return classes, np.vstack([-head.coef_[0] / 2, head.coef_[0] / 2]), np.array([-head.intercept_[0] / 2, head.intercept_[0] / 2])
+    return list(head.classes_), head.coef_, head.intercept_
 
 
 def decision_rule(options: dict) -> dict[str, object]:
