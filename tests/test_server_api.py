@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from local_http import serving
 from test_server_support import documents
 
 from narrascope.document import Document
@@ -246,7 +247,6 @@ def test_aggregations_are_cached_until_a_write(light_pipeline: Pipeline, store: 
 
 def test_analyze_url_when_private_addresses_are_allowed(light_pipeline: Pipeline) -> None:
     import http.server
-    import threading
 
     page = (
         b"<html><head><title>Drones for Moscow</title></head><body><article><h1>Drones for Moscow</h1>"
@@ -266,15 +266,10 @@ def test_analyze_url_when_private_addresses_are_allowed(light_pipeline: Pipeline
         def log_message(self, *args: object) -> None:
             pass
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{httpd.server_address[1]}/article.html"
-    try:
-        with client(light_pipeline, allow_private_urls=True) as c:
-            r = c.post("/api/analyze", json={"url": url})
-            page_view = c.post("/analyze", data={"url": url})
-    finally:
-        httpd.shutdown()
+    with serving(Handler) as base, client(light_pipeline, allow_private_urls=True) as c:
+        url = f"{base}/article.html"
+        r = c.post("/api/analyze", json={"url": url})
+        page_view = c.post("/analyze", data={"url": url})
     assert r.status_code == 200, r.text
     doc = Document.model_validate_json(r.text)
     assert doc.text.startswith("Drones for Moscow") and "European Union" in doc.text and "document.title" not in doc.text
