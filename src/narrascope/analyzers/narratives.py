@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -318,12 +318,11 @@ class Narratives(Analyzer):
         if self.model is not None:
             scores, domain_scores = self.model.score(vectors, doc.text)
             thresholds = dict(self.model.thresholds)
-            label_vectors = specific_directions(dict(zip(self.model.labels, self.model.evidence_vectors)))
         else:
             assert self.taxonomy.path is not None
             scores = zero_shot_scores(vectors, str(self.taxonomy.path), margin=self.margin)
             thresholds = {}
-            label_vectors = specific_directions(self._prompt_centroids())
+        label_vectors = self._directions
         if self.threshold is not None:
             thresholds = {label: self.threshold for label in scores}
         rule = self.model.decision if self.model is not None else {"rule": "thresholds"}
@@ -355,6 +354,13 @@ class Narratives(Analyzer):
         pool = [n for n in self.taxonomy.narratives if n in scores and n not in decision.narratives
                 and (domain is None or self.taxonomy.domain(n) == domain)]
         return sorted(pool, key=lambda n: (-scores[n], n))[:CANDIDATES]
+
+    @cached_property
+    def _directions(self) -> dict[str, np.ndarray]:
+        """Evidence directions per label, the same for every article: computed once."""
+        if self.model is not None:
+            return specific_directions(dict(zip(self.model.labels, self.model.evidence_vectors)))
+        return specific_directions(self._prompt_centroids())
 
     def _prompt_centroids(self) -> dict[str, np.ndarray]:
         assert self.taxonomy.path is not None

@@ -243,15 +243,15 @@ def mention_cues(parsed: Any, start: int, end: int, prefix: str) -> list[str]:
             cues.append(f"{prefix}:{relation}:{cls}" + (":neg" if negated else ""))
         # "X was forced to flee", "X continues to attack": the verb's open complement carries the meaning
         for child in head.children:
-            if child.dep_ == "xcomp" and word_class(child):
-                cues.append(f"{prefix}:{relation}:{word_class(child)}")
+            if child.dep_ == "xcomp" and (cls := word_class(child)):
+                cues.append(f"{prefix}:{relation}:{cls}")
     for word in _descriptors(root):
         cls = word_class(word)
         if cls:
             cues.append(f"{prefix}:desc:{cls}")
     sent = span.sent
     near = parsed[max(sent.start, span.start - 4) : min(sent.end, span.end + 4)]
-    cues += [f"{prefix}:near:{word_class(t)}" for t in near if word_class(t) and not (span.start <= t.i < span.end)]
+    cues += [f"{prefix}:near:{cls}" for t in near if not (span.start <= t.i < span.end) and (cls := word_class(t))]
     return cues
 
 
@@ -274,8 +274,6 @@ def entity_cues(
         if (o_start, o_end) != (start, end):
             cues += cached(o_start, o_end, "e")
     return cues
-
-
 
 
 OPPONENTS = {"russia": ("ukraine", "west"), "ukraine": ("russia",), "west": ("russia",)}

@@ -103,9 +103,11 @@ def entity_rows(doc: Document, mention: str, extra_offsets: list[int]) -> list[i
 
 
 def mention_features(
-    doc: Document, start: int, end: int, parsed: Any, same_entity: list[tuple[int, int]] | None = None
+    doc: Document, start: int, end: int, parsed: Any, same_entity: list[tuple[int, int]] | None = None,
+    parts: tuple[str, ...] | None = None,
 ) -> tuple[dict[str, np.ndarray], dict[str, list[str]]]:
-    """Dense blocks and cue lists of one mention, by part name (see the module docstring)."""
+    """Dense blocks and cue lists of one mention, by part name (see the module docstring); the
+    costly `side` cues only when `parts` (None: all) asks for them."""
     vectors = sentence_vectors(doc)
     dim = vectors.shape[1] if vectors.ndim == 2 and len(vectors) else 384
     mention = doc.text[start:end]
@@ -116,7 +118,8 @@ def mention_features(
         "lex": lexical_cues(parsed, start, end, mention),
         "cues": [*role_cues.entity_cues(parsed, start, end, spans, doc.cache.setdefault("role_cues", {})),
                  f"bloc={bloc}", f"actor={actor}"],
-        "side": role_cues.side_cues(doc.text, parsed, bloc, doc.cache.setdefault("role_cues", {})),
+        "side": role_cues.side_cues(doc.text, parsed, bloc, doc.cache.setdefault("role_cues", {}))
+        if parts is None or "side" in parts else [],
     }
     if len(vectors) == 0:
         return {"ctx": np.zeros(3 * dim + 2, np.float32), "bloc": np.zeros(len(role_cues.BLOC_NAMES) * dim, np.float32)}, cues
@@ -253,7 +256,7 @@ def classify_mentions(doc: Document, spans: list[tuple[int, int]], model: str | 
     Given mentions of the same entity (same actor id or name) share their main-role scores."""
     role_model = load_model(str(Path(model or PACKAGED_MODEL).resolve()))
     parsed = _parse(doc)
-    rows = [mention_features(doc, s, e, parsed) for s, e in spans]
+    rows = [mention_features(doc, s, e, parsed, parts=role_model.parts) for s, e in spans]
     if not rows:
         return []
     main, fine = role_model.probabilities(feature_matrix(rows, role_model.parts))
@@ -322,7 +325,7 @@ class Roles(Analyzer):
             group_spans = [(mentions[i].start, mentions[i].end) for i in groups[key]]
             for start, end in group_spans:
                 spans.append((start, end))
-                rows.append(mention_features(doc, start, end, parsed, group_spans))
+                rows.append(mention_features(doc, start, end, parsed, group_spans, parts=self.model.parts))
                 owner.append(key)
         main, fine = self.model.probabilities(feature_matrix(rows, self.model.parts))
         profiles = []

@@ -14,6 +14,7 @@ from typing import Any
 
 from narrascope import registry
 from narrascope.config import Config
+from narrascope.analyzers.explanation import explain
 from narrascope.datasets import ptc, semeval2023, semeval2025
 from narrascope.document import Document, Explanation
 from narrascope.pipeline import Pipeline
@@ -181,7 +182,6 @@ def _semeval2025_narratives(split2, split3, run: PredictionRun, config, ids) -> 
     if given:
         run.messages.append("subtask 3: explanations of the dominant narrative the task gives (gold labels)")
     explained: dict[str, Explanation] = {}
-    from narrascope.analyzers.explanation import explain
 
     def explain_given(batch: list[Document]) -> None:
         for doc in batch:
