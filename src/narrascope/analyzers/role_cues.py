@@ -14,11 +14,15 @@ defender.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Any
 
-from narrascope.relations.lexicon import actor_pattern, gazetteer, noun_forms, verb_forms
+from narrascope.relations.lexicon import (
+    actor_pattern,
+    gazetteer,
+    noun_forms,
+    verb_forms,
+)
 
 # Verb and noun bases by class. A class names what the word says about its agent (or patient).
 WORD_CLASSES: dict[str, dict[str, list[str]]] = {
