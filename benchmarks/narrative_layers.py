@@ -40,11 +40,16 @@ def main() -> None:
         for doc in batch:
             doc.cache.clear()
     layers = sum(seconds[name] for name in LAYERS)
-    print(json.dumps({
-        "documents": len(docs),
-        "cpu_seconds": {k: round(v, 2) for k, v in seconds.items()},
-        "narrative_layers_over_embeddings": round(layers / seconds["embeddings"], 3),
-    }, indent=1))
+    print(
+        json.dumps(
+            {
+                "documents": len(docs),
+                "cpu_seconds": {k: round(v, 2) for k, v in seconds.items()},
+                "narrative_layers_over_embeddings": round(layers / seconds["embeddings"], 3),
+            },
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

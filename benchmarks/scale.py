@@ -49,7 +49,12 @@ def plain(corpus: Path, config: Config, kept: list[Document]) -> tuple[int, floa
             kept.append(doc)
 
     start = time.perf_counter()
-    stats = run_inputs([str(corpus)], Pipeline.from_config(config), sinks=Sinks(), callbacks=Callbacks(document=keep))
+    stats = run_inputs(
+        [str(corpus)],
+        Pipeline.from_config(config),
+        sinks=Sinks(),
+        callbacks=Callbacks(document=keep),
+    )
     return stats.analysed, time.perf_counter() - start
 
 
@@ -90,8 +95,13 @@ def on_ray(corpus: Path, config: Config, workers: int, address: str | None) -> t
     if address:
         ray.init(address=address, include_dashboard=False, logging_level="WARNING")
     else:
-        ray.init(num_cpus=workers, include_dashboard=False, object_store_memory=512 * 1024**2, logging_level="WARNING",
-                 _system_config={"worker_niceness": 0})  # as the runner starts a local Ray
+        ray.init(
+            num_cpus=workers,
+            include_dashboard=False,
+            object_store_memory=512 * 1024**2,
+            logging_level="WARNING",
+            _system_config={"worker_niceness": 0},
+        )  # as the runner starts a local Ray
     try:
         start = time.perf_counter()
         stats = analyze_with_ray([str(corpus)], config=config, workers=workers)
@@ -104,22 +114,35 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--n", type=int, default=2000)
-    parser.add_argument("--workers", default="1,2", help="Ray worker counts to run, e.g. 1,2,4 (empty: none)")
+    parser.add_argument(
+        "--workers", default="1,2", help="Ray worker counts to run, e.g. 1,2,4 (empty: none)"
+    )
     parser.add_argument("--config", type=Path, default=None)
-    parser.add_argument("--address", default=None, help="a running Ray cluster (default: a local instance per mode)")
-    parser.add_argument("--sinks", type=int, default=0, help="also measure the driver's sinks with this many results")
+    parser.add_argument(
+        "--address", default=None, help="a running Ray cluster (default: a local instance per mode)"
+    )
+    parser.add_argument(
+        "--sinks",
+        type=int,
+        default=0,
+        help="also measure the driver's sinks with this many results",
+    )
     args = parser.parse_args()
     config = Config.load(args.config)
 
     with tempfile.TemporaryDirectory(prefix="narrascope-scale-") as tmp:
         corpus = Path(tmp)
         build_corpus(args.corpus, args.n, corpus)
-        print(f"corpus: {args.n} articles from {args.corpus}; {os.cpu_count()} CPUs; analyzers: {', '.join(config.analyzers)}")
+        print(
+            f"corpus: {args.n} articles from {args.corpus}; {os.cpu_count()} CPUs; analyzers: {', '.join(config.analyzers)}"
+        )
         kept: list[Document] = []
         rows: list[tuple[str, int, float]] = [("plain (1 process)", *plain(corpus, config, kept))]
         print(f"  {rows[-1][0]}: {rows[-1][1]} articles in {rows[-1][2]:.1f} s", flush=True)
         for workers in (int(w) for w in args.workers.split(",") if w.strip()):
-            rows.append((f"ray, {workers} worker(s)", *on_ray(corpus, config, workers, args.address)))
+            rows.append(
+                (f"ray, {workers} worker(s)", *on_ray(corpus, config, workers, args.address))
+            )
             print(f"  {rows[-1][0]}: {rows[-1][1]} articles in {rows[-1][2]:.1f} s", flush=True)
 
     base = rows[0][1] / rows[0][2]

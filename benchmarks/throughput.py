@@ -56,9 +56,11 @@ def time_analyzers(pipeline: Pipeline) -> dict[str, Clock]:
     """Wrap each analyzer's `process` so the run records the time spent in it."""
     clocks: dict[str, Clock] = defaultdict(Clock)
     for analyzer in pipeline.analyzers:
+
         def timed(docs, _process=analyzer.process, _name=analyzer.name):
             with clocks[_name]:
                 _process(docs)
+
         analyzer.process = timed  # type: ignore[method-assign]
     return clocks
 
@@ -70,7 +72,9 @@ def backbone_time(pipeline: Pipeline, docs: list[Document]) -> tuple[Clock, int]
     size = pipeline.config.batch_size
     clock, n = Clock(), 0
     for i in range(0, len(docs), size):
-        texts = list(dict.fromkeys(d.sentence_text(s) for d in docs[i : i + size] for s in d.sentences))
+        texts = list(
+            dict.fromkeys(d.sentence_text(s) for d in docs[i : i + size] for s in d.sentences)
+        )
         with clock:
             encoder.encode(texts)
         n += len(texts)
@@ -82,7 +86,9 @@ def main() -> None:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--config", type=Path, default=None)
-    parser.add_argument("--db", type=Path, default=None, help="also write a DuckDB store (a fresh file)")
+    parser.add_argument(
+        "--db", type=Path, default=None, help="also write a DuckDB store (a fresh file)"
+    )
     args = parser.parse_args()
 
     docs = load(args.corpus, args.limit)
@@ -109,19 +115,36 @@ def main() -> None:
     rest.wall = total.wall - sum(c.wall for c in clocks.values())
     rest.cpu = total.cpu - sum(c.cpu for c in clocks.values())
     shares = {**clocks, "store, JSON and loop": rest}
-    print(f"corpus            {args.corpus} ({n} articles, {chars / max(n, 1):,.0f} characters on average)")
+    print(
+        f"corpus            {args.corpus} ({n} articles, {chars / max(n, 1):,.0f} characters on average)"
+    )
     print(f"pipeline          {', '.join(pipeline.names)}")
     print(f"model loading     {loading:.1f} s")
     print(f"run               {stats.summary()}")
     print(f"store             {store_rows} articles in DuckDB")
-    print(f"throughput        {n / total.wall:.2f} articles/s wall, {n / total.cpu:.2f} articles per CPU-second")
-    print(f"backbone alone    {sentences} sentences in {backbone.wall:.1f} s wall, {backbone.cpu:.1f} s CPU "
-          f"({n / backbone.wall:.2f} articles/s wall, {n / backbone.cpu:.2f} per CPU-second)")
-    print(f"ratio             pipeline/backbone = {total.wall / backbone.wall:.2f} (wall), {total.cpu / backbone.cpu:.2f} (CPU)")
-    print("time by step      " + ", ".join(f"{name} {100 * c.wall / total.wall:.0f}%/{100 * c.cpu / total.cpu:.0f}%"
-                                       for name, c in shares.items()) + "  (wall/CPU)")
-    print(f"peak memory       {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB resident (maxrss)")
+    print(
+        f"throughput        {n / total.wall:.2f} articles/s wall, {n / total.cpu:.2f} articles per CPU-second"
+    )
+    print(
+        f"backbone alone    {sentences} sentences in {backbone.wall:.1f} s wall, {backbone.cpu:.1f} s CPU "
+        f"({n / backbone.wall:.2f} articles/s wall, {n / backbone.cpu:.2f} per CPU-second)"
+    )
+    print(
+        f"ratio             pipeline/backbone = {total.wall / backbone.wall:.2f} (wall), {total.cpu / backbone.cpu:.2f} (CPU)"
+    )
+    print(
+        "time by step      "
+        + ", ".join(
+            f"{name} {100 * c.wall / total.wall:.0f}%/{100 * c.cpu / total.cpu:.0f}%"
+            for name, c in shares.items()
+        )
+        + "  (wall/CPU)"
+    )
+    print(
+        f"peak memory       {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB resident (maxrss)"
+    )
     print(f"machine load      {os.getloadavg()[0]:.1f} (1-min load average, {os.cpu_count()} CPUs)")
+
 
 if __name__ == "__main__":
     main()

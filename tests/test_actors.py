@@ -21,8 +21,15 @@ def test_metonyms_officials_and_organisations(actor_pipeline):
     doc = actor_pipeline.analyze(
         "The Kremlin said Putin met Kim Jong Un in Pyongyang, while the White House and NATO warned Tehran."
     )
-    assert actors(doc) == [("Kremlin", "RUS"), ("Putin", "RUS"), ("Kim Jong Un", "PRK"), ("Pyongyang", "PRK"),
-                           ("White House", "USA"), ("NATO", "NATO"), ("Tehran", "IRN")]
+    assert actors(doc) == [
+        ("Kremlin", "RUS"),
+        ("Putin", "RUS"),
+        ("Kim Jong Un", "PRK"),
+        ("Pyongyang", "PRK"),
+        ("White House", "USA"),
+        ("NATO", "NATO"),
+        ("Tehran", "IRN"),
+    ]
     assert {a.kind for a in doc.actors} == {"state", "organisation"}
     assert not doc.check_offsets()
 
@@ -35,7 +42,9 @@ def test_entity_links(actor_pipeline):
 
 
 def test_exclusions_and_places(actor_pipeline):
-    doc = actor_pipeline.analyze("The Washington Post and the West criticised strikes on Kharkiv by Houthi rebels.")
+    doc = actor_pipeline.analyze(
+        "The Washington Post and the West criticised strikes on Kharkiv by Houthi rebels."
+    )
     # a media outlet is not Washington; 'the West' is no actor; a city is not an actor mention by itself
     assert actors(doc) == [("Houthi rebels", "HOUTHIS")]
 
@@ -54,4 +63,6 @@ def test_instruments_and_anaphora():
     text = "Iran breached Resolution 2231. Russia ignored UN Security Council resolutions and defied these resolutions."
     keys = [m.lastgroup for m in lexicon.instrument_pattern().finditer(text)]
     assert keys == ["UNSCR_2231", "UNSC_RESOLUTIONS", "ANAPHORIC"]
-    assert re.fullmatch(lexicon.weapon_pattern(), "Shahed") and lexicon.weapon_pattern().search("two ballistic missiles")
+    assert re.fullmatch(lexicon.weapon_pattern(), "Shahed") and lexicon.weapon_pattern().search(
+        "two ballistic missiles"
+    )

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import pytest
 
-schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is not installed (pip install -e '.[test]')")
+schemathesis = pytest.importorskip(
+    "schemathesis", reason="schemathesis is not installed (pip install -e '.[test]')"
+)
 from hypothesis import HealthCheck, settings  # noqa: E402  (schemathesis depends on hypothesis)
-from test_server_support import documents  # noqa: E402
 
 from narrascope.pipeline import Pipeline  # noqa: E402
 from narrascope.server import ServerSettings, create_app  # noqa: E402
 from narrascope.store import Store  # noqa: E402
+from test_server_support import documents  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +26,9 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory):
     store = Store(tmp_path_factory.mktemp("fuzz") / "corpus.duckdb")
     store.write(documents())
     app = create_app(
-        ServerSettings(token="fuzz-token", max_batch=4, max_text_chars=20_000, max_body_bytes=200_000),
+        ServerSettings(
+            token="fuzz-token", max_batch=4, max_text_chars=20_000, max_body_bytes=200_000
+        ),
         pipeline=Pipeline.from_config(only=["segmentation"]),
         store=store,
     )

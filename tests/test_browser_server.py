@@ -9,12 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_server_support import documents, live_server
 
+from chromium import headless_chromium
 from narrascope.pipeline import Pipeline
 from narrascope.server import ServerSettings, create_app
 from narrascope.store import Store
-from chromium import headless_chromium
+from test_server_support import documents, live_server
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
@@ -30,7 +30,9 @@ def _wait(driver, css: str, timeout: float = 120):  # noqa: ANN001, ANN202
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout).until(ec.presence_of_all_elements_located((By.CSS_SELECTOR, css)))
+    return WebDriverWait(driver, timeout).until(
+        ec.presence_of_all_elements_located((By.CSS_SELECTOR, css))
+    )
 
 
 def _screenshot(driver, name: str) -> Path:  # noqa: ANN001
@@ -41,16 +43,23 @@ def _screenshot(driver, name: str) -> Path:  # noqa: ANN001
     metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
     size = metrics["cssContentSize"]
     clip = {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 8000), "scale": 1}
-    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip})
+    shot = driver.execute_cdp_cmd(
+        "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip}
+    )
     path = ARTIFACTS / name
     path.write_bytes(base64.b64decode(shot["data"]))
     return path
 
 
-def test_paste_sample_and_see_every_layer(browser, pipeline: Pipeline, sample_text: str, tmp_path: Path) -> None:  # noqa: ANN001
+def test_paste_sample_and_see_every_layer(
+    browser, pipeline: Pipeline, sample_text: str, tmp_path: Path
+) -> None:  # noqa: ANN001
     from selenium.webdriver.common.by import By
 
-    with Store(tmp_path / "corpus.duckdb") as store, live_server(create_app(ServerSettings(), pipeline=pipeline, store=store)) as url:
+    with (
+        Store(tmp_path / "corpus.duckdb") as store,
+        live_server(create_app(ServerSettings(), pipeline=pipeline, store=store)) as url,
+    ):
         browser.get(url + "/")
         _screenshot(browser, "index-page.png")
         box = browser.find_element(By.ID, "text")
@@ -74,9 +83,15 @@ def test_paste_sample_and_see_every_layer(browser, pipeline: Pipeline, sample_te
     # every layer the pipeline filled for this article has its panel
     doc = pipeline.analyze(sample_text)
     filled = {
-        "genre": doc.genre, "frames": doc.frames, "techniques": doc.techniques and (doc.techniques.spans or doc.techniques.paragraphs),
-        "narratives": doc.narratives, "explanation": doc.narratives and doc.narratives.explanation, "roles": doc.roles,
-        "relations": doc.relations, "claims": doc.claims, "entities": doc.entities,
+        "genre": doc.genre,
+        "frames": doc.frames,
+        "techniques": doc.techniques and (doc.techniques.spans or doc.techniques.paragraphs),
+        "narratives": doc.narratives,
+        "explanation": doc.narratives and doc.narratives.explanation,
+        "roles": doc.roles,
+        "relations": doc.relations,
+        "claims": doc.claims,
+        "entities": doc.entities,
     }
     assert {layer for layer, value in filled.items() if value} <= layers
     assert {"entities", "relations"} <= layers

@@ -25,9 +25,15 @@ def test_claim_kinds(claim_pipeline):
         "The weather was nice."
     )
     got = kinds(doc)
-    assert got["Iran delivered 400 Shahed drones to Russia in March, the Pentagon said."] == ("factual", "reported")
+    assert got["Iran delivered 400 Shahed drones to Russia in March, the Pentagon said."] == (
+        "factual",
+        "reported",
+    )
     assert got["We believe this alliance is a disgraceful betrayal of Ukraine."][0] == "opinion"
-    assert got["NATO must send more air defence systems to Kyiv now."] == ("call_to_action", "called_for")
+    assert got["NATO must send more air defence systems to Kyiv now."] == (
+        "call_to_action",
+        "called_for",
+    )
     assert "The weather was nice." not in got  # nothing to check
     claim = next(c for c in doc.claims if c.kind == "factual")
     assert claim.attribution == "Pentagon" and 0 < claim.score <= 1

@@ -25,7 +25,9 @@ runner = CliRunner()
 def light_config(tmp_path: Path) -> Path:
     """Segmentation and language only: the CLI is the point here, not the models."""
     path = tmp_path / "light.toml"
-    path.write_text('[pipeline]\nanalyzers = ["segmentation", "language"]\nbatch_size = 4\n', encoding="utf-8")
+    path.write_text(
+        '[pipeline]\nanalyzers = ["segmentation", "language"]\nbatch_size = 4\n', encoding="utf-8"
+    )
     return path
 
 
@@ -58,7 +60,10 @@ def test_one_article_to_stdout_with_a_readable_summary(sample_path, light_config
 
 def test_article_text_is_printed_literally_not_as_markup(tmp_path, light_config):
     path = tmp_path / "markup.txt"
-    path.write_text("[bold]Shells[/bold] for [red]Kyiv\n\nThe shipment [of 155 mm shells] arrived.\n", encoding="utf-8")
+    path.write_text(
+        "[bold]Shells[/bold] for [red]Kyiv\n\nThe shipment [of 155 mm shells] arrived.\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["analyze", str(path), "--config", str(light_config)])
     assert result.exit_code == 0
     assert "[bold]Shells[/bold] for [red]Kyiv" in result.stderr
@@ -69,8 +74,18 @@ def test_failures_are_named_and_the_batch_goes_on(tmp_path, light_config):
     empty = tmp_path / "empty.txt"
     empty.write_text("\n\n", encoding="utf-8")
     out = tmp_path / "r.jsonl"
-    args = ["analyze", str(good[0]), str(tmp_path / "nope.txt"), str(empty), str(good[1]), str(good[0]),
-            "--out", str(out), "--config", str(light_config)]
+    args = [
+        "analyze",
+        str(good[0]),
+        str(tmp_path / "nope.txt"),
+        str(empty),
+        str(good[1]),
+        str(good[0]),
+        "--out",
+        str(out),
+        "--config",
+        str(light_config),
+    ]
     result = runner.invoke(app, args)
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
@@ -86,39 +101,77 @@ def test_store_rerun_and_export(tmp_path, light_config):
     folder = tmp_path / "in"
     write_articles(folder, 5)
     db = tmp_path / "c.duckdb"
-    first = runner.invoke(app, ["analyze", str(folder), "--db", str(db), "--config", str(light_config), "--quiet"])
+    first = runner.invoke(
+        app, ["analyze", str(folder), "--db", str(db), "--config", str(light_config), "--quiet"]
+    )
     assert first.exit_code == 0 and first.stderr == ""
     write_articles(folder, 7)
-    again = runner.invoke(app, ["analyze", str(folder), "--db", str(db), "--config", str(light_config)])
+    again = runner.invoke(
+        app, ["analyze", str(folder), "--db", str(db), "--config", str(light_config)]
+    )
     assert again.exit_code == 0
     assert "analysed 2, skipped as duplicate 0, already stored 5, failed 0" in again.stderr
     for fmt in ("jsonl", "csv", "parquet"):
         target = tmp_path / f"articles.{fmt}"
-        result = runner.invoke(app, ["export", "--db", str(db), "--format", fmt, "--out", str(target)])
+        result = runner.invoke(
+            app, ["export", "--db", str(db), "--format", fmt, "--out", str(target)]
+        )
         assert result.exit_code == 0, result.output
-    docs = [Document.model_validate_json(line) for line in (tmp_path / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    docs = [
+        Document.model_validate_json(line)
+        for line in (tmp_path / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     assert sorted(d.id for d in docs) == [f"article-{i:02d}.txt" for i in range(7)]
     assert pq.read_table(tmp_path / "articles.parquet").num_rows == 7
-    assert (tmp_path / "articles.csv").read_text(encoding="utf-8").startswith("article_id,content_hash,")
+    assert (
+        (tmp_path / "articles.csv")
+        .read_text(encoding="utf-8")
+        .startswith("article_id,content_hash,")
+    )
     sentences = tmp_path / "sentences.parquet"
-    assert runner.invoke(app, ["export", "--db", str(db), "-f", "parquet", "-o", str(sentences), "-t", "sentences"]).exit_code == 0
+    assert (
+        runner.invoke(
+            app,
+            ["export", "--db", str(db), "-f", "parquet", "-o", str(sentences), "-t", "sentences"],
+        ).exit_code
+        == 0
+    )
     assert pq.read_table(sentences).num_rows == 21
 
 
 def test_export_errors(tmp_path):
-    missing = runner.invoke(app, ["export", "--db", str(tmp_path / "none.duckdb"), "--out", str(tmp_path / "x.jsonl")])
+    missing = runner.invoke(
+        app, ["export", "--db", str(tmp_path / "none.duckdb"), "--out", str(tmp_path / "x.jsonl")]
+    )
     assert missing.exit_code == 2 and "no such store" in missing.stderr
     with Store(tmp_path / "c.duckdb"):
         pass
-    bad_table = runner.invoke(app, ["export", "--db", str(tmp_path / "c.duckdb"), "-o", str(tmp_path / "x.csv"), "-f", "csv", "-t", "nope"])
+    bad_table = runner.invoke(
+        app,
+        [
+            "export",
+            "--db",
+            str(tmp_path / "c.duckdb"),
+            "-o",
+            str(tmp_path / "x.csv"),
+            "-f",
+            "csv",
+            "-t",
+            "nope",
+        ],
+    )
     assert bad_table.exit_code == 2 and "unknown table 'nope'" in bad_table.stderr
-    bad_format = runner.invoke(app, ["export", "--db", str(tmp_path / "c.duckdb"), "-o", str(tmp_path / "x"), "-f", "xml"])
+    bad_format = runner.invoke(
+        app, ["export", "--db", str(tmp_path / "c.duckdb"), "-o", str(tmp_path / "x"), "-f", "xml"]
+    )
     assert bad_format.exit_code == 2 and "jsonl, csv, parquet" in bad_format.stderr
 
 
 def test_unwritable_output_is_a_one_line_error(tmp_path, sample_path, light_config):
     out = tmp_path / "no-such-folder" / "r.jsonl"
-    result = runner.invoke(app, ["analyze", str(sample_path), "--out", str(out), "--config", str(light_config)])
+    result = runner.invoke(
+        app, ["analyze", str(sample_path), "--out", str(out), "--config", str(light_config)]
+    )
     assert result.exit_code == 1
     assert result.stderr.strip() == f"error: {out}: [Errno 2] No such file or directory: '{out}'"
 
@@ -166,9 +219,26 @@ def start_slow_run(tmp_path: Path, n_articles: int = 20) -> tuple[list[str], Pat
     script = tmp_path / "killable.py"
     script.write_text(KILLABLE, encoding="utf-8")
     config = tmp_path / "slow.toml"
-    config.write_text('[pipeline]\nanalyzers = ["segmentation", "slow"]\nbatch_size = 2\n', encoding="utf-8")
+    config.write_text(
+        '[pipeline]\nanalyzers = ["segmentation", "slow"]\nbatch_size = 2\n', encoding="utf-8"
+    )
     db, out = tmp_path / "c.duckdb", tmp_path / "done.jsonl"
-    return [sys.executable, str(script), "analyze", str(folder), "--db", str(db), "--out", str(out), "--config", str(config)], db, out
+    return (
+        [
+            sys.executable,
+            str(script),
+            "analyze",
+            str(folder),
+            "--db",
+            str(db),
+            "--out",
+            str(out),
+            "--config",
+            str(config),
+        ],
+        db,
+        out,
+    )
 
 
 def restore_ctrl_c() -> None:
@@ -178,7 +248,13 @@ def restore_ctrl_c() -> None:
 
 def interrupt_after(args: list[str], out: Path, lines: int, sig: int) -> subprocess.Popen:
     """Start the run, wait until `lines` results are reported in the JSONL, then send `sig`."""
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, preexec_fn=restore_ctrl_c)
+    process = subprocess.Popen(
+        args,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=restore_ctrl_c,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
         if out.exists() and len(out.read_text(encoding="utf-8").splitlines()) >= lines:
@@ -205,34 +281,52 @@ def test_kill_9_loses_nothing_reported_and_a_rerun_resumes(tmp_path):
     """Kill a real `analyze --db` run mid-way; what it reported is stored whole; a rerun finishes the rest."""
     args, db, out = start_slow_run(tmp_path)
     interrupt_after(args, out, 4, signal.SIGKILL)
-    reported = {json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines() if line.endswith("}")}
+    reported = {
+        json.loads(line)["id"]
+        for line in out.read_text(encoding="utf-8").splitlines()
+        if line.endswith("}")
+    }
     assert 4 <= len(reported) < 20
 
     with Store(db, read_only=True) as store:
         stored = {d.id: d for d in store.iter_documents()}
         assert reported <= stored.keys()  # nothing reported as done was lost
         for doc in stored.values():  # and every stored article is complete
-            rows = store.query("SELECT count(*) FROM sentences WHERE article_id = ?", [doc.id])[0][0]
+            rows = store.query("SELECT count(*) FROM sentences WHERE article_id = ?", [doc.id])[0][
+                0
+            ]
             assert rows == len(doc.sentences) > 0
         n_stored = len(stored)
 
-    rerun = subprocess.run(args, capture_output=True, text=True, timeout=120, env={**os.environ, "SECONDS_PER_ARTICLE": "0"})
+    rerun = subprocess.run(
+        args,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "SECONDS_PER_ARTICLE": "0"},
+    )
     assert rerun.returncode == 0, rerun.stderr
     assert f"already stored {n_stored}, failed 0" in rerun.stderr
     with Store(db, read_only=True) as store:
-        assert store.query("SELECT count(*), count(DISTINCT article_id) FROM articles") == [(20, 20)]
-        assert store.query("SELECT count(*), count(DISTINCT (article_id, idx)) FROM sentences") == [(60, 60)]
+        assert store.query("SELECT count(*), count(DISTINCT article_id) FROM articles") == [
+            (20, 20)
+        ]
+        assert store.query("SELECT count(*), count(DISTINCT (article_id, idx)) FROM sentences") == [
+            (60, 60)
+        ]
 
 
 def test_article_summary_shows_every_filled_layer():
     from rich.console import Console
-    from test_store import full_document
 
     from narrascope.cli.analyze import layer_counts, print_article, top_items
+    from test_store import full_document
 
     doc = full_document()
     counts = layer_counts(doc)
-    assert counts["relations"] == 1 and counts["technique spans"] == 1 and counts["subnarratives"] == 1
+    assert (
+        counts["relations"] == 1 and counts["technique spans"] == 1 and counts["subnarratives"] == 1
+    )
     rows = dict(top_items(doc))
     assert rows["genre"] == "opinion (0.70)"
     assert rows["frames"] == "Security_and_defense"

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from narrascope.datasets import ptc, semeval2023, semeval2025
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -17,9 +15,16 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def test_semeval2025_training_layout_reads_crlf_and_inclusive_ends() -> None:
     split = semeval2025.find_split(FIXTURES / "semeval2025", "EN", "train")
     docs = split.documents()
-    assert sorted(docs) == ["EN_CC_900003.txt", "EN_CC_900004.txt", "EN_UA_900001.txt", "EN_UA_900002.txt"]
+    assert sorted(docs) == [
+        "EN_CC_900003.txt",
+        "EN_CC_900004.txt",
+        "EN_UA_900001.txt",
+        "EN_UA_900002.txt",
+    ]
     assert "\r\n" in docs["EN_UA_900001.txt"]  # carriage returns kept
-    assert docs["EN_UA_900002.txt"].startswith("\ufeff")  # the byte-order mark counts as a character
+    assert docs["EN_UA_900002.txt"].startswith(
+        "\ufeff"
+    )  # the byte-order mark counts as a character
     mentions = split.gold_subtask1()
     assert len(mentions) == 5
     for m in mentions:
@@ -32,7 +37,10 @@ def test_semeval2025_subtask2_and_3() -> None:
     split = semeval2025.find_split(FIXTURES / "semeval2025", "EN", "train")
     gold = split.gold_subtask2()
     assert gold["EN_CC_900004.txt"].narratives == ("Other",)
-    assert gold["EN_UA_900002.txt"].subnarratives[1] == "URW: Discrediting Ukraine: Situation in Ukraine is hopeless"
+    assert (
+        gold["EN_UA_900002.txt"].subnarratives[1]
+        == "URW: Discrediting Ukraine: Situation in Ukraine is hopeless"
+    )
     explanations = split.gold_subtask3()
     assert explanations["EN_UA_900002.txt"].subnarrative is None
     assert explanations["EN_UA_900001.txt"].explanation.startswith("The article reports")
@@ -74,10 +82,14 @@ def test_semeval2025_real_data_offsets(shared_data: Path) -> None:
     docs = split.documents()
     mentions = split.gold_subtask1()
     matches = sum(docs[m.doc_id][m.start : m.end_exclusive] == m.mention for m in mentions)
-    assert len(mentions) > 400 and matches / len(mentions) > 0.95  # a few organiser offsets are off by one
+    assert (
+        len(mentions) > 400 and matches / len(mentions) > 0.95
+    )  # a few organiser offsets are off by one
     ru = semeval2025.find_split(root, "RU", "train_dec4")  # BOM-prefixed documents
     ru_docs = ru.documents()
-    assert all(ru_docs[m.doc_id][m.start : m.end_exclusive] == m.mention for m in ru.gold_subtask1())
+    assert all(
+        ru_docs[m.doc_id][m.start : m.end_exclusive] == m.mention for m in ru.gold_subtask1()
+    )
     dec4 = semeval2025.find_split(root, "EN", "train_dec4")
     assert len(dec4.gold_subtask2()) == len(dec4.documents()) == 399
     tax = semeval2025.read_taxonomy(root)
@@ -100,11 +112,18 @@ def test_semeval2023_split_files() -> None:
     assert set(split.articles_dirs) == {1, 2, 3} and split.template and split.spans
     articles = split.articles(3)
     assert sorted(articles) == ["7001", "7002", "7003"]
-    assert semeval2023.read_genres(split.labels[1]) == {"7001": "reporting", "7002": "opinion", "7003": "satire"}
+    assert semeval2023.read_genres(split.labels[1]) == {
+        "7001": "reporting",
+        "7002": "opinion",
+        "7003": "satire",
+    }
     frames = semeval2023.read_frames(split.labels[2])
     assert frames["7003"] == () and frames["7001"] == ("Security_and_defense", "Political")
     labels = semeval2023.read_paragraph_labels(split.labels[3])
-    assert labels[("7001", 4)] == ("Loaded_Language", "Name_Calling-Labeling") and labels[("7001", 1)] == ()
+    assert (
+        labels[("7001", 4)] == ("Loaded_Language", "Name_Calling-Labeling")
+        and labels[("7001", 1)] == ()
+    )
     template = semeval2023.read_template(split.template)
     assert [(a, n) for a, n, _ in template] == sorted(labels, key=lambda k: (k[0], k[1]))
     assert semeval2023.template_from_articles(articles) == template

@@ -30,7 +30,10 @@ from narrascope.document import (
     TechniqueLayer,
 )
 from narrascope.evaluation import harness, scoring
-from narrascope.evaluation.predict import paragraph_techniques, predict_semeval2025, resolve_releases
+from narrascope.evaluation.predict import (
+    paragraph_techniques,
+    resolve_releases,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 runner = CliRunner()
@@ -62,7 +65,11 @@ class KeywordFrames(Double):
 
     def process(self, docs: list[Document]) -> None:
         for doc in docs:
-            doc.frames = FrameLayer(labels=["Security_and_defense"] if "arms" in doc.text or "tyrant" in doc.text else [])
+            doc.frames = FrameLayer(
+                labels=["Security_and_defense"]
+                if "arms" in doc.text or "tyrant" in doc.text
+                else []
+            )
 
 
 class KeywordTechniques(Double):
@@ -74,8 +81,12 @@ class KeywordTechniques(Double):
             paragraphs = []
             for p in doc.paragraphs:
                 text = doc.paragraph_text(p)
-                labels = [LabelScore(label="Loaded_Language", score=1.0)] if "disgrace" in text else []
-                paragraphs.append(ParagraphTechniques(paragraph=p.index, start=p.start, end=p.end, labels=labels))
+                labels = (
+                    [LabelScore(label="Loaded_Language", score=1.0)] if "disgrace" in text else []
+                )
+                paragraphs.append(
+                    ParagraphTechniques(paragraph=p.index, start=p.start, end=p.end, labels=labels)
+                )
             doc.techniques = TechniqueLayer(paragraphs=paragraphs)
 
 
@@ -94,7 +105,11 @@ class KeywordNarratives(Analyzer):
             if "Kyiv" in doc.text:
                 layer.narratives = [NarrativeLabel(label=narrative, level="narrative", score=1.0)]
                 layer.subnarratives = [
-                    NarrativeLabel(label=f"{narrative}: Ukraine is the aggressor", level="subnarrative", score=1.0)
+                    NarrativeLabel(
+                        label=f"{narrative}: Ukraine is the aggressor",
+                        level="subnarrative",
+                        score=1.0,
+                    )
                 ]
             doc.narratives = layer
 
@@ -115,7 +130,11 @@ class FirstLetterRoles(Double):
                 text=doc.text[s:e],
                 main_role="Innocent" if doc.text[s:e].islower() else "Antagonist",
                 main_score=1.0,
-                fine_roles=[LabelScore(label="Victim" if doc.text[s:e].islower() else "Instigator", score=1.0)],
+                fine_roles=[
+                    LabelScore(
+                        label="Victim" if doc.text[s:e].islower() else "Instigator", score=1.0
+                    )
+                ],
             )
             for s, e in spans
         ]
@@ -123,7 +142,13 @@ class FirstLetterRoles(Double):
 
 @pytest.fixture()
 def doubles(monkeypatch: pytest.MonkeyPatch) -> None:
-    for cls in (KeywordGenre, KeywordFrames, KeywordTechniques, KeywordNarratives, FirstLetterRoles):
+    for cls in (
+        KeywordGenre,
+        KeywordFrames,
+        KeywordTechniques,
+        KeywordNarratives,
+        FirstLetterRoles,
+    ):
         monkeypatch.setitem(registry._custom, cls.name, cls)
     # the real explanation analyzer reads the real narratives model's evidence: keep it out here
     monkeypatch.delitem(registry.BUILTIN, "explanation", raising=False)
@@ -170,16 +195,25 @@ def test_perfect_semeval2025_predictions_score_one(tmp_path: Path) -> None:
     semeval2025.write_subtask2(tmp_path / "subtask-2.txt", split.gold_subtask2())
     semeval2025.write_subtask3(tmp_path / "subtask-3.txt", split.gold_subtask3())
     rows = {r.metric: r.value for r in scoring.score("semeval2025", tmp_path, data, "train", "EN")}
-    for metric in ("subtask1.exact_match_ratio", "subtask1.fine_micro_f1", "subtask1.main_role_accuracy",
-                   "subtask2.f1_samples_coarse", "subtask2.f1_samples_fine"):
+    for metric in (
+        "subtask1.exact_match_ratio",
+        "subtask1.fine_micro_f1",
+        "subtask1.main_role_accuracy",
+        "subtask2.f1_samples_coarse",
+        "subtask2.f1_samples_fine",
+    ):
         assert rows[metric] == pytest.approx(1.0), metric
     assert rows["subtask3.explanation_cosine_minilm"] == pytest.approx(1.0, abs=1e-3)
 
 
 def test_perfect_ptc_predictions_score_one(tmp_path: Path) -> None:
     data = FIXTURES / "ptc"
-    (tmp_path / "si.txt").write_text("".join(p.read_text() for p in sorted((data / "dev-labels-task-si").iterdir())))
-    (tmp_path / "tc.txt").write_text("".join(p.read_text() for p in sorted((data / "dev-labels-task-flc-tc").iterdir())))
+    (tmp_path / "si.txt").write_text(
+        "".join(p.read_text() for p in sorted((data / "dev-labels-task-si").iterdir()))
+    )
+    (tmp_path / "tc.txt").write_text(
+        "".join(p.read_text() for p in sorted((data / "dev-labels-task-flc-tc").iterdir()))
+    )
     rows = {r.metric: r.value for r in scoring.score("ptc", tmp_path, data, "dev")}
     assert rows["si.span_f1"] == pytest.approx(1.0) and rows["tc.micro_f1"] == pytest.approx(1.0)
 
@@ -201,7 +235,12 @@ def test_paragraph_techniques_map_file_lines() -> None:
     start = text.index("A disgrace.")
     doc.techniques = TechniqueLayer(
         paragraphs=[
-            ParagraphTechniques(paragraph=1, start=start, end=start + 11, labels=[LabelScore(label="Doubt", score=1.0)])
+            ParagraphTechniques(
+                paragraph=1,
+                start=start,
+                end=start + 11,
+                labels=[LabelScore(label="Doubt", score=1.0)],
+            )
         ]
     )
     assert paragraph_techniques(doc, 3) == ["Doubt"]
@@ -211,10 +250,24 @@ def test_paragraph_techniques_map_file_lines() -> None:
 def test_evaluate_semeval2023_command(doubles: None, tmp_path: Path) -> None:
     out = tmp_path / "run"
     result = runner.invoke(
-        app, ["evaluate", "semeval2023", "--data", str(FIXTURES / "semeval2023" / "en"), "--split", "dev", "--out", str(out)]
+        app,
+        [
+            "evaluate",
+            "semeval2023",
+            "--data",
+            str(FIXTURES / "semeval2023" / "en"),
+            "--split",
+            "dev",
+            "--out",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.output
-    for metric in ("subtask1.genre_macro_f1", "subtask2.frames_micro_f1", "subtask3.techniques_micro_f1"):
+    for metric in (
+        "subtask1.genre_macro_f1",
+        "subtask2.frames_micro_f1",
+        "subtask3.techniques_micro_f1",
+    ):
         assert metric in result.output
     saved = json.loads((out / "narrascope" / "scores.json").read_text())
     rows = {r["metric"]: r["value"] for r in saved["rows"]}
@@ -229,13 +282,25 @@ def test_evaluate_semeval2023_command(doubles: None, tmp_path: Path) -> None:
 def test_predict_semeval2025_dev_layout_with_given_mentions(doubles: None, tmp_path: Path) -> None:
     result = runner.invoke(
         app,
-        ["predict", "semeval2025", "--data", str(FIXTURES / "semeval2025"), "--split", "dev", "--lang", "EN",
-         "--out", str(tmp_path)],
+        [
+            "predict",
+            "semeval2025",
+            "--data",
+            str(FIXTURES / "semeval2025"),
+            "--split",
+            "dev",
+            "--lang",
+            "EN",
+            "--out",
+            str(tmp_path),
+        ],
     )
     assert result.exit_code == 0, result.output
     roles = semeval2025.read_subtask1(tmp_path / "subtask-1.txt")
     inputs = semeval2025.find_split(FIXTURES / "semeval2025", "EN", "dev").subtask1_inputs()
-    assert [r.key for r in roles] == [m.key for m in inputs]  # inclusive ends written back unchanged
+    assert [r.key for r in roles] == [
+        m.key for m in inputs
+    ]  # inclusive ends written back unchanged
     assert {r.mention: r.main_role for r in roles}["civilians"] == "Innocent"
     narratives = semeval2025.read_subtask2(tmp_path / "subtask-2.txt")
     assert narratives["EN_CC_900004.txt"].narratives == ("Other",)
@@ -247,11 +312,26 @@ def test_predict_semeval2025_dev_layout_with_given_mentions(doubles: None, tmp_p
 def test_evaluate_official_dev_layout_one_command(tmp_path: Path) -> None:
     result = runner.invoke(
         app,
-        ["evaluate", "semeval2025", "--data", str(FIXTURES / "semeval2025"), "--split", "dev", "--lang", "EN",
-         "--system", "all-other", "--out", str(tmp_path)],
+        [
+            "evaluate",
+            "semeval2025",
+            "--data",
+            str(FIXTURES / "semeval2025"),
+            "--split",
+            "dev",
+            "--lang",
+            "EN",
+            "--system",
+            "all-other",
+            "--out",
+            str(tmp_path),
+        ],
     )
     assert result.exit_code == 0, result.output
-    rows = {r["metric"]: r for r in json.loads((tmp_path / "all-other" / "scores.json").read_text())["rows"]}
+    rows = {
+        r["metric"]: r
+        for r in json.loads((tmp_path / "all-other" / "scores.json").read_text())["rows"]
+    }
     # one of the four documents is Other: per-document F1 = 1 there, 0 elsewhere
     assert rows["subtask2.f1_samples_coarse"]["value"] == pytest.approx(0.25)
     assert rows["subtask2.f1_samples_coarse"]["documents"] == 4
@@ -261,7 +341,17 @@ def test_score_existing_predictions_command(tmp_path: Path) -> None:
     data = FIXTURES / "semeval2025"
     shutil.copy(data / "EN" / "dev" / "subtask-2-annotations.txt", tmp_path / "subtask-2.txt")
     result = runner.invoke(
-        app, ["evaluate", "semeval2025", "--data", str(data), "--split", "dev", "--predictions", str(tmp_path)]
+        app,
+        [
+            "evaluate",
+            "semeval2025",
+            "--data",
+            str(data),
+            "--split",
+            "dev",
+            "--predictions",
+            str(tmp_path),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "subtask2.f1_samples_fine" in result.output and "1.0000" in result.output
@@ -282,7 +372,12 @@ def test_cross_validation_with_baselines_and_doubles(
     monkeypatch.setattr(training, "train", fake_train)
     KeywordNarratives.models_used.clear()
     results = harness.cross_validate(
-        "semeval2025", FIXTURES / "semeval2025", "train", tmp_path, k=2, lang="EN",
+        "semeval2025",
+        FIXTURES / "semeval2025",
+        "train",
+        tmp_path,
+        k=2,
+        lang="EN",
         systems=("all-other", "majority", "tfidf-logreg", "narrascope"),
     )
     by_system = {r.system: {row.metric: row for row in r.rows} for r in results}
@@ -294,7 +389,9 @@ def test_cross_validation_with_baselines_and_doubles(
     assert "subtask2.f1_samples_fine" in ours and not any(m.startswith("subtask1.") for m in ours)
     assert any("roles: no trainer registered" in m for m in results[-1].messages)
     # one retraining per fold, each without exactly its held-out documents, and the pipeline used it
-    folds = harness.kfold(sorted(semeval2025.find_split(FIXTURES / "semeval2025", "EN", "train").documents()), 2)
+    folds = harness.kfold(
+        sorted(semeval2025.find_split(FIXTURES / "semeval2025", "EN", "train").documents()), 2
+    )
     assert [t[2] for t in trained] == folds
     assert list(dict.fromkeys(KeywordNarratives.models_used)) == [str(t[1]) for t in trained]
     assert (tmp_path / "tfidf-logreg" / "scores.json").is_file()
@@ -303,12 +400,18 @@ def test_cross_validation_with_baselines_and_doubles(
 def test_resolve_releases_uses_another_training_release(shared_data: Path) -> None:
     split = semeval2025.find_split(shared_data / "semeval2025t10", "EN", "train_dec4")
     releases = resolve_releases(split)
-    assert releases[1].name == "train_oct16" and releases[3].name == "train_oct16" and 2 not in releases
+    assert (
+        releases[1].name == "train_oct16"
+        and releases[3].name == "train_oct16"
+        and 2 not in releases
+    )
 
 
 def test_all_other_cross_validation_on_real_data(shared_data: Path, tmp_path: Path) -> None:
     root = shared_data / "semeval2025t10"
-    results = harness.cross_validate("semeval2025", root, "train_dec4", tmp_path, k=5, lang="EN", systems=("all-other",))
+    results = harness.cross_validate(
+        "semeval2025", root, "train_dec4", tmp_path, k=5, lang="EN", systems=("all-other",)
+    )
     rows = {r.metric: r for r in results[0].rows}
     gold = semeval2025.find_split(root, "EN", "train_dec4").gold_subtask2()
     # per document: 1 when the gold is exactly {Other}, else 0; folds are near-equal so the mean of
@@ -319,12 +422,27 @@ def test_all_other_cross_validation_on_real_data(shared_data: Path, tmp_path: Pa
 
 
 def test_rescore_reads_fold_predictions(tmp_path: Path) -> None:
-    first = harness.cross_validate("semeval2025", FIXTURES / "semeval2025", "train", tmp_path, k=2, systems=("majority",))
+    first = harness.cross_validate(
+        "semeval2025", FIXTURES / "semeval2025", "train", tmp_path, k=2, systems=("majority",)
+    )
     (tmp_path / "majority" / "fold-1" / "predictions" / "subtask-1.txt").unlink()
     result = runner.invoke(
         app,
-        ["evaluate", "semeval2025", "--data", str(FIXTURES / "semeval2025"), "--split", "train", "--cv", "2",
-         "--rescore", "--system", "majority", "--out", str(tmp_path)],
+        [
+            "evaluate",
+            "semeval2025",
+            "--data",
+            str(FIXTURES / "semeval2025"),
+            "--split",
+            "train",
+            "--cv",
+            "2",
+            "--rescore",
+            "--system",
+            "majority",
+            "--out",
+            str(tmp_path),
+        ],
     )
     assert result.exit_code == 0, result.output
     saved = json.loads((tmp_path / "majority" / "scores.json").read_text())

@@ -12,7 +12,12 @@ from narrascope import Pipeline
 from narrascope.analyzers.frames import article_scores
 from narrascope.training.own_data import load_jsonl
 
-FRAMES = [f["name"] for f in json.loads((resources.files("narrascope.taxonomies") / "frames.json").read_text())["frames"]]
+FRAMES = [
+    f["name"]
+    for f in json.loads((resources.files("narrascope.taxonomies") / "frames.json").read_text())[
+        "frames"
+    ]
+]
 
 
 def test_the_14_frames_and_examples_for_each():

@@ -16,21 +16,47 @@ from narrascope.graph.formats import render
 from narrascope.graph.store import load_graph
 
 
-def _doc(doc_id: str, published: date, text: str, relations: list[tuple[str, str, str, str]]) -> Document:
+def _doc(
+    doc_id: str, published: date, text: str, relations: list[tuple[str, str, str, str]]
+) -> Document:
     doc = Document(id=doc_id, text=text, published=published)
     for source, type_, target, modality in relations:
-        doc.relations.append(Relation(source=source, type=type_, target=target, modality=modality,
-                                      start=0, end=len(text), sentence=text, object="drones" if type_ == "supplies_weapons" else ""))
+        doc.relations.append(
+            Relation(
+                source=source,
+                type=type_,
+                target=target,
+                modality=modality,
+                start=0,
+                end=len(text),
+                sentence=text,
+                object="drones" if type_ == "supplies_weapons" else "",
+            )
+        )
     return doc
 
 
 @pytest.fixture()
 def docs() -> list[Document]:
     return [
-        _doc("a1", date(2023, 1, 10), "Iran sent drones to Russia.", [("IRN", "supplies_weapons", "RUS", "asserted")]),
-        _doc("a2", date(2023, 3, 5), "Iran shipped more drones to Russia, officials said.",
-             [("IRN", "supplies_weapons", "RUS", "reported"), ("RUS", "attacks", "UKR", "asserted")]),
-        _doc("a3", date(2024, 2, 1), "Tehran denies sending drones to Moscow.", [("IRN", "supplies_weapons", "RUS", "denied")]),
+        _doc(
+            "a1",
+            date(2023, 1, 10),
+            "Iran sent drones to Russia.",
+            [("IRN", "supplies_weapons", "RUS", "asserted")],
+        ),
+        _doc(
+            "a2",
+            date(2023, 3, 5),
+            "Iran shipped more drones to Russia, officials said.",
+            [("IRN", "supplies_weapons", "RUS", "reported"), ("RUS", "attacks", "UKR", "asserted")],
+        ),
+        _doc(
+            "a3",
+            date(2024, 2, 1),
+            "Tehran denies sending drones to Moscow.",
+            [("IRN", "supplies_weapons", "RUS", "denied")],
+        ),
     ]
 
 
@@ -47,9 +73,18 @@ def test_build_graph_aggregates_with_evidence(docs):
 
 
 def test_build_graph_filters(docs):
-    graph = build_graph(records_from_documents(docs), since=date(2023, 2, 1), until=date(2023, 12, 31))
-    assert {e.key for e in graph.edges} == {("IRN", "RUS", "supplies_weapons"), ("RUS", "UKR", "attacks")}
-    assert build_graph(records_from_documents(docs), types=["attacks"]).edges[0].key == ("RUS", "UKR", "attacks")
+    graph = build_graph(
+        records_from_documents(docs), since=date(2023, 2, 1), until=date(2023, 12, 31)
+    )
+    assert {e.key for e in graph.edges} == {
+        ("IRN", "RUS", "supplies_weapons"),
+        ("RUS", "UKR", "attacks"),
+    }
+    assert build_graph(records_from_documents(docs), types=["attacks"]).edges[0].key == (
+        "RUS",
+        "UKR",
+        "attacks",
+    )
     only_ukr = build_graph(records_from_documents(docs), actor="UKR")
     assert set(only_ukr.nodes) == {"RUS", "UKR"}
 
@@ -65,7 +100,9 @@ def test_formats(docs):
     page = render(graph, "html")
     assert page.startswith("<!doctype html>") and "<svg" in page
     assert "Tehran denies sending drones to Moscow." in page
-    assert "https://" not in page and "src=" not in page  # self-contained: nothing loaded from elsewhere
+    assert (
+        "https://" not in page and "src=" not in page
+    )  # self-contained: nothing loaded from elsewhere
 
 
 @pytest.fixture()
@@ -85,15 +122,33 @@ def test_store_query_matches_in_memory_graph(store_path, docs):
         (e.key, e.count, e.weight, e.first, e.last) for e in in_memory.edges
     ]
     filtered = load_graph(store_path, since=date(2024, 1, 1))
-    assert [(e.key, e.modalities) for e in filtered.edges] == [(("IRN", "RUS", "supplies_weapons"), {"denied": 1})]
-    assert load_graph(store_path, types=["attacks"], actor="UKR").edges[0].evidence[0].article_id == "a2"
+    assert [(e.key, e.modalities) for e in filtered.edges] == [
+        (("IRN", "RUS", "supplies_weapons"), {"denied": 1})
+    ]
+    assert (
+        load_graph(store_path, types=["attacks"], actor="UKR").edges[0].evidence[0].article_id
+        == "a2"
+    )
 
 
 def test_graph_command(store_path, tmp_path):
     from narrascope.cli import app
 
     out = tmp_path / "graph.graphml"
-    result = CliRunner().invoke(app, ["graph", "--db", str(store_path), "--format", "graphml", "--out", str(out), "--type", "supplies_weapons"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "graph",
+            "--db",
+            str(store_path),
+            "--format",
+            "graphml",
+            "--out",
+            str(out),
+            "--type",
+            "supplies_weapons",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert ET.parse(out).getroot().tag.endswith("graphml")
     bad = CliRunner().invoke(app, ["graph", "--db", str(store_path), "--type", "hugs"])

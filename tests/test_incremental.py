@@ -11,15 +11,21 @@ def test_rerun_of_a_folder_analyses_only_new_or_changed_files(tmp_path):
     folder = tmp_path / "corpus"
     folder.mkdir()
     for name in ("a", "b", "c"):
-        (folder / f"{name}.txt").write_text(f"Article {name}\n\nTroops moved near the border ({name}).", encoding="utf-8")
+        (folder / f"{name}.txt").write_text(
+            f"Article {name}\n\nTroops moved near the border ({name}).", encoding="utf-8"
+        )
     pipeline = Pipeline.from_config(only=["segmentation"])
     with Store(tmp_path / "corpus.duckdb") as store:
         first = run_inputs([str(folder)], pipeline, sinks=Sinks(store=store))
         assert (first.analysed, first.already_stored) == (3, 0)
 
-        (folder / "b.txt").write_text("Article b\n\nTroops moved away from the border.", encoding="utf-8")
+        (folder / "b.txt").write_text(
+            "Article b\n\nTroops moved away from the border.", encoding="utf-8"
+        )
         (folder / "d.txt").write_text("Article d\n\nA ceasefire was announced.", encoding="utf-8")
-        (folder / "c.txt").write_text("ARTICLE C\n\nTroops  moved near the border (c).\n", encoding="utf-8")  # case/spacing only
+        (folder / "c.txt").write_text(
+            "ARTICLE C\n\nTroops  moved near the border (c).\n", encoding="utf-8"
+        )  # case/spacing only
         second = run_inputs([str(folder)], pipeline, sinks=Sinks(store=store))
         assert (second.analysed, second.already_stored) == (2, 2)
         assert store.count() == 4

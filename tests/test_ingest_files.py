@@ -82,7 +82,10 @@ def test_byte_order_mark_is_kept_in_text_but_not_in_title(tmp_path: Path) -> Non
 
 
 def test_invalid_utf8_is_replaced_with_a_warning_not_a_failure(tmp_path: Path) -> None:
-    path = write(tmp_path / "latin1.txt", "Talks in Zürich\n\nThe delegations met in Zürich.\n".encode("latin-1"))
+    path = write(
+        tmp_path / "latin1.txt",
+        "Talks in Zürich\n\nThe delegations met in Zürich.\n".encode("latin-1"),
+    )
     doc = only_document(read_all([str(path)]))
     assert "\ufffd" in doc.text
     assert doc.text.startswith("Talks in Z\ufffdrich")
@@ -133,7 +136,9 @@ def test_missing_path_fails_and_the_batch_goes_on(tmp_path: Path) -> None:
 
 def test_reasons_are_one_line(tmp_path: Path) -> None:
     write(tmp_path / "bad.jsonl", '{"text": \n')
-    results = read_all([str(tmp_path / "bad.jsonl"), str(tmp_path / "missing"), str(FIXTURES / "malformed.rss")])
+    results = read_all(
+        [str(tmp_path / "bad.jsonl"), str(tmp_path / "missing"), str(FIXTURES / "malformed.rss")]
+    )
     assert all(isinstance(r, Failure) and "\n" not in r.reason for r in results)
 
 
@@ -198,8 +203,15 @@ def test_iter_documents_streams(tmp_path: Path) -> None:
 
 def test_jsonl_records_with_fields_and_failures(tmp_path: Path) -> None:
     lines = [
-        {"id": "r1", "title": "Envoys return", "text": "The envoys returned home.", "date": "2024-05-01",
-         "source": "Daily Wire Service", "url": "https://news.example/r1", "language": "EN"},
+        {
+            "id": "r1",
+            "title": "Envoys return",
+            "text": "The envoys returned home.",
+            "date": "2024-05-01",
+            "source": "Daily Wire Service",
+            "url": "https://news.example/r1",
+            "language": "EN",
+        },
         {"text": "A record without title or id.", "published": "Tue, 07 May 2024 10:00:00 GMT"},
         {"title": "No body here"},
         [1, 2, 3],
@@ -207,7 +219,13 @@ def test_jsonl_records_with_fields_and_failures(tmp_path: Path) -> None:
     content = "\n".join(json.dumps(line) for line in lines) + "\n\n{broken json\n"
     path = write(tmp_path / "news.jsonl", content)
     results = read_all([str(path)])
-    assert [type(r).__name__ for r in results] == ["Document", "Document", "Failure", "Failure", "Failure"]
+    assert [type(r).__name__ for r in results] == [
+        "Document",
+        "Document",
+        "Failure",
+        "Failure",
+        "Failure",
+    ]
 
     first, second = results[0], results[1]
     assert first.id == "r1"
@@ -231,7 +249,9 @@ def test_jsonl_custom_fields_and_bad_bytes(tmp_path: Path) -> None:
     record = b'{"body": "Sanctions were extended by a year.", "headline": "Sanctions extended", "when": "2023"}\n'
     bad = b'{"body": "Caf\xe9 owners protested."}\n'
     path = write(tmp_path / "custom.jsonl", record + bad)
-    results = read_all([str(path)], text_field="body", title_field="headline", date_field="when|date")
+    results = read_all(
+        [str(path)], text_field="body", title_field="headline", date_field="when|date"
+    )
     first, second = results
     assert first.text == "Sanctions extended\n\nSanctions were extended by a year."
     assert first.published is None and any("unparseable date" in w for w in first.warnings)
@@ -242,14 +262,16 @@ def test_csv_records_with_multiline_fields(tmp_path: Path) -> None:
     content = (
         "id,title,text,date\r\n"
         'c1,Border reopens,"The border crossing reopened.\r\nTraffic was light.",2024-06-02\r\n'
-        ',,,\r\n'
+        ",,,\r\n"
         'c3,Talks resume,"Negotiators met again, officials said.",\r\n'
     )
     path = write(tmp_path / "articles.csv", content)
     results = read_all([str(path)])
     assert [type(r).__name__ for r in results] == ["Document", "Failure", "Document"]
     assert results[0].id == "c1"
-    assert results[0].text == "Border reopens\n\nThe border crossing reopened.\r\nTraffic was light."
+    assert (
+        results[0].text == "Border reopens\n\nThe border crossing reopened.\r\nTraffic was light."
+    )
     assert results[0].published == date(2024, 6, 2)
     assert results[1].input == "articles.csv:4"
     assert results[2].text == "Talks resume\n\nNegotiators met again, officials said."
@@ -257,7 +279,9 @@ def test_csv_records_with_multiline_fields(tmp_path: Path) -> None:
 
 def test_csv_with_byte_order_mark_and_tsv(tmp_path: Path) -> None:
     csv_path = write(tmp_path / "bom.csv", b"\xef\xbb\xbfid,text\nk1,A report from the coast.\n")
-    tsv_path = write(tmp_path / "rows.tsv", "id\ttitle\ttext\nt1\tTalks\tThe talks went on, with pauses.\n")
+    tsv_path = write(
+        tmp_path / "rows.tsv", "id\ttitle\ttext\nt1\tTalks\tThe talks went on, with pauses.\n"
+    )
     [from_csv] = read_all([str(csv_path)])
     [from_tsv] = read_all([str(tsv_path)])
     assert from_csv.id == "k1" and from_csv.text == "A report from the coast."
@@ -265,7 +289,10 @@ def test_csv_with_byte_order_mark_and_tsv(tmp_path: Path) -> None:
 
 
 def test_gzipped_records_are_streamed(tmp_path: Path) -> None:
-    records = "".join(json.dumps({"id": f"g{i}", "text": f"Dispatch number {i} from the front."}) + "\n" for i in range(3))
+    records = "".join(
+        json.dumps({"id": f"g{i}", "text": f"Dispatch number {i} from the front."}) + "\n"
+        for i in range(3)
+    )
     jsonl = write(tmp_path / "batch.jsonl.gz", gzip.compress(records.encode("utf-8")))
     table = write(tmp_path / "batch.csv.gz", gzip.compress(b"id,text\nz1,A convoy was delayed.\n"))
     results = read_all([str(tmp_path)])
@@ -276,7 +303,9 @@ def test_gzipped_records_are_streamed(tmp_path: Path) -> None:
 
 def test_corrupt_or_truncated_gzip_is_a_failure(tmp_path: Path) -> None:
     whole = gzip.compress(b'{"text": "one"}\n' * 2000)
-    corrupt = write(tmp_path / "corrupt.jsonl.gz", b"\x1f\x8b\x08\x00 this is not deflate data at all")
+    corrupt = write(
+        tmp_path / "corrupt.jsonl.gz", b"\x1f\x8b\x08\x00 this is not deflate data at all"
+    )
     truncated = write(tmp_path / "truncated.jsonl.gz", whole[: len(whole) // 2])
     [bad] = read_all([str(corrupt)])
     assert isinstance(bad, Failure) and "gzip" in bad.reason
@@ -299,11 +328,20 @@ def test_html_file_main_text_without_scripts() -> None:
     doc = only_document(read_all([str(FIXTURES / "article.html")]))
     assert doc.id == "article.html"
     assert doc.title == "Coastal states agree on joint patrols"
-    assert doc.text.startswith("Coastal states agree on joint patrols\n\nThree coastal states signed")
+    assert doc.text.startswith(
+        "Coastal states agree on joint patrols\n\nThree coastal states signed"
+    )
     assert "shared command post" in doc.text
     assert doc.source == "The Harbour Ledger"
     assert doc.published == date(2025, 2, 14)
-    for marker in ("SCRIPT-IN-HEAD", "SCRIPT-IN-BODY", "NOSCRIPT", "document.write", "<script", "Copyright"):
+    for marker in (
+        "SCRIPT-IN-HEAD",
+        "SCRIPT-IN-BODY",
+        "NOSCRIPT",
+        "document.write",
+        "<script",
+        "Copyright",
+    ):
         assert marker not in doc.text
     assert doc.check_offsets() == []
 
@@ -313,11 +351,19 @@ def test_feed_file_without_fetching_uses_entry_text() -> None:
     assert len(results) == 3 and all(isinstance(r, Document) for r in results)
     first = results[0]
     assert first.id == "{base}/article.html"
-    assert first.text == "Coastal states agree on joint patrols\n\nThree coastal states will patrol the strait together."
+    assert (
+        first.text
+        == "Coastal states agree on joint patrols\n\nThree coastal states will patrol the strait together."
+    )
     assert first.source == "Harbour Ledger World"
     assert first.published == datetime.fromisoformat("2025-02-14T09:30:00+00:00")
-    assert "FEED-SCRIPT" not in results[2].text and "Monitors reported no shelling" in results[2].text
-    assert len(read_all([str(FIXTURES / "feed.rss")], fetch_feed_entries=False, max_feed_entries=2)) == 2
+    assert (
+        "FEED-SCRIPT" not in results[2].text and "Monitors reported no shelling" in results[2].text
+    )
+    assert (
+        len(read_all([str(FIXTURES / "feed.rss")], fetch_feed_entries=False, max_feed_entries=2))
+        == 2
+    )
 
 
 def test_malformed_feed_file_is_a_failure() -> None:

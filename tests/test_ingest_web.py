@@ -10,11 +10,10 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-from local_http import serving
 
+from local_http import serving
 from narrascope.document import Document, Failure
-from narrascope.ingest import IngestOptions, iter_documents
-from narrascope.ingest import web
+from narrascope.ingest import IngestOptions, iter_documents, web
 from narrascope.ingest.web import Refused, check_url
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
@@ -147,7 +146,9 @@ def test_private_address_is_refused_without_the_flag(server: str) -> None:
     assert failure.reason.startswith("refused:") and "loopback" in failure.reason
 
 
-def test_connection_guard_refuses_a_host_that_passed_the_check(server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_connection_guard_refuses_a_host_that_passed_the_check(
+    server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """DNS rebinding: even when the pre-check is fooled, the connection itself is refused."""
     monkeypatch.setattr(web, "check_url", lambda url, allow_private: None)
     [failure] = read([f"{server}/article.html"], IngestOptions(timeout=5))
@@ -184,7 +185,9 @@ def test_public_address_passes_the_check() -> None:
     check_url("https://[2606:4700:4700::1111]/page", allow_private=False)
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/a.txt", "gopher://example.org/"])
+@pytest.mark.parametrize(
+    "url", ["file:///etc/passwd", "ftp://example.org/a.txt", "gopher://example.org/"]
+)
 def test_other_schemes_are_refused(url: str) -> None:
     [failure] = read([url], IngestOptions(allow_private=True))
     assert isinstance(failure, Failure) and "unsupported URL scheme" in failure.reason
@@ -213,16 +216,25 @@ def test_atom_feed_url_and_feed_served_as_plain_xml(server: str) -> None:
     assert entry.source == "Strait Observer"
     assert "forty lorries" in entry.text
     assert entry.published == datetime.fromisoformat("2025-03-02T12:00:00+00:00")
-    assert len(read([f"{server}/feed-as-xml"], IngestOptions(allow_private=True, max_feed_entries=1))) == 1
+    assert (
+        len(read([f"{server}/feed-as-xml"], IngestOptions(allow_private=True, max_feed_entries=1)))
+        == 1
+    )
 
 
 def test_feed_entries_are_guarded_too(server: str, tmp_path: Path) -> None:
     """A local feed file whose links point at a private address: entries fall back to their summaries."""
     feed = tmp_path / "local.rss"
-    feed.write_text((FIXTURES / "feed.rss").read_text(encoding="utf-8").replace("{base}", server), encoding="utf-8")
+    feed.write_text(
+        (FIXTURES / "feed.rss").read_text(encoding="utf-8").replace("{base}", server),
+        encoding="utf-8",
+    )
     results = read([str(feed)], IngestOptions())
     assert all(isinstance(r, Document) for r in results)
-    assert results[0].text == "Coastal states agree on joint patrols\n\nThree coastal states will patrol the strait together."
+    assert (
+        results[0].text
+        == "Coastal states agree on joint patrols\n\nThree coastal states will patrol the strait together."
+    )
     assert any("refused" in w for w in results[0].warnings)
 
 

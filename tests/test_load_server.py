@@ -13,10 +13,10 @@ import time
 from pathlib import Path
 
 import httpx
-from test_server_support import live_server
 
 from narrascope.pipeline import Pipeline
 from narrascope.server import ServerSettings, create_app
+from test_server_support import live_server
 
 CONCURRENT = 50
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
@@ -44,7 +44,9 @@ async def _fire(base: str) -> list[tuple[int, float]]:
 def test_fifty_concurrent_analyses(pipeline: Pipeline) -> None:
     app = create_app(ServerSettings(), pipeline=pipeline)
     with live_server(app) as base:
-        httpx.post(base + "/api/analyze", json={"text": _text(-1)}, timeout=120).raise_for_status()  # warm-up
+        httpx.post(
+            base + "/api/analyze", json={"text": _text(-1)}, timeout=120
+        ).raise_for_status()  # warm-up
         started = time.perf_counter()
         results = asyncio.run(_fire(base))
         wall = time.perf_counter() - started
@@ -52,7 +54,14 @@ def test_fifty_concurrent_analyses(pipeline: Pipeline) -> None:
     latencies = sorted(seconds for _, seconds in results)
     p50 = statistics.median(latencies)
     p99 = latencies[min(len(latencies) - 1, round(0.99 * (len(latencies) - 1)))]
-    report = {"requests": CONCURRENT, "errors": sum(s != 200 for s in statuses), "wall_s": round(wall, 2), "p50_s": round(p50, 3), "p99_s": round(p99, 3), "analyzers": pipeline.names}
+    report = {
+        "requests": CONCURRENT,
+        "errors": sum(s != 200 for s in statuses),
+        "wall_s": round(wall, 2),
+        "p50_s": round(p50, 3),
+        "p99_s": round(p99, 3),
+        "analyzers": pipeline.names,
+    }
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "load.json").write_text(json.dumps(report, indent=2))
     print(f"\nload: {report}")

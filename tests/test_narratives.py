@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from narrascope.analyzers.narratives import PACKAGED_MODEL, body_rows, decide, decide_ranked, doc_features, label_similarity
+from narrascope.analyzers.narratives import (
+    PACKAGED_MODEL,
+    body_rows,
+    decide,
+    decide_ranked,
+    doc_features,
+    label_similarity,
+)
 from narrascope.taxonomies import load_taxonomy
 
 URW_BLAME = "URW: Blaming the war on others rather than the invader"
@@ -47,14 +54,24 @@ def test_per_label_thresholds() -> None:
 
 def test_ranked_other_gate_wins() -> None:
     tax = load_taxonomy()
-    d = decide_ranked(tax, {"Other": 0.35, URW_AGGRESSOR: 0.9, URW_BLAME: 0.8}, 0.3, 0.4, {"URW": 0.9, "CC": 0.1})
-    assert set(d.narratives) == {"Other"} and set(d.subnarratives) == {"Other"} and d.domain == "URW"
+    d = decide_ranked(
+        tax, {"Other": 0.35, URW_AGGRESSOR: 0.9, URW_BLAME: 0.8}, 0.3, 0.4, {"URW": 0.9, "CC": 0.1}
+    )
+    assert (
+        set(d.narratives) == {"Other"} and set(d.subnarratives) == {"Other"} and d.domain == "URW"
+    )
 
 
 def test_ranked_keeps_labels_close_to_the_best() -> None:
     tax = load_taxonomy()
     blame_other = f"{URW_BLAME}: Other"
-    scores = {"Other": 0.1, URW_AGGRESSOR: 0.6, blame_other: 0.3, URW_BLAME: 0.5, f"{CC_DOWN}: Other": 0.9}
+    scores = {
+        "Other": 0.1,
+        URW_AGGRESSOR: 0.6,
+        blame_other: 0.3,
+        URW_BLAME: 0.5,
+        f"{CC_DOWN}: Other": 0.9,
+    }
     d = decide_ranked(tax, scores, 0.3, 0.4, {"URW": 0.9, "CC": 0.1})
     # within the domain, ranked: 0.6 is the best, 0.3 is within 0.4 of it; the CC label is out of domain
     assert set(d.subnarratives) == {URW_AGGRESSOR, blame_other}
@@ -110,7 +127,9 @@ def test_zero_shot_with_user_taxonomy() -> None:
     assert doc.narratives.narratives[0].label == "SAN: Sanctions backfire"
 
 
-@pytest.mark.skipif(not (PACKAGED_MODEL / "model.json").is_file(), reason="packaged narrative model not trained")
+@pytest.mark.skipif(
+    not (PACKAGED_MODEL / "model.json").is_file(), reason="packaged narrative model not trained"
+)
 def test_trained_model_on_sample(sample_text: str) -> None:
     from narrascope import Pipeline
 
@@ -133,7 +152,11 @@ def test_tfidf_transform_matches_scikit_learn() -> None:
 
     from narrascope.analyzers.narratives import TFIDF_OPTIONS, tfidf_transform
 
-    texts = ["Sanctions hurt Europe more than Russia.", "Russia shells the port city again and again.", "Europe buys gas; sanctions bite."]
+    texts = [
+        "Sanctions hurt Europe more than Russia.",
+        "Russia shells the port city again and again.",
+        "Europe buys gas; sanctions bite.",
+    ]
     fitted = TfidfVectorizer(**TFIDF_OPTIONS).fit(texts)
     vocabulary = sorted(fitted.vocabulary_, key=fitted.vocabulary_.get)
     ours = tfidf_transform(texts, vocabulary, fitted.idf_).toarray()

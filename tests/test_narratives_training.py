@@ -40,8 +40,14 @@ def test_domain_head_of_one_domain_is_constant() -> None:
 
 
 def test_decision_rule_from_options() -> None:
-    assert trainer.decision_rule({**trainer.DEFAULTS}) == {"rule": "ranked", "other_gate": 0.3, "relative": 0.4}
-    assert trainer.decision_rule({**trainer.DEFAULTS, "decision": "thresholds"}) == {"rule": "thresholds"}
+    assert trainer.decision_rule({**trainer.DEFAULTS}) == {
+        "rule": "ranked",
+        "other_gate": 0.3,
+        "relative": 0.4,
+    }
+    assert trainer.decision_rule({**trainer.DEFAULTS, "decision": "thresholds"}) == {
+        "rule": "thresholds"
+    }
 
 
 @pytest.mark.slow

@@ -29,8 +29,13 @@ ARTICLES = {
 
 @pytest.fixture(scope="module")
 def local_ray():
-    ray.init(num_cpus=2, include_dashboard=False, object_store_memory=256 * 1024**2, logging_level="WARNING",
-             _system_config={"worker_niceness": 0})  # as the runner starts it: workers at normal priority
+    ray.init(
+        num_cpus=2,
+        include_dashboard=False,
+        object_store_memory=256 * 1024**2,
+        logging_level="WARNING",
+        _system_config={"worker_niceness": 0},
+    )  # as the runner starts it: workers at normal priority
     yield
     ray.shutdown()
 
@@ -59,7 +64,11 @@ def test_same_layers_as_the_single_process_run(tmp_path, local_ray, sample_path)
     on_ray = tmp_path / "ray.jsonl"
     stats = analyze_with_ray([str(folder)], out=on_ray, workers=2, batch_size=2)
 
-    assert (stats.analysed, stats.duplicates, stats.failed) == (expected.analysed, expected.duplicates, expected.failed)
+    assert (stats.analysed, stats.duplicates, stats.failed) == (
+        expected.analysed,
+        expected.duplicates,
+        expected.failed,
+    )
     assert (stats.analysed, stats.duplicates, stats.failed) == (4, 1, 1)
     ray_docs = [comparable(line) for line in on_ray.read_text(encoding="utf-8").splitlines()]
     single_docs = [comparable(line) for line in single.read_text(encoding="utf-8").splitlines()]
@@ -93,15 +102,28 @@ def crash_once_setup(marker: Path, always: bool = False):
 
 
 def test_a_killed_worker_does_not_lose_the_run(tmp_path, local_ray):
-    folder = corpus(tmp_path, {"crash.txt": "Bad day\n\nThis one says CRASH.", "poison.txt": "Worse\n\nPOISON here."})
+    folder = corpus(
+        tmp_path,
+        {"crash.txt": "Bad day\n\nThis one says CRASH.", "poison.txt": "Worse\n\nPOISON here."},
+    )
     marker = tmp_path / "crashed"
     out = tmp_path / "out.jsonl"
-    stats = analyze_with_ray([str(folder)], out=out, only=["test-crash"], workers=2, batch_size=2,
-                             setup=crash_once_setup(marker))
+    stats = analyze_with_ray(
+        [str(folder)],
+        out=out,
+        only=["test-crash"],
+        workers=2,
+        batch_size=2,
+        setup=crash_once_setup(marker),
+    )
     assert marker.exists()  # a worker really died
     ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
     assert "crash.txt" in ids and "talks.txt" in ids
-    assert (stats.analysed, stats.duplicates, stats.failed) == (4, 1, 2)  # poison.txt and empty.txt failed
+    assert (stats.analysed, stats.duplicates, stats.failed) == (
+        4,
+        1,
+        2,
+    )  # poison.txt and empty.txt failed
 
 
 @pytest.mark.slow
@@ -110,10 +132,19 @@ def test_a_document_that_always_kills_its_worker_is_reported(tmp_path, local_ray
     failures = []
     from narrascope.runner import Callbacks
 
-    stats = analyze_with_ray([str(folder)], out=tmp_path / "out.jsonl", only=["test-crash"], workers=2, batch_size=2,
-                             setup=crash_once_setup(tmp_path / "m", always=True), callbacks=Callbacks(failure=failures.append))
+    stats = analyze_with_ray(
+        [str(folder)],
+        out=tmp_path / "out.jsonl",
+        only=["test-crash"],
+        workers=2,
+        batch_size=2,
+        setup=crash_once_setup(tmp_path / "m", always=True),
+        callbacks=Callbacks(failure=failures.append),
+    )
     assert stats.analysed == 3
-    assert [f.input for f in failures if "worker process died" in f.reason] == [str(folder / "crash.txt")]
+    assert [f.input for f in failures if "worker process died" in f.reason] == [
+        str(folder / "crash.txt")
+    ]
 
 
 def test_cli_run_then_rerun_only_analyses_new_or_changed_articles(tmp_path, local_ray):
@@ -127,18 +158,36 @@ def test_cli_run_then_rerun_only_analyses_new_or_changed_articles(tmp_path, loca
     config = tmp_path / "light.toml"
     config.write_text('[pipeline]\nanalyzers = ["segmentation", "language"]\n', encoding="utf-8")
     parquet, db = tmp_path / "results", tmp_path / "corpus.duckdb"
-    args = ["analyze", "--engine", "ray", "--jobs", "2", "--config", str(config), str(folder), "--out", str(parquet),
-            "--db", str(db)]
+    args = [
+        "analyze",
+        "--engine",
+        "ray",
+        "--jobs",
+        "2",
+        "--config",
+        str(config),
+        str(folder),
+        "--out",
+        str(parquet),
+        "--db",
+        str(db),
+    ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 1, result.output  # empty.txt failed
     assert "analysed 3, skipped as duplicate 1, already stored 0, failed 1" in result.output
     table = ds.dataset(str(parquet), format="parquet", partitioning="hive").to_table().to_pylist()
     analysed = {r["id"]: r for r in table if r["status"] == "analysed"}
-    assert sorted(analysed) == ["copy.txt", "strike.txt", "talks.txt"]  # sanctions.txt is copy.txt's duplicate
+    assert sorted(analysed) == [
+        "copy.txt",
+        "strike.txt",
+        "talks.txt",
+    ]  # sanctions.txt is copy.txt's duplicate
     assert json.loads(analysed["talks.txt"]["result"])["language"]["code"] == "en"
     assert [r["error"] for r in table if r["status"] == "failed"] == ["empty text"]
 
-    (folder / "strike.txt").write_text("Overnight strike\n\nRussia launched drones at Kyiv.", encoding="utf-8")
+    (folder / "strike.txt").write_text(
+        "Overnight strike\n\nRussia launched drones at Kyiv.", encoding="utf-8"
+    )
     (folder / "new.txt").write_text("Fresh\n\nChina and India held border talks.", encoding="utf-8")
     again = analyze_with_ray([str(folder)], parquet=parquet, db=db, config=config, workers=2)
     assert (again.analysed, again.already_stored) == (2, 3)  # talks, copy and sanctions were done

@@ -8,7 +8,9 @@ import pytest
 
 from narrascope.pipeline import Pipeline
 
-GUIDE_SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "global-security-op-ed.txt"
+GUIDE_SAMPLE = (
+    Path(__file__).resolve().parents[2] / "shared" / "samples" / "global-security-op-ed.txt"
+)
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +50,10 @@ def test_guideline_sample_relations(relation_pipeline):
     assert find(doc, "KOR", "accuses_condemns", "PRK")
     (attack,) = find(doc, "RUS", "attacks", "UKR")
     assert attack.object == "kamikaze drones" and attack.modality == "asserted"
-    assert {("RUS", "military_cooperation", "PRK"), ("RUS", "military_cooperation", "IRN")} <= triples(doc)
+    assert {
+        ("RUS", "military_cooperation", "PRK"),
+        ("RUS", "military_cooperation", "IRN"),
+    } <= triples(doc)
     # generic collectives are not actors
     assert not any("WEST" in (r.source, r.target) for r in doc.relations)
 
@@ -70,25 +75,71 @@ def test_project_sample_relations(relation_pipeline, sample_text):
     "text, expected",
     [
         ("Russian missiles hit Lviv on Monday.", ("RUS", "attacks", "UKR", "asserted", "missiles")),
-        ("Moscow denied that it had supplied weapons to Hamas.", ("RUS", "supplies_weapons", "HAMAS", "denied", "weapons")),
-        ("The United States could send F-16s to Ukraine next year.", ("USA", "supplies_weapons", "UKR", "hypothetical", "F-16s")),
-        ("Germany will deliver Leopard tanks to Ukraine.", ("DEU", "supplies_weapons", "UKR", "planned", "Leopard tanks")),
-        ("Ukraine was attacked by Russia with cruise missiles.", ("RUS", "attacks", "UKR", "asserted", "cruise missiles")),
-        ("The European Union imposed sanctions on Russia.", ("EU", "sanctions", "RUS", "asserted", "")),
-        ("Kyiv accused Moscow of shelling the Zaporizhzhia plant.", ("UKR", "accuses_condemns", "RUS", "asserted", "")),
-        ("Russia launched Iranian-made drones at Kyiv overnight.", ("IRN", "supplies_weapons", "RUS", "asserted", "drones")),
-        ("Ukraine fired U.S.-made HIMARS at Russian positions.", ("UKR", "attacks", "RUS", "asserted", "HIMARS")),
-        ("Negotiations between Moscow and Tehran on fighter jets continue.", ("RUS", "negotiates", "IRN", "planned", "fighter jets")),
-        ("The US and Germany will supply Ukraine with Abrams and Leopard tanks.",
-         ("DEU", "supplies_weapons", "UKR", "planned", "Abrams; Leopard tanks")),
-        ("The Kremlin said it had no plans to attack NATO.", ("RUS", "attacks", "NATO", "denied", "")),
+        (
+            "Moscow denied that it had supplied weapons to Hamas.",
+            ("RUS", "supplies_weapons", "HAMAS", "denied", "weapons"),
+        ),
+        (
+            "The United States could send F-16s to Ukraine next year.",
+            ("USA", "supplies_weapons", "UKR", "hypothetical", "F-16s"),
+        ),
+        (
+            "Germany will deliver Leopard tanks to Ukraine.",
+            ("DEU", "supplies_weapons", "UKR", "planned", "Leopard tanks"),
+        ),
+        (
+            "Ukraine was attacked by Russia with cruise missiles.",
+            ("RUS", "attacks", "UKR", "asserted", "cruise missiles"),
+        ),
+        (
+            "The European Union imposed sanctions on Russia.",
+            ("EU", "sanctions", "RUS", "asserted", ""),
+        ),
+        (
+            "Kyiv accused Moscow of shelling the Zaporizhzhia plant.",
+            ("UKR", "accuses_condemns", "RUS", "asserted", ""),
+        ),
+        (
+            "Russia launched Iranian-made drones at Kyiv overnight.",
+            ("IRN", "supplies_weapons", "RUS", "asserted", "drones"),
+        ),
+        (
+            "Ukraine fired U.S.-made HIMARS at Russian positions.",
+            ("UKR", "attacks", "RUS", "asserted", "HIMARS"),
+        ),
+        (
+            "Negotiations between Moscow and Tehran on fighter jets continue.",
+            ("RUS", "negotiates", "IRN", "planned", "fighter jets"),
+        ),
+        (
+            "The US and Germany will supply Ukraine with Abrams and Leopard tanks.",
+            ("DEU", "supplies_weapons", "UKR", "planned", "Abrams; Leopard tanks"),
+        ),
+        (
+            "The Kremlin said it had no plans to attack NATO.",
+            ("RUS", "attacks", "NATO", "denied", ""),
+        ),
         ("The G7 agreed to fund a new loan for Ukraine.", ("G7", "supports", "UKR", "planned", "")),
-        ("Kiev's refusal to join NATO angered Moscow.", ("UKR", "military_cooperation", "NATO", "denied", "")),
-        ("The EU threatens new sanctions if Belarus sends troops.", ("EU", "threatens", "BLR", "asserted", "sanctions")),
-        ("Tehran's proxies, Hezbollah and the Houthis, keep firing rockets.", ("IRN", "supports", "HOUTHIS", "asserted", "")),
-        ("London's policy of arming and training the Ukrainians continues.", ("GBR", "supplies_weapons", "UKR", "asserted", "")),
-        ("Iran's plan to send ballistic missiles to Russia worries Washington.",
-         ("IRN", "supplies_weapons", "RUS", "planned", "ballistic missiles")),
+        (
+            "Kiev's refusal to join NATO angered Moscow.",
+            ("UKR", "military_cooperation", "NATO", "denied", ""),
+        ),
+        (
+            "The EU threatens new sanctions if Belarus sends troops.",
+            ("EU", "threatens", "BLR", "asserted", "sanctions"),
+        ),
+        (
+            "Tehran's proxies, Hezbollah and the Houthis, keep firing rockets.",
+            ("IRN", "supports", "HOUTHIS", "asserted", ""),
+        ),
+        (
+            "London's policy of arming and training the Ukrainians continues.",
+            ("GBR", "supplies_weapons", "UKR", "asserted", ""),
+        ),
+        (
+            "Iran's plan to send ballistic missiles to Russia worries Washington.",
+            ("IRN", "supplies_weapons", "RUS", "planned", "ballistic missiles"),
+        ),
     ],
 )
 def test_single_sentences(relation_pipeline, text, expected):

@@ -11,7 +11,9 @@ from narrascope.relations.regression import (
 )
 
 
-def rec(source, type_, target, start=0, end=50, modality="asserted", doc="d.txt", obj="", attribution=""):
+def rec(
+    source, type_, target, start=0, end=50, modality="asserted", doc="d.txt", obj="", attribution=""
+):
     return Record(doc, source, type_, target, start, end, obj, modality, attribution)
 
 
@@ -24,17 +26,35 @@ def test_symmetric_types_match_either_direction():
 
 
 def test_sentence_overlap_tolerance_and_agreement():
-    gold = [rec("USA", "supplies_weapons", "UKR", 10, 60, "reported", obj="cluster munitions", attribution="Pentagon")]
+    gold = [
+        rec(
+            "USA",
+            "supplies_weapons",
+            "UKR",
+            10,
+            60,
+            "reported",
+            obj="cluster munitions",
+            attribution="Pentagon",
+        )
+    ]
     shifted = [rec("USA", "supplies_weapons", "UKR", 12, 58, "asserted", obj="cluster munitions")]
     elsewhere = [rec("USA", "supplies_weapons", "UKR", 70, 90)]
     result = evaluate(shifted, gold)
-    assert result.overall.tp == 1 and result.modality_agreement == 0.0 and result.object_agreement == 1.0
+    assert (
+        result.overall.tp == 1
+        and result.modality_agreement == 0.0
+        and result.object_agreement == 1.0
+    )
     assert result.attribution_agreement == 0.0
     assert evaluate(elsewhere, gold).overall.tp == 0
 
 
 def test_same_triple_with_two_modalities_counts_once():
-    gold = [rec("UKR", "attacks", "RUS", modality="alleged"), rec("UKR", "attacks", "RUS", modality="denied")]
+    gold = [
+        rec("UKR", "attacks", "RUS", modality="alleged"),
+        rec("UKR", "attacks", "RUS", modality="denied"),
+    ]
     pred = [rec("UKR", "attacks", "RUS", modality="alleged")]
     result = evaluate(pred, gold)
     assert result.overall.precision == 1.0 and result.overall.recall == 1.0
@@ -46,7 +66,9 @@ def test_regression_set_is_consistent():
     assert len(texts) >= 10 and len(expected) >= 40
     types = {r.type for r in expected}
     assert len(types) == 10
-    assert {"denied", "reported", "called_for", "alleged", "hypothetical", "planned"} <= {r.modality for r in expected}
+    assert {"denied", "reported", "called_for", "alleged", "hypothetical", "planned"} <= {
+        r.modality for r in expected
+    }
     for r in expected:
         assert texts[r.doc][r.start : r.end].strip()
 
@@ -69,11 +91,32 @@ def test_evaluate_command_on_gold_records(tmp_path, capsys):
     start = text.index(sentence)
     gold = tmp_path / "gold.jsonl"
     records = [
-        {"doc_id": "a.txt", "source": "IRN", "type": "supplies_weapons", "target": "RUS", "object": "Shahed drones",
-         "modality": "reported", "attribution": "officials", "start": start, "end": start + len(sentence),
-         "sentence": sentence, "note": ""},
-        {"doc_id": "a.txt", "source": "IRN", "type": "attacks", "target": "UKR", "object": "", "modality": "asserted",
-         "attribution": "", "start": start, "end": start + len(sentence), "sentence": sentence, "note": "implicit: test"},
+        {
+            "doc_id": "a.txt",
+            "source": "IRN",
+            "type": "supplies_weapons",
+            "target": "RUS",
+            "object": "Shahed drones",
+            "modality": "reported",
+            "attribution": "officials",
+            "start": start,
+            "end": start + len(sentence),
+            "sentence": sentence,
+            "note": "",
+        },
+        {
+            "doc_id": "a.txt",
+            "source": "IRN",
+            "type": "attacks",
+            "target": "UKR",
+            "object": "",
+            "modality": "asserted",
+            "attribution": "",
+            "start": start,
+            "end": start + len(sentence),
+            "sentence": sentence,
+            "note": "implicit: test",
+        },
     ]
     gold.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
     main(["--gold", str(gold), "--texts", str(tmp_path), "--sentence-local", "--json"])

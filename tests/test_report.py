@@ -25,8 +25,8 @@ from narrascope.document import (
     Explanation,
     FrameLayer,
     Genre,
-    Language,
     LabelScore,
+    Language,
     NarrativeLabel,
     NarrativeLayer,
     ParagraphTechniques,
@@ -63,8 +63,14 @@ def _sentence_containing(doc: Document, phrase: str):
 
 def layered_doc(text: str = TEXT, doc_id: str = "doc-1") -> Document:
     """A document with every layer filled, including nested and partially overlapping spans."""
-    doc = Document(id=doc_id, title=text.split("\n", 1)[0], text=text, source="Example Wire", url=None,
-                   published=date(2024, 5, 1))
+    doc = Document(
+        id=doc_id,
+        title=text.split("\n", 1)[0],
+        text=text,
+        source="Example Wire",
+        url=None,
+        published=date(2024, 5, 1),
+    )
     doc.paragraphs, doc.sentences = segment(text)
     doc.language = Language(code="en", score=0.99)
 
@@ -80,10 +86,30 @@ def layered_doc(text: str = TEXT, doc_id: str = "doc-1") -> Document:
         spans=[
             # "reckless" sits inside "a reckless gamble" (nested); "reckless gamble that will drag"
             # partially overlaps "drag the whole region into war"
-            TechniqueSpan(**span("a reckless gamble"), technique="Loaded Language", score=0.81, paragraph=para("reckless")),
-            TechniqueSpan(**span("reckless"), technique="Name Calling-Labeling", score=0.52, paragraph=para("reckless")),
-            TechniqueSpan(**span("gamble that will drag"), technique="Exaggeration", score=0.44, paragraph=para("reckless")),
-            TechniqueSpan(**span("drag the whole region into war"), technique="Appeal to Fear", score=0.73, paragraph=para("reckless")),
+            TechniqueSpan(
+                **span("a reckless gamble"),
+                technique="Loaded Language",
+                score=0.81,
+                paragraph=para("reckless"),
+            ),
+            TechniqueSpan(
+                **span("reckless"),
+                technique="Name Calling-Labeling",
+                score=0.52,
+                paragraph=para("reckless"),
+            ),
+            TechniqueSpan(
+                **span("gamble that will drag"),
+                technique="Exaggeration",
+                score=0.44,
+                paragraph=para("reckless"),
+            ),
+            TechniqueSpan(
+                **span("drag the whole region into war"),
+                technique="Appeal to Fear",
+                score=0.73,
+                paragraph=para("reckless"),
+            ),
         ],
         paragraphs=[
             ParagraphTechniques(
@@ -97,12 +123,18 @@ def layered_doc(text: str = TEXT, doc_id: str = "doc-1") -> Document:
     doc.genre = Genre(
         label="reporting",
         score=0.7,
-        scores=[LabelScore(label=l, score=s) for l, s in [("reporting", 0.7), ("opinion", 0.25), ("satire", 0.05)]],
+        scores=[
+            LabelScore(label=name, score=s)
+            for name, s in [("reporting", 0.7), ("opinion", 0.25), ("satire", 0.05)]
+        ],
     )
     doc.frames = FrameLayer(
         labels=["Security_and_defense"],
-        scores=[LabelScore(label="Security_and_defense", score=0.9), LabelScore(label="Economic", score=0.1),
-                LabelScore(label="Legality_Constitutionality_and_jurisprudence", score=0.4)],
+        scores=[
+            LabelScore(label="Security_and_defense", score=0.9),
+            LabelScore(label="Economic", score=0.1),
+            LabelScore(label="Legality_Constitutionality_and_jurisprudence", score=0.4),
+        ],
     )
     doc.entities = [
         EntityMention(**span("Northland"), label="GPE", entity="Northland"),
@@ -115,8 +147,14 @@ def layered_doc(text: str = TEXT, doc_id: str = "doc-1") -> Document:
             main_role="Antagonist",
             main_scores=[LabelScore(label="Antagonist", score=0.8)],
             fine_roles=[LabelScore(label="Instigator", score=0.6)],
-            mentions=[RoleMention(**span("Southland"), main_role="Antagonist", main_score=0.8,
-                                  fine_roles=[LabelScore(label="Instigator", score=0.6)])],
+            mentions=[
+                RoleMention(
+                    **span("Southland"),
+                    main_role="Antagonist",
+                    main_score=0.8,
+                    fine_roles=[LabelScore(label="Instigator", score=0.6)],
+                )
+            ],
         )
     ]
     doc.actors = [
@@ -125,26 +163,66 @@ def layered_doc(text: str = TEXT, doc_id: str = "doc-1") -> Document:
     ]
     first = _sentence_containing(doc, "shipping rockets")
     doc.relations = [
-        Relation(source="STH", type="supply_weapons", target="REBELS", object="rockets", modality="alleged",
-                 attribution="Northland", start=first.start, end=first.end, sentence=text[first.start:first.end],
-                 confidence=0.8),
-        Relation(source="NTH", type="accuse", target="STH", modality="reported", attribution="officials",
-                 start=first.start, end=first.end, sentence=text[first.start:first.end], confidence=0.6),
+        Relation(
+            source="STH",
+            type="supply_weapons",
+            target="REBELS",
+            object="rockets",
+            modality="alleged",
+            attribution="Northland",
+            start=first.start,
+            end=first.end,
+            sentence=text[first.start : first.end],
+            confidence=0.8,
+        ),
+        Relation(
+            source="NTH",
+            type="accuse",
+            target="STH",
+            modality="reported",
+            attribution="officials",
+            start=first.start,
+            end=first.end,
+            sentence=text[first.start : first.end],
+            confidence=0.6,
+        ),
     ]
     second = _sentence_containing(doc, "condemned")
     doc.claims = [
-        Claim(start=second.start, end=second.end, text=text[second.start:second.end], kind="call_to_action",
-              modality="called_for", attribution="The council", score=0.66),
+        Claim(
+            start=second.start,
+            end=second.end,
+            text=text[second.start : second.end],
+            kind="call_to_action",
+            modality="called_for",
+            attribution="The council",
+            score=0.66,
+        ),
     ]
     doc.narratives = NarrativeLayer(
         taxonomy="test-taxonomy",
-        narratives=[NarrativeLabel(label="Blaming the neighbour", level="narrative", score=0.6,
-                                   evidence=[doc.span(first.start, first.end)])],
-        subnarratives=[NarrativeLabel(label="Neighbour arms rebels", level="subnarrative",
-                                      parent="Blaming the neighbour", score=0.5,
-                                      evidence=[doc.span(*_at(doc, "shipping rockets to the rebels"))])],
-        explanation=Explanation(narrative="Blaming the neighbour", text="Southland is said to <b>arm</b> rebels.",
-                                evidence=[doc.span(first.start, first.end)]),
+        narratives=[
+            NarrativeLabel(
+                label="Blaming the neighbour",
+                level="narrative",
+                score=0.6,
+                evidence=[doc.span(first.start, first.end)],
+            )
+        ],
+        subnarratives=[
+            NarrativeLabel(
+                label="Neighbour arms rebels",
+                level="subnarrative",
+                parent="Blaming the neighbour",
+                score=0.5,
+                evidence=[doc.span(*_at(doc, "shipping rockets to the rebels"))],
+            )
+        ],
+        explanation=Explanation(
+            narrative="Blaming the neighbour",
+            text="Southland is said to <b>arm</b> rebels.",
+            evidence=[doc.span(first.start, first.end)],
+        ),
     )
     doc.warnings = ["decoded with replacement <script>alert('warn')</script>"]
     assert doc.check_offsets() == []
@@ -164,7 +242,9 @@ def _pieces_by_mark(root) -> dict[str, list]:
 
 def _marks(root, kind: str) -> list:
     """The mark pieces of one kind drawn in the text (not the legend's swatches)."""
-    return root.xpath(f'//span[contains(concat(" ", @class, " "), " sp ") and contains(@class, "k-{kind}")]')
+    return root.xpath(
+        f'//span[contains(concat(" ", @class, " "), " sp ") and contains(@class, "k-{kind}")]'
+    )
 
 
 def _own_text(el) -> str:
@@ -220,7 +300,11 @@ def test_all_layers_reach_the_text():
         assert _marks(root, kind), kind
         assert root.xpath(f'//input[@class="ns-toggle" and @data-kind="{kind}"]'), kind
     # an entity mention that carries a role is drawn once, as the role
-    titles = [el.get("title") for el in root.xpath('//span[contains(@class, "sp")]') if el.text_content() == "Southland"]
+    titles = [
+        el.get("title")
+        for el in root.xpath('//span[contains(@class, "sp")]')
+        if el.text_content() == "Southland"
+    ]
     assert any("Antagonist" in t for t in titles)
     assert not any(t.startswith("Entities:") for t in titles)
     # and one that is an actor is drawn as the actor, its entity type in the tooltip
@@ -235,7 +319,11 @@ def test_nested_and_partial_overlaps_stay_visible_on_separate_rows():
 
     def rows_over(word: str) -> dict[str, int]:
         """Technique label -> row for the marks enclosing the innermost piece whose text is `word`."""
-        el = next(e for e in _marks(root, "technique") if e.text_content() == word and not e.xpath("./span"))
+        el = next(
+            e
+            for e in _marks(root, "technique")
+            if e.text_content() == word and not e.xpath("./span")
+        )
         out = {}
         while el is not None and el.tag == "span":
             row = next(int(c[1:]) for c in el.get("class").split() if re.fullmatch(r"r\d+", c))
@@ -246,7 +334,9 @@ def test_nested_and_partial_overlaps_stay_visible_on_separate_rows():
     nested = rows_over("reckless")
     assert set(nested) == {"Loaded Language", "Name Calling-Labeling"}
     assert len(set(nested.values())) == 2
-    partial = rows_over("drag")  # inside both "gamble that will drag" and "drag the whole region..."
+    partial = rows_over(
+        "drag"
+    )  # inside both "gamble that will drag" and "drag the whole region..."
     assert set(partial) == {"Exaggeration", "Appeal to Fear"}
     assert len(set(partial.values())) == 2
 
@@ -264,7 +354,9 @@ def test_mark_across_paragraphs_is_drawn_in_each():
     doc = layered_doc()
     start = doc.text.index("officials said")
     end = doc.text.index("The council condemned") + len("The council")
-    doc.claims.append(Claim(start=start, end=end, text=doc.text[start:end], kind="factual", score=0.3))
+    doc.claims.append(
+        Claim(start=start, end=end, text=doc.text[start:end], kind="factual", score=0.3)
+    )
     root = _parse(render_article(doc))
     paras = {
         el.xpath("ancestor::p")[0].get("data-p")
@@ -276,8 +368,17 @@ def test_mark_across_paragraphs_is_drawn_in_each():
 
 def test_invalid_offsets_are_skipped_not_fatal():
     doc = layered_doc()
-    doc.claims.append(Claim.model_construct(start=5, end=10_000, text="x", kind="opinion", modality="asserted",
-                                            attribution="", score=0.1))
+    doc.claims.append(
+        Claim.model_construct(
+            start=5,
+            end=10_000,
+            text="x",
+            kind="opinion",
+            modality="asserted",
+            attribution="",
+            score=0.1,
+        )
+    )
     html = render_article(doc)
     assert "opinion" not in html
     assert _parse(html).xpath('//span[contains(@class, "k-claim")]')
@@ -286,7 +387,11 @@ def test_invalid_offsets_are_skipped_not_fatal():
 def test_text_without_segmentation_still_renders():
     doc = Document(id="plain", text="Headline\n\nFirst line.\nSecond line.")
     root = _parse(render_article(doc))
-    assert [p.text_content() for p in root.xpath("//p")] == ["Headline", "First line.", "Second line."]
+    assert [p.text_content() for p in root.xpath("//p")] == [
+        "Headline",
+        "First line.",
+        "Second line.",
+    ]
 
 
 # --- panels ------------------------------------------------------------------------------
@@ -295,12 +400,24 @@ def test_text_without_segmentation_still_renders():
 def test_panels_for_present_layers_only():
     full = _parse(render_panels(layered_doc()))
     layers = {el.get("data-layer") for el in full.xpath("//details[@data-layer]")}
-    assert layers == {"genre", "frames", "narratives", "explanation", "techniques", "roles", "relations",
-                      "claims", "entities", "language"}
+    assert layers == {
+        "genre",
+        "frames",
+        "narratives",
+        "explanation",
+        "techniques",
+        "roles",
+        "relations",
+        "claims",
+        "entities",
+        "language",
+    }
     bare = Document(id="bare", text="Title\n\nNothing here.")
     assert "data-layer" not in render_panels(bare)
     only_genre = Document(id="g", text="Title\n\nBody.", genre=Genre(label="satire", score=0.9))
-    assert {el.get("data-layer") for el in _parse(render_panels(only_genre)).xpath("//details")} == {"genre"}
+    assert {
+        el.get("data-layer") for el in _parse(render_panels(only_genre)).xpath("//details")
+    } == {"genre"}
 
 
 def test_panel_contents():
@@ -316,11 +433,16 @@ def test_panel_contents():
     assert "Southland" in roles and "Antagonist" in roles and "Instigator" in roles
     narratives = root.xpath('//details[@data-layer="narratives"]')[0]
     assert "Neighbour arms rebels" in narratives.text_content()
-    assert narratives.xpath('.//a[@href]')
+    assert narratives.xpath(".//a[@href]")
     assert "Closest, not chosen" not in narratives.text_content()
-    doc.narratives.candidates = [NarrativeLabel(label="Neighbour <i>lies</i>", level="narrative", score=0.2)]
+    doc.narratives.candidates = [
+        NarrativeLabel(label="Neighbour <i>lies</i>", level="narrative", score=0.2)
+    ]
     narratives = _parse(render_panels(doc)).xpath('//details[@data-layer="narratives"]')[0]
-    assert "Closest, not chosen" in narratives.text_content() and "Neighbour <i>lies</i>" in narratives.text_content()
+    assert (
+        "Closest, not chosen" in narratives.text_content()
+        and "Neighbour <i>lies</i>" in narratives.text_content()
+    )
     assert not narratives.xpath(".//i")
     explanation = root.xpath('//details[@data-layer="explanation"]')[0]
     assert "<b>arm</b>" in explanation.text_content()  # shown as text, not markup
@@ -339,7 +461,12 @@ def test_evidence_links_jump_to_existing_anchors():
     relation_links = root.xpath('//details[@data-layer="relations"]//a/@href')
     anchor = root.get_element_by_id(relation_links[0][1:])
     first_sentence = doc.relations[0]
-    assert anchor.getnext().text_content() == doc.text[first_sentence.start : first_sentence.end][: len(anchor.getnext().text_content())]
+    assert (
+        anchor.getnext().text_content()
+        == doc.text[first_sentence.start : first_sentence.end][
+            : len(anchor.getnext().text_content())
+        ]
+    )
 
 
 # --- the page ----------------------------------------------------------------------------
@@ -347,9 +474,13 @@ def test_evidence_links_jump_to_existing_anchors():
 
 def test_script_in_text_and_labels_is_escaped():
     doc = layered_doc()
-    doc.techniques.spans[0] = doc.techniques.spans[0].model_copy(update={"technique": "<script>alert('label')</script>"})
+    doc.techniques.spans[0] = doc.techniques.spans[0].model_copy(
+        update={"technique": "<script>alert('label')</script>"}
+    )
     doc.source = "<img src=x onerror=alert(1)>"
-    html = render_report([doc, layered_doc(doc_id="<script>id</script>")], title="<script>t</script>")
+    html = render_report(
+        [doc, layered_doc(doc_id="<script>id</script>")], title="<script>t</script>"
+    )
     root = _parse(html)
     scripts = root.xpath("//script")
     assert len(scripts) == 1 and scripts[0].text == assets.js()
@@ -399,7 +530,9 @@ def test_report_sections_toc_and_metadata():
     toc = root.xpath('//nav[@class="ns-toc"]//a/@href')
     assert toc == ["#" + s.get("id") for s in sections]
     meta = sections[1].xpath('.//dl[@class="ns-meta"]')[0].text_content()
-    assert "doc-2" in meta and "Example Wire" in meta and "en (0.99)" in meta and "2024-05-01" in meta
+    assert (
+        "doc-2" in meta and "Example Wire" in meta and "en (0.99)" in meta and "2024-05-01" in meta
+    )
     assert "alert('warn')" in sections[0].xpath('.//ul[@class="ns-warnings"]')[0].text_content()
     # a single article needs no table of contents
     assert not _parse(render_report(docs[:1])).xpath("//nav")
@@ -458,9 +591,13 @@ def test_palette_distinct_within_a_kind_and_fixed_for_roles_and_claims():
     assert sorted(_SEQUENCE) == list(range(len(COLOURS)))  # every colour used, none twice
 
     techniques = [Mark("technique", f"T{i:02d}", 0, 1) for i in range(len(COLOURS))]
-    palette = Palette([*techniques, Mark("role", "Antagonist", 0, 1), Mark("claim", "opinion", 0, 1)])
+    palette = Palette(
+        [*techniques, Mark("role", "Antagonist", 0, 1), Mark("claim", "opinion", 0, 1)]
+    )
     assert len({palette.index(m) for m in techniques}) == len(COLOURS)
-    assert palette.index(Mark("role", "antagonist", 5, 9)) == COLOURS.index("#d62728")  # red, whatever the case
+    assert palette.index(Mark("role", "antagonist", 5, 9)) == COLOURS.index(
+        "#d62728"
+    )  # red, whatever the case
     assert palette.index(Mark("role", "Protagonist", 0, 1)) == COLOURS.index("#2ca02c")
     assert palette.index(Mark("claim", "call_to_action", 0, 1)) == COLOURS.index("#ff7f0e")
     assert palette.index(Mark("technique", "never seen", 0, 1)) == COLOURS.index("#7f7f7f")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from chromium import headless_chromium
 from narrascope.report.html import write_report
 from narrascope.report.spans import doc_anchor
-from chromium import headless_chromium
 from test_report import layered_doc
 
 
@@ -34,12 +34,16 @@ def test_report_works_in_a_browser(chrome, tmp_path: Path):  # noqa: ANN001
 
     # the alert() calls in the text never ran, and the page asked for nothing it was refused
     assert chrome.execute_script("return typeof window.alert") == "function"
-    problems = [e["message"] for e in chrome.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
+    problems = [
+        e["message"] for e in chrome.get_log("browser") if e["level"] in ("SEVERE", "WARNING")
+    ]
     assert problems == []
     assert chrome.find_elements(By.TAG_NAME, "script")[0].get_attribute("src") in ("", None)
 
     # nothing is wider than the window (long labels wrap inside the side panels)
-    assert chrome.execute_script("return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert chrome.execute_script(
+        "return document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
 
     # the inline stylesheet applied: marks are underlined with their palette colour
     mark = chrome.find_element(By.CSS_SELECTOR, f"#{doc_anchor(first)}-text .sp.k-technique")
@@ -48,7 +52,8 @@ def test_report_works_in_a_browser(chrome, tmp_path: Path):  # noqa: ANN001
 
     # hovering the innermost piece of "reckless" lists both techniques over it
     inner = next(
-        el for el in chrome.find_elements(By.CSS_SELECTOR, ".sp.k-technique")
+        el
+        for el in chrome.find_elements(By.CSS_SELECTOR, ".sp.k-technique")
         if el.text == "reckless" and not el.find_elements(By.CSS_SELECTOR, ".sp")
     )
     ActionChains(chrome).move_to_element(inner).perform()
@@ -69,7 +74,9 @@ def test_report_works_in_a_browser(chrome, tmp_path: Path):  # noqa: ANN001
     assert "Loaded Language" in inspector.text and "call_to_action" not in inspector.text
 
     # an evidence link in the relations panel lights every piece of that relation's sentence
-    link = chrome.find_element(By.CSS_SELECTOR, "details[data-layer='relations'] a[data-kind='relation']")
+    link = chrome.find_element(
+        By.CSS_SELECTOR, "details[data-layer='relations'] a[data-kind='relation']"
+    )
     link.click()
     lit = chrome.find_elements(By.CSS_SELECTOR, ".sp.hl-link")
     assert len(lit) > 1 and all("k-relation" in el.get_attribute("class") for el in lit)
@@ -83,4 +90,3 @@ def test_report_works_in_a_browser(chrome, tmp_path: Path):  # noqa: ANN001
     assert mark.value_of_css_property("border-bottom-color") == "rgba(0, 0, 0, 0)"
     others = chrome.find_elements(By.CSS_SELECTOR, ".ns-hide-technique")
     assert len(others) == 1
-

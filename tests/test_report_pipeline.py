@@ -40,8 +40,10 @@ def test_sample_article_report_through_default_pipeline(pipeline, sample_text: s
         "language": doc.language is not None,
         "genre": doc.genre is not None,
         "frames": doc.frames is not None and bool(doc.frames.labels or doc.frames.scores),
-        "techniques": doc.techniques is not None and bool(doc.techniques.spans or doc.techniques.paragraphs),
-        "narratives": doc.narratives is not None and bool(doc.narratives.narratives or doc.narratives.subnarratives),
+        "techniques": doc.techniques is not None
+        and bool(doc.techniques.spans or doc.techniques.paragraphs),
+        "narratives": doc.narratives is not None
+        and bool(doc.narratives.narratives or doc.narratives.subnarratives),
         "explanation": doc.narratives is not None and doc.narratives.explanation is not None,
         "roles": bool(doc.roles),
         "relations": bool(doc.relations),

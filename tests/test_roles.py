@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from narrascope.analyzers.roles import PACKAGED_MODEL, choose_roles, entity_rows, group_key, lexical_cues, profile_name, sentence_index
+from narrascope.analyzers.roles import (
+    PACKAGED_MODEL,
+    choose_roles,
+    entity_rows,
+    group_key,
+    lexical_cues,
+    profile_name,
+    sentence_index,
+)
 from narrascope.document import ActorMention
 from narrascope.pipeline import document_from_text
 from narrascope.taxonomies import load_roles
@@ -23,7 +31,9 @@ def _doc():
 def test_fine_roles_belong_to_main_role() -> None:
     roles = load_roles()
     main = np.array([0.1, 0.7, 0.2])
-    fine = np.full(len(roles.fine_roles), 0.9)  # every fine role high: only Antagonist ones may stay
+    fine = np.full(
+        len(roles.fine_roles), 0.9
+    )  # every fine role high: only Antagonist ones may stay
     chosen, fines = choose_roles(main, fine, list(roles.main_roles), list(roles.fine_roles), 0.5)
     assert chosen == "Antagonist"
     assert fines and all(roles.main_of[f.label] == "Antagonist" for f in fines)
@@ -33,7 +43,9 @@ def test_best_fine_role_always_kept() -> None:
     roles = load_roles()
     fine = np.full(len(roles.fine_roles), 0.01)
     fine[roles.fine_roles.index("Victim")] = 0.2
-    chosen, fines = choose_roles(np.array([0.1, 0.1, 0.8]), fine, list(roles.main_roles), list(roles.fine_roles), 0.5)
+    chosen, fines = choose_roles(
+        np.array([0.1, 0.1, 0.8]), fine, list(roles.main_roles), list(roles.fine_roles), 0.5
+    )
     assert chosen == "Innocent" and [f.label for f in fines] == ["Victim"]
 
 
@@ -46,7 +58,9 @@ def test_entity_context_finds_all_mentions() -> None:
 def test_group_key_prefers_actor_id() -> None:
     doc = _doc()
     start = TEXT.index("Russia")
-    doc.actors = [ActorMention(start=start, end=start + 6, text="Russia", actor="RUS", kind="state")]
+    doc.actors = [
+        ActorMention(start=start, end=start + 6, text="Russia", actor="RUS", kind="state")
+    ]
     assert group_key(doc, start, start + 6, "Russia") == ("RUS", "RUS")
     other = TEXT.index("Ukraine")
     assert group_key(doc, other, other + 7, "Ukraine") == ("Ukraine", None)
@@ -58,10 +72,17 @@ def test_lexical_cues_from_parse() -> None:
     parsed = load_spacy()(TEXT)
     start = TEXT.index("Ukraine")
     cues = lexical_cues(parsed, start, start + 7, "Ukraine")
-    assert "m=ukraine" in cues and "dep=nsubj" in cues and "head=defended" in cues and "r=defended" in cues
+    assert (
+        "m=ukraine" in cues
+        and "dep=nsubj" in cues
+        and "head=defended" in cues
+        and "r=defended" in cues
+    )
 
 
-@pytest.mark.skipif(not (PACKAGED_MODEL / "model.json").is_file(), reason="packaged role model not trained")
+@pytest.mark.skipif(
+    not (PACKAGED_MODEL / "model.json").is_file(), reason="packaged role model not trained"
+)
 def test_roles_analyzer_on_sample(sample_text: str) -> None:
     from narrascope import Pipeline
     from narrascope.analyzers.roles import classify_mentions
@@ -77,7 +98,9 @@ def test_roles_analyzer_on_sample(sample_text: str) -> None:
         assert abs(sum(s.score for s in profile.main_scores) - 1.0) < 1e-3
     # given mentions, as in subtask 1
     doc2 = document_from_text(sample_text)
-    for analyzer in Pipeline.from_config(only=["embeddings"]).analyzers:  # keep the cache: no analyze()
+    for analyzer in Pipeline.from_config(
+        only=["embeddings"]
+    ).analyzers:  # keep the cache: no analyze()
         analyzer.process([doc2])
     first = doc.roles[0].mentions[0]
     result = classify_mentions(doc2, [(first.start, first.end)])
@@ -85,5 +108,8 @@ def test_roles_analyzer_on_sample(sample_text: str) -> None:
 
 
 def test_profile_name_is_most_frequent_then_shortest() -> None:
-    assert profile_name(["Moscow Must Be Cut Before It Is Too Late", "Russia", "Russia", "Moscow"]) == "Russia"
+    assert (
+        profile_name(["Moscow Must Be Cut Before It Is Too Late", "Russia", "Russia", "Moscow"])
+        == "Russia"
+    )
     assert profile_name(["Kremlin", "Moscow"]) == "Moscow"

@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 from narrascope.analyzers import role_cues
-from narrascope.analyzers.roles import choose_roles, entity_spans, feature_matrix, share_main_scores, surface_key
+from narrascope.analyzers.roles import (
+    choose_roles,
+    entity_spans,
+    feature_matrix,
+    share_main_scores,
+    surface_key,
+)
 from narrascope.pipeline import document_from_text
 from narrascope.taxonomies import load_roles
 
@@ -50,12 +56,21 @@ def test_actor_and_bloc_from_gazetteer() -> None:
     assert role_cues.actor_of("Russian President Vladimir Putin") == "RUS"
     assert role_cues.actor_of("Kyiv") == "UKR"
     assert role_cues.actor_of("Greta Thunberg") is None
-    assert [role_cues.bloc_of(a) for a in ("RUS", "UKR", "NATO", None)] == ["russia", "ukraine", "west", "other"]
+    assert [role_cues.bloc_of(a) for a in ("RUS", "UKR", "NATO", None)] == [
+        "russia",
+        "ukraine",
+        "west",
+        "other",
+    ]
 
 
 def test_word_classes_cover_inflections() -> None:
     table = role_cues.word_class_table()
-    assert table["attacked"] == "violence" and table["lies"] == "deceit" and table["victims"] == "suffering"
+    assert (
+        table["attacked"] == "violence"
+        and table["lies"] == "deceit"
+        and table["victims"] == "suffering"
+    )
 
 
 def test_entity_spans_whole_words_only() -> None:
@@ -66,16 +81,25 @@ def test_entity_spans_whole_words_only() -> None:
 
 
 def test_feature_matrix_parts() -> None:
-    row = ({"ctx": np.ones(4, np.float32), "bloc": np.zeros(8, np.float32)}, {"lex": ["a"], "cues": ["b", "b"]})
+    row = (
+        {"ctx": np.ones(4, np.float32), "bloc": np.zeros(8, np.float32)},
+        {"lex": ["a"], "cues": ["b", "b"]},
+    )
     full = feature_matrix([row], ("ctx", "bloc", "lex", "cues"))
-    assert full.shape == (1, 4 + 8 + 2**11) and full[0, 12:].sum() == 2.0  # two distinct cues, clipped at 1
+    assert (
+        full.shape == (1, 4 + 8 + 2**11) and full[0, 12:].sum() == 2.0
+    )  # two distinct cues, clipped at 1
     assert feature_matrix([row], ("ctx",)).shape == (1, 4)
 
 
 def test_share_main_scores_per_entity() -> None:
     main = np.array([[0.9, 0.1], [0.1, 0.9], [0.5, 0.5]])
     shared = share_main_scores(main, ["a", "a", "b"])
-    assert np.allclose(shared[0], [0.5, 0.5]) and np.allclose(shared[1], [0.5, 0.5]) and np.allclose(shared[2], [0.5, 0.5])
+    assert (
+        np.allclose(shared[0], [0.5, 0.5])
+        and np.allclose(shared[1], [0.5, 0.5])
+        and np.allclose(shared[2], [0.5, 0.5])
+    )
     assert surface_key("Moscow") == surface_key("Russia") == "RUS"
 
 

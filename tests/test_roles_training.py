@@ -34,7 +34,9 @@ def test_fit_keeps_hashed_cues_unscaled_and_learns_them() -> None:
     options = {**trainer.DEFAULTS, "C": 1.0}
     model = trainer.fit(x, mentions, options, seed=0)
     assert np.all(model["mean"][-HASH_DIM:] == 0) and np.all(model["scale"][-HASH_DIM:] == 1)
-    assert np.allclose(model["scale"][:8], np.maximum(x[:, :8].std(axis=0), 1e-3) / options["dense_weight"])
+    assert np.allclose(
+        model["scale"][:8], np.maximum(x[:, :8].std(axis=0), 1e-3) / options["dense_weight"]
+    )
     predicted = trainer.predict(model, x, mentions, {**options, "share_main": False})
     assert trainer.scores(mentions, predicted)["fine_exact_match"] == 1.0
 
@@ -45,7 +47,10 @@ def test_fit_is_deterministic_and_heads_cover_the_taxonomy() -> None:
     b = trainer.fit(x, mentions, trainer.DEFAULTS, seed=0)
     assert all(np.array_equal(a[k], b[k]) for k in a)
     roles = load_roles()
-    assert a["main_coef"].shape == (len(roles.main_roles), x.shape[1]) and a["fine_coef"].shape == (len(roles.fine_roles), x.shape[1])
+    assert a["main_coef"].shape == (len(roles.main_roles), x.shape[1]) and a["fine_coef"].shape == (
+        len(roles.fine_roles),
+        x.shape[1],
+    )
     membership = trainer._membership()
     main, fine = head_probabilities(a, x[:3], "ovr", membership)
     assert np.allclose(main.sum(axis=1), 1.0) and fine.shape == (3, len(roles.fine_roles))

@@ -14,7 +14,10 @@ from narrascope.store import Store
 
 
 def article(i: int) -> Document:
-    return Document(id=f"doc-{i}", text=f"Report number {i}\n\nRussia moved {i} launchers west. Officials said so.")
+    return Document(
+        id=f"doc-{i}",
+        text=f"Report number {i}\n\nRussia moved {i} launchers west. Officials said so.",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -35,20 +38,32 @@ class Explodes(Analyzer):
 
 
 def test_duplicates_skipped_and_results_written(segmenter, capsys):
-    stream = [article(1), article(2), Document(id="copy", text=article(1).text.upper()), article(3),
-              Failure(input="missing.txt", reason="no such file or directory")]
+    stream = [
+        article(1),
+        article(2),
+        Document(id="copy", text=article(1).text.upper()),
+        article(3),
+        Failure(input="missing.txt", reason="no such file or directory"),
+    ]
     out = io.StringIO()
     seen: list[RunStats] = []
     docs: list[str] = []
-    stats = run(stream, segmenter, Sinks(jsonl=out), Callbacks(progress=lambda s: seen.append(s.seen), document=lambda d: docs.append(d.id)),
-                batch_size=2)
+    stats = run(
+        stream,
+        segmenter,
+        Sinks(jsonl=out),
+        Callbacks(progress=lambda s: seen.append(s.seen), document=lambda d: docs.append(d.id)),
+        batch_size=2,
+    )
     assert (stats.analysed, stats.duplicates, stats.already_stored, stats.failed) == (3, 1, 0, 1)
     lines = [Document.model_validate_json(line) for line in out.getvalue().splitlines()]
     assert [d.id for d in lines] == ["doc-1", "doc-2", "doc-3"] == docs
     assert all(d.paragraphs and d.check_offsets() == [] for d in lines)
     assert seen and seen[-1] == 5 and seen == sorted(seen)
     assert capsys.readouterr().err.strip() == "error: missing.txt: no such file or directory"
-    assert "analysed 3, skipped as duplicate 1" in stats.summary() and "articles/s" in stats.summary()
+    assert (
+        "analysed 3, skipped as duplicate 1" in stats.summary() and "articles/s" in stats.summary()
+    )
 
 
 def test_resume_from_store_without_duplicates(segmenter, tmp_path):
@@ -58,12 +73,18 @@ def test_resume_from_store_without_duplicates(segmenter, tmp_path):
         again = run([article(i) for i in range(6)], segmenter, Sinks(store=store), batch_size=3)
         assert (first.analysed, again.analysed, again.already_stored) == (4, 2, 4)
         assert store.count() == 6
-        assert store.query("SELECT count(*), count(DISTINCT (article_id, idx)) FROM paragraphs") == [(12, 12)]
+        assert store.query(
+            "SELECT count(*), count(DISTINCT (article_id, idx)) FROM paragraphs"
+        ) == [(12, 12)]
 
 
 def test_poison_document_fails_alone(tmp_path, capsys):
     pipeline = Pipeline.from_config(only=["test-explodes"])
-    stream = [article(1), Document(id="bad", text="BOOM\n\nthis one breaks", meta={"input": "bad.txt"}), article(2)]
+    stream = [
+        article(1),
+        Document(id="bad", text="BOOM\n\nthis one breaks", meta={"input": "bad.txt"}),
+        article(2),
+    ]
     with Store(tmp_path / "c.duckdb") as store:
         stats = run(stream, pipeline, Sinks(store=store), batch_size=3)
         assert (stats.analysed, stats.failed) == (2, 1)
@@ -91,9 +112,16 @@ def test_run_inputs_reads_a_folder(segmenter, tmp_path):
     (folder / "copy.txt").write_text(article(0).text, encoding="utf-8")
     (folder / "empty.txt").write_text("  \n", encoding="utf-8")
     out = io.StringIO()
-    stats = run_inputs([str(folder)], segmenter, sinks=Sinks(jsonl=out), callbacks=Callbacks(failure=lambda f: None))
+    stats = run_inputs(
+        [str(folder)],
+        segmenter,
+        sinks=Sinks(jsonl=out),
+        callbacks=Callbacks(failure=lambda f: None),
+    )
     assert (stats.analysed, stats.duplicates, stats.failed) == (3, 1, 1)
-    assert {json.loads(line)["title"] for line in out.getvalue().splitlines()} == {f"Report number {i}" for i in range(3)}
+    assert {json.loads(line)["title"] for line in out.getvalue().splitlines()} == {
+        f"Report number {i}" for i in range(3)
+    }
 
 
 def test_worker_processes_give_the_same_results(segmenter, tmp_path):
@@ -124,12 +152,22 @@ def test_workers_need_built_in_analyzers():
 
 
 def test_workers_that_cannot_start_stop_the_run_clearly(segmenter):
-    broken_config = segmenter.config.model_copy(update={"options": {"segmentation": {"no_such_option": 1}}})
-    pipeline = Pipeline(segmenter.analyzers, broken_config)  # this process never reads those options
+    broken_config = segmenter.config.model_copy(
+        update={"options": {"segmentation": {"no_such_option": 1}}}
+    )
+    pipeline = Pipeline(
+        segmenter.analyzers, broken_config
+    )  # this process never reads those options
     failures: list[Failure] = []
     with pytest.raises(RunError, match="a worker process died"):
-        run([article(i) for i in range(8)], pipeline, Sinks(jsonl=io.StringIO()), Callbacks(failure=failures.append),
-            jobs=2, batch_size=2)
+        run(
+            [article(i) for i in range(8)],
+            pipeline,
+            Sinks(jsonl=io.StringIO()),
+            Callbacks(failure=failures.append),
+            jobs=2,
+            batch_size=2,
+        )
     assert failures and all("BrokenProcessPool" in f.reason for f in failures)
 
 
@@ -144,10 +182,16 @@ def test_throughput_benchmark_reports_its_numbers(tmp_path):
     for i in range(4):
         (folder / f"a{i}.txt").write_text(article(i).text, encoding="utf-8")
     config = tmp_path / "c.toml"
-    config.write_text('[pipeline]\nanalyzers = ["segmentation", "embeddings"]\nbatch_size = 2\n', encoding="utf-8")
+    config.write_text(
+        '[pipeline]\nanalyzers = ["segmentation", "embeddings"]\nbatch_size = 2\n', encoding="utf-8"
+    )
     script = Path(__file__).resolve().parents[1] / "benchmarks" / "throughput.py"
-    result = subprocess.run([sys.executable, str(script), str(folder), "--limit", "3", "--config", str(config)],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, str(script), str(folder), "--limit", "3", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     lines = dict(line.split(None, 1) for line in result.stdout.splitlines() if line.strip())
     assert "analysed 3," in lines["run"]

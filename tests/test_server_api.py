@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from local_http import serving
-from test_server_support import documents
 
+from local_http import serving
 from narrascope.document import Document
 from narrascope.pipeline import Pipeline
 from narrascope.server import ServerSettings, create_app
 from narrascope.store import Store
+from test_server_support import documents
 
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -34,7 +34,9 @@ def client(pipeline: Pipeline, store=None, **settings) -> TestClient:  # noqa: A
     return TestClient(app)
 
 
-def test_analyze_returns_document_with_consistent_offsets(pipeline: Pipeline, sample_text: str) -> None:
+def test_analyze_returns_document_with_consistent_offsets(
+    pipeline: Pipeline, sample_text: str
+) -> None:
     with client(pipeline) as c:
         r = c.post("/api/analyze", json={"text": sample_text})
     assert r.status_code == 200, r.text
@@ -74,7 +76,10 @@ def test_batch_limits_and_partial_failures(light_pipeline: Pipeline, store: Stor
         too_many = c.post("/api/analyze/batch", json={"items": [{"text": "t\n\nx"}] * 3})
         assert too_many.status_code == 413
         assert "limit of 2" in too_many.json()["error"]
-        mixed = c.post("/api/analyze/batch", json={"items": [{"text": "T\n\nfine text."}, {"text": "   "}], "store": True})
+        mixed = c.post(
+            "/api/analyze/batch",
+            json={"items": [{"text": "T\n\nfine text."}, {"text": "   "}], "store": True},
+        )
         assert mixed.status_code == 200, mixed.text
         results = mixed.json()["results"]
         assert results[0]["document"]["text"] == "T\n\nfine text."
@@ -87,8 +92,12 @@ def test_body_and_text_limits(light_pipeline: Pipeline) -> None:
     with client(light_pipeline, max_body_bytes=1000, max_text_chars=100) as c:
         big = c.post("/api/analyze", json={"text": "x" * 5000})
         assert big.status_code == 413 and "1000 bytes" in big.json()["error"]
-        chunks = iter([b'{"text": "', b"z" * 600, b"z" * 600, b'"}'])  # streamed: no Content-Length to check
-        streamed = c.post("/api/analyze", content=chunks, headers={"content-type": "application/json"})
+        chunks = iter(
+            [b'{"text": "', b"z" * 600, b"z" * 600, b'"}']
+        )  # streamed: no Content-Length to check
+        streamed = c.post(
+            "/api/analyze", content=chunks, headers={"content-type": "application/json"}
+        )
         assert streamed.status_code == 413 and "1000 bytes" in streamed.json()["error"]
         long = c.post("/api/analyze", json={"text": "y" * 200})
         assert long.status_code == 413 and "limit of 100" in long.json()["error"]
@@ -98,7 +107,12 @@ def test_clear_4xx_errors(light_pipeline: Pipeline, store: Store) -> None:
     with client(light_pipeline, store) as c:
         both = c.post("/api/analyze", json={"text": "a", "url": "https://example.org/"})
         assert both.status_code == 422 and "exactly one" in both.json()["error"]
-        assert c.post("/api/analyze", content=b"{not json", headers={"content-type": "application/json"}).status_code == 422
+        assert (
+            c.post(
+                "/api/analyze", content=b"{not json", headers={"content-type": "application/json"}
+            ).status_code
+            == 422
+        )
         missing = c.get("/api/articles/nope")
         assert missing.status_code == 404 and "nope" in missing.json()["error"]
         assert c.get("/api/stats/prevalence?layer=bogus").status_code == 422
@@ -106,21 +120,35 @@ def test_clear_4xx_errors(light_pipeline: Pipeline, store: Store) -> None:
         local = c.post("/api/analyze", json={"url": "http://127.0.0.1:9/secret"})
         assert local.status_code == 422 and "127.0.0.1" in local.json()["error"]
     with client(light_pipeline) as c:
-        assert c.get("/api/articles").json() == {"error": "no corpus: the server was started without --db"}
+        assert c.get("/api/articles").json() == {
+            "error": "no corpus: the server was started without --db"
+        }
 
 
 def test_article_search_filter_and_pages(light_pipeline: Pipeline, store: Store) -> None:
     with client(light_pipeline, store) as c:
         everything = c.get("/api/articles").json()
         assert everything["total"] == 5
-        assert [a["id"] for a in everything["items"]] == ["a5", "a4", "a3", "a2", "a1"]  # newest first
+        assert [a["id"] for a in everything["items"]] == [
+            "a5",
+            "a4",
+            "a3",
+            "a2",
+            "a1",
+        ]  # newest first
         assert c.get("/api/articles?source=Evening Star").json()["total"] == 2
         assert [a["id"] for a in c.get("/api/articles?technique=Doubt").json()["items"]] == ["a2"]
         assert c.get("/api/articles?from=2024-02-01&to=2024-02-28").json()["total"] == 2
         assert [a["id"] for a in c.get("/api/articles?q=report a3").json()["items"]] == ["a3"]
-        c.post("/api/analyze", json={"text": "Rates\n\nup 50% today", "id": "pct", "store": True}).raise_for_status()
-        assert [a["id"] for a in c.get("/api/articles", params={"q": "50%"}).json()["items"]] == ["pct"]
-        assert c.get("/api/articles", params={"q": "5_%"}).json()["total"] == 0  # wildcards are literal
+        c.post(
+            "/api/analyze", json={"text": "Rates\n\nup 50% today", "id": "pct", "store": True}
+        ).raise_for_status()
+        assert [a["id"] for a in c.get("/api/articles", params={"q": "50%"}).json()["items"]] == [
+            "pct"
+        ]
+        assert (
+            c.get("/api/articles", params={"q": "5_%"}).json()["total"] == 0
+        )  # wildcards are literal
         assert c.get("/api/articles", params={"q": "<b>disgrace</b>"}).json()["total"] == 5
         second = c.get("/api/articles?limit=2&offset=2").json()
         assert [a["id"] for a in second["items"]] == ["a3", "a2"]
@@ -145,7 +173,13 @@ def test_stats_endpoints(light_pipeline: Pipeline, store: Store) -> None:
     assert trend["series"]["Blaming the war on others"] == [1.0, 0.0, 1.0]
     assert by_source["buckets"] == ["Daily Planet", "Evening Star"]
     assert by_source["series"]["Loaded_Language"] == [pytest.approx(2 / 3, abs=1e-3), 0.5]
-    assert network[0] == {"source": "IRN", "type": "supply", "target": "RUS", "articles": 2, "mentions": 2}
+    assert network[0] == {
+        "source": "IRN",
+        "type": "supply",
+        "target": "RUS",
+        "articles": 2,
+        "mentions": 2,
+    }
     antagonist = {(r["source"], r["main_role"]): r["n"] for r in roles}
     assert antagonist[("Daily Planet", "Antagonist")] == 2
     assert overview == {"articles": 3, "sources": 1, "first": "2024-01-10", "last": "2024-02-05"}
@@ -164,17 +198,45 @@ def test_pages_escape_article_text(light_pipeline: Pipeline) -> None:
 def test_form_rules(light_pipeline: Pipeline, store: Store) -> None:
     with client(light_pipeline, store, token=TOKEN) as c:
         assert c.post("/analyze", data={"text": ""}).status_code == 422
-        cross = c.post("/analyze", data={"text": "a\n\nb"}, headers={"Origin": "https://evil.example"})
+        cross = c.post(
+            "/analyze", data={"text": "a\n\nb"}, headers={"Origin": "https://evil.example"}
+        )
         assert cross.status_code == 403
         upload = c.post("/analyze", files={"files": ("a.txt", b"T\n\nbody")})
-        assert upload.status_code == 401 and 'id="analyze-form"' in upload.text  # the form again, with the reason
-        mixed = c.post("/analyze", data={"token": TOKEN}, files=[("files", ("ok.txt", b"T\n\nbody")), ("files", ("x.pdf", b"%PDF-1.4 binary"))])
-        assert mixed.status_code == 200 and "x.pdf: binary file (a PDF document), not text" in mixed.text
+        assert (
+            upload.status_code == 401 and 'id="analyze-form"' in upload.text
+        )  # the form again, with the reason
+        mixed = c.post(
+            "/analyze",
+            data={"token": TOKEN},
+            files=[("files", ("ok.txt", b"T\n\nbody")), ("files", ("x.pdf", b"%PDF-1.4 binary"))],
+        )
+        assert (
+            mixed.status_code == 200
+            and "x.pdf: binary file (a PDF document), not text" in mixed.text
+        )
         assert mixed.text.count('class="ns-doc"') == 1
-        ok = c.post("/analyze", data={"token": TOKEN}, files=[("files", ("one.txt", b"First\n\nbody one.")), ("files", ("two.html", b"<html><body><h1>Second</h1><p>Body two is here and long enough to count as an article body.</p></body></html>"))])
+        ok = c.post(
+            "/analyze",
+            data={"token": TOKEN},
+            files=[
+                ("files", ("one.txt", b"First\n\nbody one.")),
+                (
+                    "files",
+                    (
+                        "two.html",
+                        b"<html><body><h1>Second</h1><p>Body two is here and long enough to count as an article body.</p></body></html>",
+                    ),
+                ),
+            ],
+        )
         assert ok.status_code == 200, ok.text
         assert ok.text.count('class="ns-doc"') == 2 and "First" in ok.text
-        stored = c.post("/analyze", data={"text": "Stored\n\nbody text.", "store": "on", "token": TOKEN}, follow_redirects=False)
+        stored = c.post(
+            "/analyze",
+            data={"text": "Stored\n\nbody text.", "store": "on", "token": TOKEN},
+            follow_redirects=False,
+        )
         assert stored.status_code == 303
         page = c.get(stored.headers["location"])
         assert page.status_code == 200 and "Stored" in page.text
@@ -188,8 +250,16 @@ def test_dashboard_and_article_list_pages(light_pipeline: Pipeline, store: Store
     assert dash.status_code == 200
     assert dash.text.count("<svg") >= 2  # narrative trend, technique trend, network
     assert "Blaming the war on others" in dash.text and "IRN" in dash.text
-    assert listing.status_code == 200 and 'href="/articles/a4"' in listing.text and "a1" not in listing.text.split("<tbody>")[1]
-    assert article.status_code == 200 and "&lt;b&gt;" in article.text and "<b>disgrace" not in article.text
+    assert (
+        listing.status_code == 200
+        and 'href="/articles/a4"' in listing.text
+        and "a1" not in listing.text.split("<tbody>")[1]
+    )
+    assert (
+        article.status_code == 200
+        and "&lt;b&gt;" in article.text
+        and "<b>disgrace" not in article.text
+    )
     assert "k-technique" in article.text and "Loaded_Language" in article.text
 
 
@@ -197,7 +267,13 @@ def test_openapi_lists_the_api(light_pipeline: Pipeline) -> None:
     with client(light_pipeline) as c:
         spec = c.get("/openapi.json").json()
         docs = c.get("/docs")
-    assert {"/api/analyze", "/api/analyze/batch", "/api/articles", "/api/articles/{article_id}", "/api/stats/prevalence"} <= set(spec["paths"])
+    assert {
+        "/api/analyze",
+        "/api/analyze/batch",
+        "/api/articles",
+        "/api/articles/{article_id}",
+        "/api/stats/prevalence",
+    } <= set(spec["paths"])
     assert docs.status_code == 200 and "cdn" not in docs.text.lower()
 
 
@@ -239,7 +315,9 @@ def test_serve_refuses_public_host_without_token(monkeypatch: pytest.MonkeyPatch
 def test_aggregations_are_cached_until_a_write(light_pipeline: Pipeline, store: Store) -> None:
     with client(light_pipeline, store) as c:
         assert c.get("/api/stats/overview").json()["articles"] == 5
-        store.con.execute("DELETE FROM articles WHERE article_id = 'a1'")  # behind the server's back
+        store.con.execute(
+            "DELETE FROM articles WHERE article_id = 'a1'"
+        )  # behind the server's back
         assert c.get("/api/stats/overview").json()["articles"] == 5  # served from the cache
         c.post("/api/analyze", json={"text": "New\n\nbody.", "store": True}).raise_for_status()
         assert c.get("/api/stats/overview").json()["articles"] == 5  # a1 gone, the new one in
@@ -272,6 +350,10 @@ def test_analyze_url_when_private_addresses_are_allowed(light_pipeline: Pipeline
         page_view = c.post("/analyze", data={"url": url})
     assert r.status_code == 200, r.text
     doc = Document.model_validate_json(r.text)
-    assert doc.text.startswith("Drones for Moscow") and "European Union" in doc.text and "document.title" not in doc.text
+    assert (
+        doc.text.startswith("Drones for Moscow")
+        and "European Union" in doc.text
+        and "document.title" not in doc.text
+    )
     assert doc.url == url
     assert page_view.status_code == 200 and "Iran delivered more drones" in page_view.text

@@ -8,7 +8,12 @@ EVIL = '<script>alert("x")</script>'
 
 
 def _data(buckets: list[str]) -> dict:
-    return {"labels": [EVIL, "Doubt"], "buckets": buckets, "totals": [10] * len(buckets), "series": {EVIL: [0.5] * len(buckets), "Doubt": [0.1] * len(buckets)}}
+    return {
+        "labels": [EVIL, "Doubt"],
+        "buckets": buckets,
+        "totals": [10] * len(buckets),
+        "series": {EVIL: [0.5] * len(buckets), "Doubt": [0.1] * len(buckets)},
+    }
 
 
 def test_every_chart_escapes_labels() -> None:
@@ -17,7 +22,9 @@ def test_every_chart_escapes_labels() -> None:
         charts.heatmap(_data([EVIL]), "technique"),
         charts.bars(_data(["all"]), "technique"),
         charts.role_bars([{"actor": EVIL, "source": EVIL, "main_role": "Antagonist", "n": 2}]),
-        charts.network([{"source": EVIL, "type": EVIL, "target": "UKR", "articles": 1, "mentions": 1}]),
+        charts.network(
+            [{"source": EVIL, "type": EVIL, "target": "UKR", "articles": 1, "mentions": 1}]
+        ),
     ]
     for html in rendered:
         assert "<script>" not in str(html)

@@ -57,7 +57,9 @@ def test_overload_is_refused_and_failures_stay_per_document() -> None:
 
     async def scenario() -> list[Document | Failure]:
         await queue.start()
-        waiting = asyncio.ensure_future(queue.analyze(_docs(2) + [document_from_text("poison\n\nx", id="p")]))
+        waiting = asyncio.ensure_future(
+            queue.analyze(_docs(2) + [document_from_text("poison\n\nx", id="p")])
+        )
         await asyncio.sleep(0.05)
         with pytest.raises(Busy):
             await queue.analyze(_docs(1, "extra"))

@@ -44,11 +44,17 @@ def _measure(store: Store, repeats: int = 3) -> dict[str, float]:
         "list_date_technique": lambda: corpus.list_articles(window, limit=50),
         "narratives_filtered": lambda: corpus.prevalence_views("narratives", window),
     }
-    app = create_app(ServerSettings(), pipeline=Pipeline.from_config(only=["segmentation"]), store=store)
+    app = create_app(
+        ServerSettings(), pipeline=Pipeline.from_config(only=["segmentation"]), store=store
+    )
     with TestClient(app) as client:
         calls["dashboard_page"] = lambda: client.get("/dashboard").raise_for_status()
-        calls["dashboard_page_filtered"] = lambda: client.get("/dashboard?source=source-03&technique=Doubt").raise_for_status()
-        calls["articles_page"] = lambda: client.get("/articles?q=synthetic&page=3").raise_for_status()
+        calls["dashboard_page_filtered"] = lambda: client.get(
+            "/dashboard?source=source-03&technique=Doubt"
+        ).raise_for_status()
+        calls["articles_page"] = lambda: client.get(
+            "/articles?q=synthetic&page=3"
+        ).raise_for_status()
         cached = app.state.runtime.corpus
         timings = {}
         for name, call in calls.items():
@@ -83,6 +89,8 @@ def test_dashboard_on_100k_articles(tmp_path: Path) -> None:
     with Store(tmp_path / "s.duckdb") as store:
         timings = _measure(store)
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "dashboard-latency.json").write_text(json.dumps({"articles": 100_000, "build_s": round(built, 1), "median_s": timings}, indent=2))
+    (ARTIFACTS / "dashboard-latency.json").write_text(
+        json.dumps({"articles": 100_000, "build_s": round(built, 1), "median_s": timings}, indent=2)
+    )
     print(f"\nbuilt in {built:.1f} s; median seconds: {json.dumps(timings, indent=1)}")
     assert timings["dashboard_page"] < 5

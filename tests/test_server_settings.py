@@ -11,7 +11,9 @@ from narrascope.server.settings import ServerSettings, is_loopback
 
 def test_config_table_then_environment(tmp_path: Path) -> None:
     config = tmp_path / "narrascope.toml"
-    config.write_text('[pipeline]\nanalyzers = ["segmentation"]\n\n[server]\ntoken = "from-file"\nmax_batch = 5\nprotect_reads = true\n')
+    config.write_text(
+        '[pipeline]\nanalyzers = ["segmentation"]\n\n[server]\ntoken = "from-file"\nmax_batch = 5\nprotect_reads = true\n'
+    )
     from_file = ServerSettings.load(config=config, env={})
     assert (from_file.token, from_file.max_batch, from_file.protect_reads) == ("from-file", 5, True)
     from_env = ServerSettings.load(config=config, env={"NARRASCOPE_API_TOKEN": "from-env"})
@@ -28,7 +30,16 @@ def test_unknown_server_setting_is_an_error(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("host", "loopback"),
-    [("127.0.0.1", True), ("127.0.0.2", True), ("localhost", True), ("::1", True), ("[::1]", True), ("0.0.0.0", False), ("192.168.1.4", False), ("example.org", False)],
+    [
+        ("127.0.0.1", True),
+        ("127.0.0.2", True),
+        ("localhost", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("0.0.0.0", False),
+        ("192.168.1.4", False),
+        ("example.org", False),
+    ],
 )
 def test_is_loopback(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback

@@ -47,45 +47,129 @@ def span(text: str, quote: str) -> tuple[int, int]:
 
 def full_document(id: str = "a1", text: str = TEXT) -> Document:
     """A document with every layer filled, all offsets valid."""
-    doc = Document(id=id, title=text.splitlines()[0], text=text, source="example.org",
-                   url="https://example.org/a1", published=datetime(2024, 3, 1, 12, 0, tzinfo=timezone(timedelta(hours=2))),
-                   language=Language(code="en", score=0.99), meta={"input": "a1.txt"})
+    doc = Document(
+        id=id,
+        title=text.splitlines()[0],
+        text=text,
+        source="example.org",
+        url="https://example.org/a1",
+        published=datetime(2024, 3, 1, 12, 0, tzinfo=timezone(timedelta(hours=2))),
+        language=Language(code="en", score=0.99),
+        meta={"input": "a1.txt"},
+    )
     doc.paragraphs, doc.sentences = segment(text)
     iran, russia = span(text, "Iran"), span(text, "Russia")
     doc.entities = [
-        EntityMention(start=iran[0], end=iran[1], text="Iran", label="GPE", entity="Iran", actor="IRN"),
-        EntityMention(start=russia[0], end=russia[1], text="Russia", label="GPE", entity="Russia", actor="RUS"),
+        EntityMention(
+            start=iran[0], end=iran[1], text="Iran", label="GPE", entity="Iran", actor="IRN"
+        ),
+        EntityMention(
+            start=russia[0], end=russia[1], text="Russia", label="GPE", entity="Russia", actor="RUS"
+        ),
     ]
     sent = doc.sentences[1]
     doc.narratives = NarrativeLayer(
         taxonomy="ukraine-russia",
-        narratives=[NarrativeLabel(label="Blaming the war on others", level="narrative", score=0.8)],
-        subnarratives=[NarrativeLabel(label="Iran arms Russia", level="subnarrative", parent="Blaming the war on others", score=0.6,
-                                      evidence=[doc.span(sent.start, sent.end)])],
-        explanation=Explanation(narrative="Blaming the war on others", text="The article says Iran arms Russia.",
-                                evidence=[doc.span(sent.start, sent.end)]),
+        narratives=[
+            NarrativeLabel(label="Blaming the war on others", level="narrative", score=0.8)
+        ],
+        subnarratives=[
+            NarrativeLabel(
+                label="Iran arms Russia",
+                level="subnarrative",
+                parent="Blaming the war on others",
+                score=0.6,
+                evidence=[doc.span(sent.start, sent.end)],
+            )
+        ],
+        explanation=Explanation(
+            narrative="Blaming the war on others",
+            text="The article says Iran arms Russia.",
+            evidence=[doc.span(sent.start, sent.end)],
+        ),
     )
     doc.roles = [
-        RoleProfile(entity="Iran", actor="IRN", main_role="Antagonist", main_scores=[LabelScore(label="Antagonist", score=0.7)],
-                    fine_roles=[LabelScore(label="Instigator", score=0.5)],
-                    mentions=[RoleMention(start=iran[0], end=iran[1], text="Iran", main_role="Antagonist", main_score=0.7)]),
+        RoleProfile(
+            entity="Iran",
+            actor="IRN",
+            main_role="Antagonist",
+            main_scores=[LabelScore(label="Antagonist", score=0.7)],
+            fine_roles=[LabelScore(label="Instigator", score=0.5)],
+            mentions=[
+                RoleMention(
+                    start=iran[0], end=iran[1], text="Iran", main_role="Antagonist", main_score=0.7
+                )
+            ],
+        ),
     ]
     disgrace = span(text, "a disgrace")
     para = doc.paragraphs[2]
     doc.techniques = TechniqueLayer(
-        paragraphs=[ParagraphTechniques(paragraph=2, start=para.start, end=para.end,
-                                        labels=[LabelScore(label="Loaded_Language", score=0.9), LabelScore(label="Doubt", score=0.4)])],
-        spans=[TechniqueSpan(start=disgrace[0], end=disgrace[1], text="a disgrace", technique="Loaded_Language", score=0.9, paragraph=2)],
+        paragraphs=[
+            ParagraphTechniques(
+                paragraph=2,
+                start=para.start,
+                end=para.end,
+                labels=[
+                    LabelScore(label="Loaded_Language", score=0.9),
+                    LabelScore(label="Doubt", score=0.4),
+                ],
+            )
+        ],
+        spans=[
+            TechniqueSpan(
+                start=disgrace[0],
+                end=disgrace[1],
+                text="a disgrace",
+                technique="Loaded_Language",
+                score=0.9,
+                paragraph=2,
+            )
+        ],
     )
-    doc.genre = Genre(label="opinion", score=0.7, scores=[LabelScore(label="opinion", score=0.7), LabelScore(label="reporting", score=0.3)])
-    doc.frames = FrameLayer(labels=["Security_and_defense"], scores=[LabelScore(label="Security_and_defense", score=0.8),
-                                                                    LabelScore(label="Morality", score=0.2)])
-    doc.actors = [ActorMention(start=iran[0], end=iran[1], text="Iran", actor="IRN", kind="state", entity_index=0)]
+    doc.genre = Genre(
+        label="opinion",
+        score=0.7,
+        scores=[LabelScore(label="opinion", score=0.7), LabelScore(label="reporting", score=0.3)],
+    )
+    doc.frames = FrameLayer(
+        labels=["Security_and_defense"],
+        scores=[
+            LabelScore(label="Security_and_defense", score=0.8),
+            LabelScore(label="Morality", score=0.2),
+        ],
+    )
+    doc.actors = [
+        ActorMention(
+            start=iran[0], end=iran[1], text="Iran", actor="IRN", kind="state", entity_index=0
+        )
+    ]
     shipped = span(text, "shipped")
-    doc.relations = [Relation(source="IRN", type="supplies_weapons", target="RUS", object="attack drones", modality="reported",
-                              attribution="officials in Kyiv", start=sent.start, end=sent.end, sentence=doc.sentence_text(sent),
-                              confidence=0.8, trigger=doc.span(*shipped))]
-    doc.claims = [Claim(start=sent.start, end=sent.end, text=doc.sentence_text(sent), kind="factual", modality="reported", score=0.6)]
+    doc.relations = [
+        Relation(
+            source="IRN",
+            type="supplies_weapons",
+            target="RUS",
+            object="attack drones",
+            modality="reported",
+            attribution="officials in Kyiv",
+            start=sent.start,
+            end=sent.end,
+            sentence=doc.sentence_text(sent),
+            confidence=0.8,
+            trigger=doc.span(*shipped),
+        )
+    ]
+    doc.claims = [
+        Claim(
+            start=sent.start,
+            end=sent.end,
+            text=doc.sentence_text(sent),
+            kind="factual",
+            modality="reported",
+            score=0.6,
+        )
+    ]
     doc.analyzers = ["segmentation", "test"]
     assert doc.check_offsets() == []
     return doc
@@ -101,19 +185,35 @@ def test_round_trip_every_layer(tmp_path):
         assert list(store.iter_documents()) == [doc]
         assert store.has_hash(doc.content_hash) and not store.has_hash("0" * 32)
         expected = {
-            "articles": 1, "paragraphs": 3, "sentences": 3, "entities": 2, "narratives": 2, "explanations": 1,
-            "roles": 1, "role_mentions": 1, "technique_spans": 1, "technique_paragraphs": 2, "genre": 1,
-            "frames": 2, "actors": 1, "relations": 1, "claims": 1,
+            "articles": 1,
+            "paragraphs": 3,
+            "sentences": 3,
+            "entities": 2,
+            "narratives": 2,
+            "explanations": 1,
+            "roles": 1,
+            "role_mentions": 1,
+            "technique_spans": 1,
+            "technique_paragraphs": 2,
+            "genre": 1,
+            "frames": 2,
+            "actors": 1,
+            "relations": 1,
+            "claims": 1,
         }
         assert {t: store.count(t) for t in expected} == expected
         # scalar fields are typed columns; nested values are JSON
-        rel = store.query("SELECT source, type, target, modality, confidence, trigger->>'text' FROM relations")
+        rel = store.query(
+            "SELECT source, type, target, modality, confidence, trigger->>'text' FROM relations"
+        )
         assert rel == [("IRN", "supplies_weapons", "RUS", "reported", 0.8, "shipped")]
         art = store.query("SELECT article_id, language, published, meta->>'input' FROM articles")
         assert art == [("a1", "en", datetime(2024, 3, 1, 10, 0), "a1.txt")]  # stored as UTC
         frames = store.query("SELECT label, selected FROM frames ORDER BY idx")
         assert frames == [("Security_and_defense", True), ("Morality", False)]
-        sub = store.query("SELECT label, parent, taxonomy FROM narratives WHERE level = 'subnarrative'")
+        sub = store.query(
+            "SELECT label, parent, taxonomy FROM narratives WHERE level = 'subnarrative'"
+        )
         assert sub == [("Iran arms Russia", "Blaming the war on others", "ukraine-russia")]
         # every span in the layer tables quotes the text it points at
         for table in ("entities", "technique_spans", "claims", "role_mentions"):
@@ -129,7 +229,10 @@ def test_rewriting_an_article_replaces_its_rows(tmp_path):
         changed.entities = changed.entities[:1]
         store.write([changed, full_document("b2")])
         assert store.count() == 2
-        assert store.query("SELECT article_id, count(*) FROM entities GROUP BY 1 ORDER BY 1") == [("a1", 1), ("b2", 2)]
+        assert store.query("SELECT article_id, count(*) FROM entities GROUP BY 1 ORDER BY 1") == [
+            ("a1", 1),
+            ("b2", 2),
+        ]
         assert store.get("a1").entities == changed.entities
 
 
@@ -179,7 +282,9 @@ def test_export_jsonl_csv_parquet(tmp_path):
 def test_older_store_gains_new_columns(tmp_path):
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
-    con.execute("CREATE TABLE genre (article_id VARCHAR, content_hash VARCHAR, idx INTEGER, label VARCHAR)")
+    con.execute(
+        "CREATE TABLE genre (article_id VARCHAR, content_hash VARCHAR, idx INTEGER, label VARCHAR)"
+    )
     con.close()
     with Store(path) as store:
         store.write([full_document()])

@@ -22,8 +22,16 @@ def test_semeval_taxonomy_shape() -> None:
 
 def test_semeval_labels_match_dataset(shared_data) -> None:
     folder = shared_data / "semeval2025t10" / "taxonomy"
-    subs = {line for line in (folder / "subtask2_subnarratives.txt").read_text(encoding="utf-8").splitlines() if line}
-    narratives = {line for line in (folder / "subtask2_narratives.txt").read_text(encoding="utf-8").splitlines() if line}
+    subs = {
+        line
+        for line in (folder / "subtask2_subnarratives.txt").read_text(encoding="utf-8").splitlines()
+        if line
+    }
+    narratives = {
+        line
+        for line in (folder / "subtask2_narratives.txt").read_text(encoding="utf-8").splitlines()
+        if line
+    }
     tax = load_taxonomy()
     assert set(tax.subnarratives) | {"Other"} == subs
     assert set(tax.narratives) | {"Other"} == narratives
@@ -44,14 +52,26 @@ def test_example_taxonomy_and_user_file(tmp_path) -> None:
     assert "SAN: Sanctions backfire: Energy prices soar" in example.subnarratives
     assert example.labels["SAN: Sanctions work"].examples
     path = tmp_path / "mine.json"
-    path.write_text(json.dumps({"name": "mine", "domains": [{"id": "X", "narratives": [{"name": "A", "description": "about a"}]}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "name": "mine",
+                "domains": [{"id": "X", "narratives": [{"name": "A", "description": "about a"}]}],
+            }
+        )
+    )
     mine = load_taxonomy(path)
     assert mine.narratives == ["X: A"] and mine.name == "mine"
 
 
 @pytest.mark.parametrize(
     "bad",
-    [{}, {"domains": []}, {"domains": [{"id": "", "narratives": []}]}, {"domains": [{"id": "X", "narratives": [{"name": "A"}, {"name": "A"}]}]}],
+    [
+        {},
+        {"domains": []},
+        {"domains": [{"id": "", "narratives": []}]},
+        {"domains": [{"id": "X", "narratives": [{"name": "A"}, {"name": "A"}]}]},
+    ],
 )
 def test_invalid_taxonomies_are_refused(bad) -> None:
     with pytest.raises(ValueError):

@@ -17,7 +17,12 @@ from narrascope.training.own_data import load_jsonl
 def test_taxonomy_has_the_23_official_names_with_own_descriptions():
     names = tech.technique_names()
     assert len(names) == 23 and len(set(names)) == 23
-    assert {"Loaded_Language", "Appeal_to_Fear-Prejudice", "Questioning_the_Reputation", "Flag_Waving"} <= set(names)
+    assert {
+        "Loaded_Language",
+        "Appeal_to_Fear-Prejudice",
+        "Questioning_the_Reputation",
+        "Flag_Waving",
+    } <= set(names)
     assert all(t["description"] for t in tech.taxonomy()["techniques"])
 
 
@@ -42,8 +47,16 @@ def test_own_examples_use_official_names_only():
     assert len(rows) >= 150
     assert all(set(r["labels"]) <= names and r["text"].strip() for r in rows)
     per_label = {n: sum(n in r["labels"] for r in rows) for n in names}
-    for missing_in_ptc in ("Appeal_to_Values", "Straw_Man", "Red_Herring", "Appeal_to_Time", "Appeal_to_Hypocrisy",
-                           "Questioning_the_Reputation", "Obfuscation-Vagueness-Confusion", "Consequential_Oversimplification"):
+    for missing_in_ptc in (
+        "Appeal_to_Values",
+        "Straw_Man",
+        "Red_Herring",
+        "Appeal_to_Time",
+        "Appeal_to_Hypocrisy",
+        "Questioning_the_Reputation",
+        "Obfuscation-Vagueness-Confusion",
+        "Consequential_Oversimplification",
+    ):
         assert per_label[missing_in_ptc] >= 10
 
 
@@ -71,8 +84,12 @@ def test_decode_runs_never_crosses_sentences():
 
 
 def test_text_features_see_style():
-    calm = text_features.features("The ministry said on Monday that talks would resume, according to officials.")
-    heated = text_features.features("We must act now! Our disgraceful, cowardly leaders have betrayed us!")
+    calm = text_features.features(
+        "The ministry said on Monday that talks would resume, according to officials."
+    )
+    heated = text_features.features(
+        "We must act now! Our disgraceful, cowardly leaders have betrayed us!"
+    )
     names = text_features.NAMES
     assert heated[names.index("exclamation")] > calm[names.index("exclamation")]
     assert heated[names.index("first_plural")] > 0 and calm[names.index("first_plural")] == 0
@@ -104,9 +121,16 @@ def test_op_ed_shows_loaded_language_and_fear(technique_pipeline):
     if not path.is_file():
         pytest.skip("shared sample absent")
     doc = technique_pipeline.analyze(path.read_text(encoding="utf-8"))
-    found = {s.technique for s in doc.techniques.spans} | {l.label for p in doc.techniques.paragraphs for l in p.labels}
+    found = {s.technique for s in doc.techniques.spans} | {
+        lab.label for p in doc.techniques.paragraphs for lab in p.labels
+    }
     assert "Loaded_Language" in found
-    assert found & {"Appeal_to_Fear-Prejudice", "Appeal_to_Time", "Slogans", "Exaggeration-Minimisation"}
+    assert found & {
+        "Appeal_to_Fear-Prejudice",
+        "Appeal_to_Time",
+        "Slogans",
+        "Exaggeration-Minimisation",
+    }
 
 
 def test_neutral_text_gets_few_spans(technique_pipeline):
@@ -120,7 +144,9 @@ def test_classify_spans_returns_ptc_names(technique_pipeline, sample_text):
     for analyzer in technique_pipeline.analyzers[:-1]:
         analyzer.process([doc])
     start = sample_text.index(sample_text.split()[0])
-    names = technique_pipeline.analyzers[-1].classify_spans(doc, [(start, start + 20), (start + 30, start + 60)])
+    names = technique_pipeline.analyzers[-1].classify_spans(
+        doc, [(start, start + 20), (start + 30, start + 60)]
+    )
     assert len(names) == 2 and set(names) <= set(ptc.TECHNIQUES)
     assert technique_pipeline.analyzers[-1].classify_spans(doc, []) == []
 
@@ -141,7 +167,9 @@ def test_training_on_a_subset_is_deterministic(shared_data, tmp_path):
     a = trainer.train(shared_data, tmp_path / "a", articles=articles, own=own, inner_folds=2)
     b = trainer.train(shared_data, tmp_path / "b", articles=articles, own=own, inner_folds=2)
     za, zb = np.load(a / "sentence.npz"), np.load(b / "sentence.npz")
-    assert np.array_equal(za["coef"], zb["coef"]) and np.array_equal(za["thresholds"], zb["thresholds"])
+    assert np.array_equal(za["coef"], zb["coef"]) and np.array_equal(
+        za["thresholds"], zb["thresholds"]
+    )
     scores = trainer.evaluate(tech.TechniqueModel(a), trainer.load_ptc(shared_data)[40:50])
     assert 0 <= scores["si_f1"] <= 1 and scores["spans"] > 0
 

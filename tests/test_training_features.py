@@ -22,7 +22,12 @@ def corpus(tmp_path: Path) -> Path:
 
 def test_narrative_articles_sorted_with_sorted_labels(corpus: Path) -> None:
     articles = read_narrative_articles(corpus, ["EN", "BG"])  # BG absent: skipped
-    assert [a.id for a in articles] == ["EN_CC_900003.txt", "EN_CC_900004.txt", "EN_UA_900001.txt", "EN_UA_900002.txt"]
+    assert [a.id for a in articles] == [
+        "EN_CC_900003.txt",
+        "EN_CC_900004.txt",
+        "EN_UA_900001.txt",
+        "EN_UA_900002.txt",
+    ]
     assert all(a.language == "EN" and a.vectors is None for a in articles)
     assert articles[1].narratives == ["Other"] and articles[1].subnarratives == ["Other"]
     two = articles[3]
@@ -62,4 +67,6 @@ def test_missing_data_folder_gives_empty_corpus(tmp_path: Path) -> None:
 def test_real_role_mentions_match_their_text(shared_data: Path) -> None:
     articles, mentions = read_role_mentions(shared_data / "semeval2025t10", ["EN", "RU"])
     matches = sum(articles[m.article].text[m.start : m.end] == m.text for m in mentions)
-    assert len(mentions) > 400 and matches / len(mentions) > 0.95  # a few organiser offsets are off by one
+    assert (
+        len(mentions) > 400 and matches / len(mentions) > 0.95
+    )  # a few organiser offsets are off by one

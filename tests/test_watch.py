@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 
 import pytest
-from local_http import serving
 from typer.testing import CliRunner
 
+from local_http import serving
 from narrascope import Pipeline
 from narrascope.cli import app
 from narrascope.ingest import IngestOptions
@@ -31,7 +31,10 @@ def rss(*entries: str) -> str:
 
 
 def story(e: str) -> str:
-    body = f"<p>Officials in Kyiv said story {e} concerned drone deliveries from Iran to Russia in May.</p>" * 3
+    body = (
+        f"<p>Officials in Kyiv said story {e} concerned drone deliveries from Iran to Russia in May.</p>"
+        * 3
+    )
     return f"<html><head><title>Story {e}</title></head><body><article><h1>Story {e}</h1>{body}</article></body></html>"
 
 
@@ -89,9 +92,16 @@ def test_intervals_and_feed_list(tmp_path):
         parse_every("soon")
     with pytest.raises(ValueError):
         parse_every("0m")
-    assert short_duration(1800) == "30m" and short_duration(5400) == "1.5h" and short_duration(20) == "20s"
+    assert (
+        short_duration(1800) == "30m"
+        and short_duration(5400) == "1.5h"
+        and short_duration(20) == "20s"
+    )
     feeds = tmp_path / "feeds.txt"
-    feeds.write_text("# wires\nhttp://a.example/rss\n\nhttp://b.example/atom\nhttp://a.example/rss\n", encoding="utf-8")
+    feeds.write_text(
+        "# wires\nhttp://a.example/rss\n\nhttp://b.example/atom\nhttp://a.example/rss\n",
+        encoding="utf-8",
+    )
     assert read_feed_list(feeds) == ["http://a.example/rss", "http://b.example/atom"]
 
 
@@ -99,7 +109,9 @@ def test_only_new_entries_are_fetched_and_analysed(tmp_path, site, segmenter):
     lines: list[str] = []
     options = IngestOptions(allow_private=True, timeout=5)
     with Store(tmp_path / "c.duckdb") as store:
-        watcher = Watcher([f"{site}/feed.rss"], segmenter, store, options, every=60, log=lines.append)
+        watcher = Watcher(
+            [f"{site}/feed.rss"], segmenter, store, options, every=60, log=lines.append
+        )
         first = watcher.cycle()
         assert (first[0].new, first[0].unchanged) == (2, 0)
         assert store.count() == 2
@@ -114,8 +126,11 @@ def test_only_new_entries_are_fetched_and_analysed(tmp_path, site, segmenter):
         assert store.count() == 3
     # each entry page was fetched once, however many cycles listed it
     assert [REQUESTS[f"/story-{e}.html"] for e in "abc"] == [1, 1, 1]
-    assert lines == [f"feed {site}/feed.rss: 2 new, 0 unchanged", f"feed {site}/feed.rss: 0 new, 2 unchanged",
-                     f"feed {site}/feed.rss: 1 new, 2 unchanged"]
+    assert lines == [
+        f"feed {site}/feed.rss: 2 new, 0 unchanged",
+        f"feed {site}/feed.rss: 0 new, 2 unchanged",
+        f"feed {site}/feed.rss: 1 new, 2 unchanged",
+    ]
 
 
 def test_a_restarted_watcher_remembers_the_store(tmp_path, site, segmenter):
@@ -133,7 +148,16 @@ def test_failing_feed_backs_off_exponentially_and_recovers(tmp_path, site, segme
     feeds = [f"{site}/down.rss", f"{site}/feed.rss"]
     options = IngestOptions(allow_private=True, timeout=5)
     with Store(tmp_path / "c.duckdb") as store:
-        watcher = Watcher(feeds, segmenter, store, options, every=60, max_backoff=200, log=lines.append, clock=clock)
+        watcher = Watcher(
+            feeds,
+            segmenter,
+            store,
+            options,
+            every=60,
+            max_backoff=200,
+            log=lines.append,
+            clock=clock,
+        )
         statuses = []
         for _ in range(6):
             statuses.append([r.status for r in watcher.cycle()])
@@ -141,7 +165,14 @@ def test_failing_feed_backs_off_exponentially_and_recovers(tmp_path, site, segme
         # polled at t=0, 60 and 180, then paused until 380: pauses of 60, 120, then 200 (the cap, not 240)
         assert REQUESTS["/down.rss"] == 3
         assert watcher.feeds[0].next_due == 1000 + 380
-        assert [s[0] for s in statuses] == ["failed", "failed", "waiting", "failed", "waiting", "waiting"]
+        assert [s[0] for s in statuses] == [
+            "failed",
+            "failed",
+            "waiting",
+            "failed",
+            "waiting",
+            "waiting",
+        ]
         assert all(s[1] == "ok" for s in statuses)  # the other feed is not held up
         assert "HTTP 503" in lines[0] and "retry in 1m" in lines[0]
         assert lines[2].endswith("retry in 2m")
@@ -159,7 +190,9 @@ def test_entry_failures_are_reported_in_the_feed_line(tmp_path, site, segmenter)
     lines: list[str] = []
     options = IngestOptions(allow_private=True, timeout=5)
     with Store(tmp_path / "c.duckdb") as store:
-        report = Watcher([f"{site}/feed.rss"], segmenter, store, options, log=lines.append).cycle()[0]
+        report = Watcher([f"{site}/feed.rss"], segmenter, store, options, log=lines.append).cycle()[
+            0
+        ]
     # the missing page falls back on the entry's own summary, with a warning
     assert report.new == 2
     assert lines == [f"feed {site}/feed.rss: 2 new, 0 unchanged"]
@@ -171,7 +204,16 @@ def test_watch_once_command(tmp_path, site):
     config = tmp_path / "light.toml"
     config.write_text('[pipeline]\nanalyzers = ["segmentation", "language"]\n', encoding="utf-8")
     db = tmp_path / "c.duckdb"
-    args = ["watch", str(feeds), "--db", str(db), "--once", "--allow-private", "--config", str(config)]
+    args = [
+        "watch",
+        str(feeds),
+        "--db",
+        str(db),
+        "--once",
+        "--allow-private",
+        "--config",
+        str(config),
+    ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 1, result.output  # one feed failed
     assert f"feed {site}/feed.rss: 2 new, 0 unchanged" in result.output
@@ -179,7 +221,9 @@ def test_watch_once_command(tmp_path, site):
     with Store(db) as store:
         assert store.count() == 2
 
-    refused = CliRunner().invoke(app, ["watch", str(feeds), "--db", str(db), "--once", "--config", str(config)])
+    refused = CliRunner().invoke(
+        app, ["watch", str(feeds), "--db", str(db), "--once", "--config", str(config)]
+    )
     assert "refused" in refused.output  # loopback is off limits without --allow-private
 
 
@@ -192,8 +236,12 @@ def test_an_unexpected_error_fails_only_its_feed(tmp_path, site, segmenter, monk
     lines: list[str] = []
     options = IngestOptions(allow_private=True, timeout=5)
     with Store(tmp_path / "c.duckdb") as store:
-        watcher = Watcher([f"{site}/feed.rss"], segmenter, store, options, every=60, log=lines.append)
+        watcher = Watcher(
+            [f"{site}/feed.rss"], segmenter, store, options, every=60, log=lines.append
+        )
         monkeypatch.setattr(watch_module, "run", broken)
         report = watcher.cycle()[0]
     assert report.status == "failed" and watcher.feeds[0].failures == 1
-    assert lines == [f"feed {site}/feed.rss: failed: unexpected error: RuntimeError: disk full; retry in 1m"]
+    assert lines == [
+        f"feed {site}/feed.rss: failed: unexpected error: RuntimeError: disk full; retry in 1m"
+    ]

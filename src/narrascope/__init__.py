@@ -4,4 +4,12 @@ from narrascope.document import SCHEMA_VERSION, Document, Failure
 from narrascope.pipeline import Pipeline, analyze, document_from_text
 
 __version__ = "0.1.0"
-__all__ = ["SCHEMA_VERSION", "Document", "Failure", "Pipeline", "analyze", "document_from_text", "__version__"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "Document",
+    "Failure",
+    "Pipeline",
+    "analyze",
+    "document_from_text",
+    "__version__",
+]

@@ -24,7 +24,7 @@ class Config(BaseModel):
     options: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     @classmethod
-    def from_toml(cls, data: dict[str, Any]) -> "Config":
+    def from_toml(cls, data: dict[str, Any]) -> Config:
         pipeline = data.get("pipeline", {})
         return cls(
             analyzers=list(pipeline.get("analyzers", [])),
@@ -35,7 +35,7 @@ class Config(BaseModel):
         )
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "Config":
+    def load(cls, path: str | Path | None = None) -> Config:
         """The given file, else the packaged default."""
         if path is None:
             text = (resources.files("narrascope") / "default.toml").read_text(encoding="utf-8")

@@ -13,8 +13,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterator
 from datetime import date, datetime
-from typing import Any, Iterator, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -144,7 +145,9 @@ class FrameLayer(Model):
 
 # --- actors, relations, claims -------------------------------------------------------------
 
-Modality = Literal["asserted", "reported", "alleged", "planned", "hypothetical", "called_for", "denied"]
+Modality = Literal[
+    "asserted", "reported", "alleged", "planned", "hypothetical", "called_for", "denied"
+]
 
 
 class ActorMention(Span):
@@ -247,7 +250,9 @@ class Document(Model):
             if not (0 <= start <= end <= n):
                 problems.append(f"{where}: [{start}, {end}) outside text of length {n}")
                 continue
-            quoted = getattr(item, "text", None) if not isinstance(item, Relation) else item.sentence
+            quoted = (
+                getattr(item, "text", None) if not isinstance(item, Relation) else item.sentence
+            )
             if isinstance(quoted, str) and quoted != self.text[start:end]:
                 problems.append(f"{where}: quote {quoted[:40]!r} != text[{start}:{end}]")
         return problems

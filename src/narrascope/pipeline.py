@@ -25,7 +25,9 @@ class Pipeline:
         self._check_order()
 
     @classmethod
-    def from_config(cls, config: Config | str | Path | None = None, only: list[str] | None = None) -> "Pipeline":
+    def from_config(
+        cls, config: Config | str | Path | None = None, only: list[str] | None = None
+    ) -> Pipeline:
         """Build from a config (or its path; None = the packaged default).
 
         `only` restricts the run to these analyzers plus whatever they require.
@@ -69,7 +71,9 @@ class Pipeline:
         self.process_batch([doc])
         return doc
 
-    def run(self, docs: Iterable[Document], batch_size: int | None = None) -> Iterator[Document | Failure]:
+    def run(
+        self, docs: Iterable[Document], batch_size: int | None = None
+    ) -> Iterator[Document | Failure]:
         """Analyse a stream; yields each document (or a Failure) as soon as its batch is done."""
         size = batch_size or self.config.batch_size
         batch: list[Document] = []
@@ -92,7 +96,10 @@ class Pipeline:
                 return
             doc = batch[0]
             doc.cache.clear()
-            yield Failure(input=doc.meta.get("input", doc.id), reason=f"analysis failed: {type(exc).__name__}: {exc}")
+            yield Failure(
+                input=doc.meta.get("input", doc.id),
+                reason=f"analysis failed: {type(exc).__name__}: {exc}",
+            )
             return
         yield from batch
 

@@ -142,7 +142,9 @@ def run(
 # --- the stream -------------------------------------------------------------------------------
 
 
-def _skip_known(source: Iterable[Result], stats: RunStats, stored: set[str], writer: Writer) -> Iterator[Document]:
+def _skip_known(
+    source: Iterable[Result], stats: RunStats, stored: set[str], writer: Writer
+) -> Iterator[Document]:
     """Documents not seen before; ingestion failures go straight to the writer.
 
     Two different articles with the same id in one run (same file name in two folders) must not
@@ -164,7 +166,9 @@ def _skip_known(source: Iterable[Result], stats: RunStats, stored: set[str], wri
             if item.id in ids:
                 original = item.id
                 item.id = f"{original}#{item.content_hash[:12]}"
-                item.warnings.append(f"id {original!r} already used in this run by another article; renamed {item.id!r}")
+                item.warnings.append(
+                    f"id {original!r} already used in this run by another article; renamed {item.id!r}"
+                )
             ids.add(item.id)
             yield item
 
@@ -197,14 +201,20 @@ def _work(batch: list[Document]) -> list[Result]:
     return list(_worker_pipeline.run(batch, batch_size=len(batch)))
 
 
-def _run_parallel(batches: Iterator[list[Document]], pipeline: Pipeline, jobs: int, writer: Writer) -> None:
+def _run_parallel(
+    batches: Iterator[list[Document]], pipeline: Pipeline, jobs: int, writer: Writer
+) -> None:
     """Fan batches out to `jobs` processes, at most two batches per worker in flight."""
     local = [name for name in pipeline.names if name not in registry.BUILTIN]
     if local:
-        raise RunError(f"analyzers {local} are registered in this process only; worker processes (jobs > 1) cannot build them")
+        raise RunError(
+            f"analyzers {local} are registered in this process only; worker processes (jobs > 1) cannot build them"
+        )
     config = pipeline.config.model_copy(update={"analyzers": pipeline.names})
     context = multiprocessing.get_context("spawn")
-    executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(config,))
+    executor = ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_init_worker, initargs=(config,)
+    )
     pending: dict[Future[list[Result]], list[Document]] = {}
     broken = False
     try:
@@ -219,8 +229,10 @@ def _run_parallel(batches: Iterator[list[Document]], pipeline: Pipeline, jobs: i
         while pending:
             broken |= _collect(pending, writer, wait(pending, return_when=FIRST_COMPLETED).done)
         if broken:
-            raise RunError("a worker process died (out of memory, or the models failed to load); "
-                           "the articles after it were not analysed")
+            raise RunError(
+                "a worker process died (out of memory, or the models failed to load); "
+                "the articles after it were not analysed"
+            )
         executor.shutdown()
     except BaseException:
         # interrupted: drop queued batches and stop the workers now rather than after their batch
@@ -230,7 +242,11 @@ def _run_parallel(batches: Iterator[list[Document]], pipeline: Pipeline, jobs: i
         raise
 
 
-def _collect(pending: dict[Future[list[Result]], list[Document]], writer: Writer, done: set[Future[list[Result]]]) -> bool:
+def _collect(
+    pending: dict[Future[list[Result]], list[Document]],
+    writer: Writer,
+    done: set[Future[list[Result]]],
+) -> bool:
     """Write the finished batches; a batch whose worker failed becomes failures. True if the pool broke."""
     broken = False
     for future in done:
@@ -288,7 +304,9 @@ class Writer:
                 lines.append(doc.to_json() + "\n")
                 docs.append(doc)
             except Exception as exc:  # e.g. a meta value JSON cannot hold: fail this article only
-                failures.append(_failure(doc, f"cannot serialise the result: {type(exc).__name__}: {exc}"))
+                failures.append(
+                    _failure(doc, f"cannot serialise the result: {type(exc).__name__}: {exc}")
+                )
         if self.sinks.store is not None and (docs or failures):
             docs, lines = self._store(docs, lines, failures)
         for line in lines:
@@ -307,7 +325,9 @@ class Writer:
                 self.callbacks.document(doc)
         self.report()
 
-    def _store(self, docs: list[Document], lines: list[str], failures: list[Failure]) -> tuple[list[Document], list[str]]:
+    def _store(
+        self, docs: list[Document], lines: list[str], failures: list[Failure]
+    ) -> tuple[list[Document], list[str]]:
         """Commit the batch; if it is refused, store its articles one by one and fail only those refused.
 
         When every article is refused on its own too, the fault is the store's (disk full, file
@@ -326,7 +346,9 @@ class Writer:
                     store.write([doc])
                     kept.append((doc, line))
                 except Exception as exc:
-                    refused.append(_failure(doc, f"cannot store the result: {type(exc).__name__}: {exc}"))
+                    refused.append(
+                        _failure(doc, f"cannot store the result: {type(exc).__name__}: {exc}")
+                    )
             if docs and not kept:
                 raise batch_error
             store.write([], [*failures, *refused])

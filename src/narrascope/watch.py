@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -51,12 +51,16 @@ def read_feed_list(path: Path) -> list[str]:
 def short_duration(seconds: float) -> str:
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
         if seconds >= size:
-            return f"{seconds / size:.0f}{unit}" if seconds % size == 0 else f"{seconds / size:.1f}{unit}"
+            return (
+                f"{seconds / size:.0f}{unit}"
+                if seconds % size == 0
+                else f"{seconds / size:.1f}{unit}"
+            )
     return f"{seconds:.0f}s"
 
 
 def log_line(message: str) -> None:
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     print(f"{stamp} {message}", file=sys.stderr, flush=True)
 
 
@@ -87,7 +91,9 @@ class FeedReport:
         if self.status == "waiting":
             return f"feed {self.url}: backing off after {self.reason}; next try in {short_duration(self.retry_in)}"
         if self.status == "failed":
-            return f"feed {self.url}: failed: {self.reason}; retry in {short_duration(self.retry_in)}"
+            return (
+                f"feed {self.url}: failed: {self.reason}; retry in {short_duration(self.retry_in)}"
+            )
         text = f"feed {self.url}: {self.new} new, {self.unchanged} unchanged"
         if self.failed:
             text += f", {self.failed} failed ({'; '.join(self.errors[:3])})"
@@ -124,13 +130,19 @@ class Watcher:
         reports = []
         for feed in self.feeds:
             if feed.failures and now < feed.next_due:
-                report = FeedReport(feed.url, "waiting", reason=f"{feed.failures} failure(s) ({feed.last_error})",
-                                    retry_in=feed.next_due - now)
+                report = FeedReport(
+                    feed.url,
+                    "waiting",
+                    reason=f"{feed.failures} failure(s) ({feed.last_error})",
+                    retry_in=feed.next_due - now,
+                )
             else:
                 try:
                     report = self.poll(feed, now)
                 except Exception as exc:  # one feed's trouble must not stop the watch
-                    report = self._failed(feed, now, f"unexpected error: {type(exc).__name__}: {exc}")
+                    report = self._failed(
+                        feed, now, f"unexpected error: {type(exc).__name__}: {exc}"
+                    )
             self.log(report.line())
             reports.append(report)
         return reports
@@ -165,7 +177,17 @@ class Watcher:
                 continue
             fresh_keys |= keys
             link = (entry.get("link") or "").strip()
-            fresh.append(entry_document(entry, number, url, source, self.options, [], fetch_entry_page(link, self.options)))
+            fresh.append(
+                entry_document(
+                    entry,
+                    number,
+                    url,
+                    source,
+                    self.options,
+                    [],
+                    fetch_entry_page(link, self.options),
+                )
+            )
 
         def failed(failure: Failure) -> None:
             report.errors.append(f"{failure.input}: {' '.join(failure.reason.split())}")
@@ -182,14 +204,18 @@ def _parse(page: Fetched) -> tuple[list[Any], str | None]:
     """The feed's entries and title; a page that is not a feed is a failure of the feed."""
     import feedparser
 
-    parsed = feedparser.parse(io.BytesIO(page.content), response_headers={"content-location": page.url})
+    parsed = feedparser.parse(
+        io.BytesIO(page.content), response_headers={"content-location": page.url}
+    )
     if not parsed.entries and parsed.bozo:
         raise FetchError(f"not a feed: {' '.join(str(parsed.get('bozo_exception', '')).split())}")
     return list(parsed.entries), (parsed.feed.get("title") or "").strip() or None
 
 
 def _entry_keys(entry: Any) -> set[str]:
-    return {key for key in ((entry.get("link") or "").strip(), (entry.get("id") or "").strip()) if key}
+    return {
+        key for key in ((entry.get("link") or "").strip(), (entry.get("id") or "").strip()) if key
+    }
 
 
 def watch_forever(watcher: Watcher, stop: threading.Event | None = None) -> None:

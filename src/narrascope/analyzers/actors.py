@@ -38,7 +38,9 @@ class Actors(Analyzer):
                 continue
             parsed = doc.cache.get("spacy")
             if parsed is None:
-                raise RuntimeError("the actors analyzer needs the spaCy parse of the entities analyzer")
+                raise RuntimeError(
+                    "the actors analyzer needs the spaCy parse of the entities analyzer"
+                )
             found = find_mentions(doc.text, parsed)
             doc.cache["mentions"] = found
             actors = [

@@ -32,7 +32,11 @@ class Embeddings(Analyzer):
         vectors = self.encoder.encode(list(unique))
         for doc in docs:
             rows = [unique[doc.sentence_text(s)] for s in doc.sentences]
-            doc.cache[SENTENCE_VECTORS] = vectors[rows] if rows else np.zeros((0, vectors.shape[1] if vectors.size else 384), np.float32)
+            doc.cache[SENTENCE_VECTORS] = (
+                vectors[rows]
+                if rows
+                else np.zeros((0, vectors.shape[1] if vectors.size else 384), np.float32)
+            )
 
 
 def sentence_vectors(doc: Document) -> np.ndarray:
@@ -40,7 +44,9 @@ def sentence_vectors(doc: Document) -> np.ndarray:
     try:
         return doc.cache[SENTENCE_VECTORS]
     except KeyError:
-        raise RuntimeError("sentence vectors missing: add 'embeddings' to the pipeline before this analyzer") from None
+        raise RuntimeError(
+            "sentence vectors missing: add 'embeddings' to the pipeline before this analyzer"
+        ) from None
 
 
 def paragraph_vectors(doc: Document) -> np.ndarray:
@@ -56,9 +62,15 @@ def document_vector(doc: Document, skip_title: bool = False) -> np.ndarray:
     """(d,): the normalised mean of the sentence vectors."""
     vectors = sentence_vectors(doc)
     if skip_title and doc.sentences:
-        vectors = vectors[[i for i, s in enumerate(doc.sentences) if s.paragraph > 0]] if len(doc.paragraphs) > 1 else vectors
+        vectors = (
+            vectors[[i for i, s in enumerate(doc.sentences) if s.paragraph > 0]]
+            if len(doc.paragraphs) > 1
+            else vectors
+        )
     if len(vectors) == 0:
-        return np.zeros(sentence_vectors(doc).shape[1] if sentence_vectors(doc).ndim == 2 else 384, np.float32)
+        return np.zeros(
+            sentence_vectors(doc).shape[1] if sentence_vectors(doc).ndim == 2 else 384, np.float32
+        )
     return _normalise(vectors.mean(axis=0, keepdims=True))[0]
 
 

@@ -61,7 +61,9 @@ def group_mentions(mentions: list[EntityMention]) -> None:
     canonical: dict[tuple[str, str], str] = {}
     for m in mentions:
         if m.label == "PERSON":
-            m.entity = full_names.get(m.entity.split()[-1].casefold(), m.entity) if m.entity else m.entity
+            m.entity = (
+                full_names.get(m.entity.split()[-1].casefold(), m.entity) if m.entity else m.entity
+            )
         key = (m.label if m.label == "PERSON" else "*", m.entity.casefold())
         m.entity = canonical.setdefault(key, m.entity)
 
@@ -71,12 +73,16 @@ class EntityMentions(Analyzer):
     requires = ("segmentation",)
     produces = ("entities", "cache:spacy")
 
-    def __init__(self, model: str = "en_core_web_sm", parse: bool = True, batch_size: int = 8) -> None:
+    def __init__(
+        self, model: str = "en_core_web_sm", parse: bool = True, batch_size: int = 8
+    ) -> None:
         self.nlp = load_spacy(model, parse)
         self.batch_size = batch_size
 
     def process(self, docs: list[Document]) -> None:
-        for doc, parsed in zip(docs, self.nlp.pipe((d.text for d in docs), batch_size=self.batch_size)):
+        for doc, parsed in zip(
+            docs, self.nlp.pipe((d.text for d in docs), batch_size=self.batch_size)
+        ):
             doc.cache["spacy"] = parsed
             mentions = []
             for ent in parsed.ents:
@@ -92,7 +98,9 @@ class EntityMentions(Analyzer):
                 if not text.strip():
                     continue
                 mentions.append(
-                    EntityMention(start=start, end=end, text=text, label=ent.label_, entity=entity_key(text))
+                    EntityMention(
+                        start=start, end=end, text=text, label=ent.label_, entity=entity_key(text)
+                    )
                 )
             group_mentions(mentions)
             doc.entities = mentions

@@ -24,7 +24,9 @@ def dominant(layer: NarrativeLayer, other: str = "Other") -> tuple[str, str | No
     if not narratives:
         return None
     best = max(narratives, key=lambda n: n.score).label
-    specific = [s for s in layer.subnarratives if s.parent == best and not s.label.endswith(f": {other}")]
+    specific = [
+        s for s in layer.subnarratives if s.parent == best and not s.label.endswith(f": {other}")
+    ]
     return best, (max(specific, key=lambda s: s.score).label if specific else None)
 
 
@@ -49,7 +51,10 @@ def quote_within(doc: Document, start: int, end: int, words_left: int) -> Span |
 
 
 def explain(
-    doc: Document, max_words: int = MAX_WORDS, max_sentences: int = 2, label: tuple[str, str | None] | None = None
+    doc: Document,
+    max_words: int = MAX_WORDS,
+    max_sentences: int = 2,
+    label: tuple[str, str | None] | None = None,
 ) -> Explanation | None:
     """The explanation of the dominant narrative, or of `label` (narrative, subnarrative) when
     given: SemEval-2025 subtask 3 names the narrative to explain."""
@@ -75,17 +80,29 @@ def explain(
     if below:
         prefix = f"No narrative of the taxonomy was chosen; the closest is {short_name(narrative)}. In the article's words:"
     else:
-        prefix = f"Dominant narrative: {short_name(narrative)}" + (f" ({short_name(sub)})" if sub else "") + ". In the article's words:"
+        prefix = (
+            f"Dominant narrative: {short_name(narrative)}"
+            + (f" ({short_name(sub)})" if sub else "")
+            + ". In the article's words:"
+        )
     words_left = max_words - len(prefix.split())
-    body = [i for i, s in enumerate(doc.sentences) if s.paragraph > 0] or list(range(len(doc.sentences)))
+    body = [i for i, s in enumerate(doc.sentences) if s.paragraph > 0] or list(
+        range(len(doc.sentences))
+    )
     if direction is None or not body:
-        return Explanation(narrative=narrative, subnarrative=sub, text=prefix.removesuffix(" In the article's words:"))
+        return Explanation(
+            narrative=narrative,
+            subnarrative=sub,
+            text=prefix.removesuffix(" In the article's words:"),
+        )
     sims = sentence_vectors(doc)[body] @ np.asarray(direction)
     picked = sorted(body[int(i)] for i in np.argsort(-sims)[:max_sentences])
     quotes: list[Span] = []
     for i in picked:
         sentence = doc.sentences[i]
-        span = quote_within(doc, sentence.start, sentence.end, words_left - 1 if quotes else words_left)
+        span = quote_within(
+            doc, sentence.start, sentence.end, words_left - 1 if quotes else words_left
+        )
         if span is None:
             break
         quotes.append(span)

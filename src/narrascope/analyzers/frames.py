@@ -22,7 +22,9 @@ TOP_K = 2
 MAX_LABELS = 5
 
 
-def sentence_frame_scores(vectors: np.ndarray, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
+def sentence_frame_scores(
+    vectors: np.ndarray, coef: np.ndarray, intercept: np.ndarray
+) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-(vectors @ coef.T + intercept)))
 
 
@@ -44,15 +46,23 @@ class FrameModel:
         self.max_labels = int(self.config.get("max_labels", MAX_LABELS))
 
     def scores(self, doc: Document) -> np.ndarray:
-        body = [i for i, s in enumerate(doc.sentences) if s.paragraph > 0] or list(range(len(doc.sentences)))
+        body = [i for i, s in enumerate(doc.sentences) if s.paragraph > 0] or list(
+            range(len(doc.sentences))
+        )
         vectors = sentence_vectors(doc)[body]
         return article_scores(sentence_frame_scores(vectors, self.coef, self.intercept), self.top_k)
 
     def predict(self, doc: Document) -> FrameLayer:
         scores = self.scores(doc)
         order = np.argsort(-scores)
-        return FrameLayer(labels=[self.labels[k] for k in order if scores[k] >= self.thresholds[k]][: self.max_labels],
-                          scores=[LabelScore(label=self.labels[k], score=round(float(scores[k]), 4)) for k in order])
+        return FrameLayer(
+            labels=[self.labels[k] for k in order if scores[k] >= self.thresholds[k]][
+                : self.max_labels
+            ],
+            scores=[
+                LabelScore(label=self.labels[k], score=round(float(scores[k]), 4)) for k in order
+            ],
+        )
 
 
 class Frames(Analyzer):

@@ -37,7 +37,9 @@ def load_linear(path: Path, task: str) -> tuple[dict, np.ndarray, np.ndarray]:
 
 def genre_features(doc: Document) -> np.ndarray:
     """Document vector (384) and the stylistic features of the whole text."""
-    return np.concatenate([document_vector(doc), text_features.features(doc.text)]).astype(np.float32)
+    return np.concatenate([document_vector(doc), text_features.features(doc.text)]).astype(
+        np.float32
+    )
 
 
 class GenreModel:
@@ -54,8 +56,14 @@ class GenreModel:
     def predict(self, doc: Document) -> Genre:
         probs = self.scores(doc)
         k = int(np.argmax(probs))
-        return Genre(label=self.labels[k], score=round(float(probs[k]), 4),
-                     scores=[LabelScore(label=l, score=round(float(p), 4)) for l, p in zip(self.labels, probs)])
+        return Genre(
+            label=self.labels[k],
+            score=round(float(probs[k]), 4),
+            scores=[
+                LabelScore(label=name, score=round(float(p), 4))
+                for name, p in zip(self.labels, probs)
+            ],
+        )
 
 
 class GenreAnalyzer(Analyzer):

@@ -55,7 +55,9 @@ def body_rows(vectors: np.ndarray, paragraphs: list[int]) -> np.ndarray:
     return vectors[keep] if keep else vectors
 
 
-def label_similarity(vectors: np.ndarray, label_vectors: np.ndarray, k: int = TOP_K) -> tuple[np.ndarray, np.ndarray]:
+def label_similarity(
+    vectors: np.ndarray, label_vectors: np.ndarray, k: int = TOP_K
+) -> tuple[np.ndarray, np.ndarray]:
     """Per label: the best sentence's cosine and the mean of the top-k sentences' cosines."""
     if len(vectors) == 0:
         zeros = np.zeros(len(label_vectors), np.float32)
@@ -65,7 +67,9 @@ def label_similarity(vectors: np.ndarray, label_vectors: np.ndarray, k: int = TO
     return top[0], top.mean(axis=0)
 
 
-def doc_features(vectors: np.ndarray, label_vectors: np.ndarray, kind: str = "mean+sim") -> np.ndarray:
+def doc_features(
+    vectors: np.ndarray, label_vectors: np.ndarray, kind: str = "mean+sim"
+) -> np.ndarray:
     """One article's feature vector from its (body) sentence vectors.
 
     `kind` names the parts, joined by '+': `mean` (normalised mean vector), `max` (max-pooled
@@ -88,7 +92,9 @@ def doc_features(vectors: np.ndarray, label_vectors: np.ndarray, kind: str = "me
 TFIDF_OPTIONS = {"ngram_range": (1, 2), "sublinear_tf": True, "lowercase": True}
 
 
-def tfidf_transform(texts: list[str], vocabulary: list[str], idf: np.ndarray, counter: Any = None) -> Any:
+def tfidf_transform(
+    texts: list[str], vocabulary: list[str], idf: np.ndarray, counter: Any = None
+) -> Any:
     """TF-IDF rows (sparse, L2-normalised, sublinear tf) over a fixed vocabulary and idf: the
     same numbers as scikit-learn's TfidfVectorizer fitted with these settings. Pass a `counter`
     (a CountVectorizer over `vocabulary`) to reuse it across calls."""
@@ -96,7 +102,9 @@ def tfidf_transform(texts: list[str], vocabulary: list[str], idf: np.ndarray, co
     from sklearn.preprocessing import normalize
 
     if counter is None:
-        counter = CountVectorizer(vocabulary=vocabulary, ngram_range=TFIDF_OPTIONS["ngram_range"], lowercase=True)
+        counter = CountVectorizer(
+            vocabulary=vocabulary, ngram_range=TFIDF_OPTIONS["ngram_range"], lowercase=True
+        )
     x = counter.transform(texts).astype(np.float64)
     x.data = 1.0 + np.log(x.data)
     x = x.multiply(np.asarray(idf, dtype=np.float64)).tocsr()
@@ -126,7 +134,9 @@ def decide(
     narratives: dict[str, float] = {}
     subs: dict[str, float] = {}
     for label in taxonomy.narratives:
-        if taxonomy.domain(label) == domain and scores.get(label, 0.0) >= thresholds.get(label, 0.5):
+        if taxonomy.domain(label) == domain and scores.get(label, 0.0) >= thresholds.get(
+            label, 0.5
+        ):
             narratives[label] = scores[label]
     for label in taxonomy.subnarratives:
         if label.endswith(": Other") or taxonomy.domain(label) != domain:
@@ -143,7 +153,9 @@ def decide(
                 subs[fallback] = score
     if not narratives:
         best = max(taxonomy.narratives, key=lambda n: scores.get(n, 0.0))
-        return Decision(domain, {other: 1.0 - scores.get(best, 0.0)}, {other: 1.0 - scores.get(best, 0.0)})
+        return Decision(
+            domain, {other: 1.0 - scores.get(best, 0.0)}, {other: 1.0 - scores.get(best, 0.0)}
+        )
     return Decision(domain, narratives, subs)
 
 
@@ -169,7 +181,11 @@ def decide_ranked(
     if scores.get(other, 0.0) >= other_gate:
         return Decision(domain, {other: scores[other]}, {other: scores[other]})
     candidates = sorted(
-        (label for label in taxonomy.subnarratives if taxonomy.domain(label) == domain and label in scores),
+        (
+            label
+            for label in taxonomy.subnarratives
+            if taxonomy.domain(label) == domain and label in scores
+        ),
         key=lambda label: (-scores[label], label),
     )
     if not candidates:
@@ -209,7 +225,10 @@ class NarrativeModel:
         self.evidence_vectors = weights["evidence_vectors"]
         self.mean, self.scale = weights["mean"], weights["scale"]
         self.coef, self.intercept = weights["coef"], weights["intercept"]
-        self.domain_coef, self.domain_intercept = weights["domain_coef"], weights["domain_intercept"]
+        self.domain_coef, self.domain_intercept = (
+            weights["domain_coef"],
+            weights["domain_intercept"],
+        )
         self.decision: dict[str, Any] = meta.get("decision", {"rule": "thresholds"})
         self.tfidf_weight: float = meta.get("tfidf_weight", 0.0)
         if self.tfidf_weight > 0:
@@ -219,18 +238,24 @@ class NarrativeModel:
             self.tfidf_intercept = weights["tfidf_intercept"]
             from sklearn.feature_extraction.text import CountVectorizer
 
-            self.counter = CountVectorizer(vocabulary=self.vocabulary, ngram_range=TFIDF_OPTIONS["ngram_range"], lowercase=True)
+            self.counter = CountVectorizer(
+                vocabulary=self.vocabulary, ngram_range=TFIDF_OPTIONS["ngram_range"], lowercase=True
+            )
 
     def features_of(self, vectors: np.ndarray) -> np.ndarray:
         return (doc_features(vectors, self.label_vectors, self.features) - self.mean) / self.scale
 
-    def score(self, vectors: np.ndarray, text: str = "") -> tuple[dict[str, float], dict[str, float]]:
+    def score(
+        self, vectors: np.ndarray, text: str = ""
+    ) -> tuple[dict[str, float], dict[str, float]]:
         """Label and domain probabilities of one article (body sentence vectors and raw text)."""
         x = self.features_of(vectors)
         probs = 1.0 / (1.0 + np.exp(-(self.coef @ x + self.intercept)))
         if self.tfidf_weight > 0:
             t = tfidf_transform([text], self.vocabulary, self.idf, self.counter)
-            t_probs = 1.0 / (1.0 + np.exp(-(np.asarray(t @ self.tfidf_coef.T)[0] + self.tfidf_intercept)))
+            t_probs = 1.0 / (
+                1.0 + np.exp(-(np.asarray(t @ self.tfidf_coef.T)[0] + self.tfidf_intercept))
+            )
             probs = (1 - self.tfidf_weight) * probs + self.tfidf_weight * t_probs
         logits = self.domain_coef @ x + self.domain_intercept
         dom = np.exp(logits - logits.max())
@@ -260,7 +285,11 @@ def zero_shot_vectors(taxonomy_path: str) -> tuple[tuple[str, ...], np.ndarray, 
 
 
 def zero_shot_scores(
-    vectors: np.ndarray, taxonomy_path: str, margin: float = 0.03, floor: float = 0.3, scale: float = 60.0
+    vectors: np.ndarray,
+    taxonomy_path: str,
+    margin: float = 0.03,
+    floor: float = 0.3,
+    scale: float = 60.0,
 ) -> dict[str, float]:
     """Per label: how close the article's top-k sentence similarity to the label's best prompt
     comes to the best label's, squashed into (0, 1).
@@ -286,7 +315,13 @@ class Narratives(Analyzer):
     requires = ("segmentation", "embeddings")
     produces = ("narratives",)
 
-    def __init__(self, model: str = "", taxonomy: str = "semeval2025", threshold: float | None = None, margin: float = 0.03) -> None:
+    def __init__(
+        self,
+        model: str = "",
+        taxonomy: str = "semeval2025",
+        threshold: float | None = None,
+        margin: float = 0.03,
+    ) -> None:
         """`model`: a trained model dir (default: the packaged one); `taxonomy`: a packaged name or
         a path — a taxonomy the model was not trained on is scored zero-/few-shot; `threshold`:
         one threshold for every label (default: the model's tuned ones, 0.5 zero-shot)."""
@@ -300,7 +335,9 @@ class Narratives(Analyzer):
         elif model:
             raise FileNotFoundError(f"narratives: no model at {model}")
         if self.model is None and self.taxonomy.name == "semeval2025" and not model:
-            raise FileNotFoundError(f"narratives: packaged model missing at {PACKAGED_MODEL}; run `narrascope train narratives`")
+            raise FileNotFoundError(
+                f"narratives: packaged model missing at {PACKAGED_MODEL}; run `narrascope train narratives`"
+            )
         self.threshold = threshold
         self.margin = margin
 
@@ -327,23 +364,47 @@ class Narratives(Analyzer):
             thresholds = {label: self.threshold for label in scores}
         rule = self.model.decision if self.model is not None else {"rule": "thresholds"}
         if rule["rule"] == "ranked" and self.threshold is None:
-            decision = decide_ranked(self.taxonomy, scores, rule["other_gate"], rule["relative"], domain_scores)
+            decision = decide_ranked(
+                self.taxonomy, scores, rule["other_gate"], rule["relative"], domain_scores
+            )
         else:
             decision = decide(self.taxonomy, scores, thresholds, domain_scores)
         layer = NarrativeLayer(taxonomy=self.taxonomy.name, domain=decision.domain)
         paragraphs = paragraph_vectors(doc) if doc.paragraphs else np.zeros((0, 1))
         for label, score in sorted(decision.narratives.items(), key=lambda kv: -kv[1]):
-            evidence = self._evidence(doc, paragraphs, label_vectors, label, decision.subnarratives) if label != self.taxonomy.other else []
-            layer.narratives.append(NarrativeLabel(label=label, level="narrative", score=round(score, 4), evidence=evidence))
+            evidence = (
+                self._evidence(doc, paragraphs, label_vectors, label, decision.subnarratives)
+                if label != self.taxonomy.other
+                else []
+            )
+            layer.narratives.append(
+                NarrativeLabel(
+                    label=label, level="narrative", score=round(score, 4), evidence=evidence
+                )
+            )
         for label, score in sorted(decision.subnarratives.items(), key=lambda kv: -kv[1]):
             parent = self.taxonomy.parent(label)
-            evidence = self._evidence(doc, paragraphs, label_vectors, label, {}) if label != self.taxonomy.other else []
+            evidence = (
+                self._evidence(doc, paragraphs, label_vectors, label, {})
+                if label != self.taxonomy.other
+                else []
+            )
             layer.subnarratives.append(
-                NarrativeLabel(label=label, level="subnarrative", parent=parent, score=round(score, 4), evidence=evidence)
+                NarrativeLabel(
+                    label=label,
+                    level="subnarrative",
+                    parent=parent,
+                    score=round(score, 4),
+                    evidence=evidence,
+                )
             )
         for label in self._candidates(scores, decision):
             evidence = self._evidence(doc, paragraphs, label_vectors, label, {})
-            layer.candidates.append(NarrativeLabel(label=label, level="narrative", score=round(scores[label], 4), evidence=evidence))
+            layer.candidates.append(
+                NarrativeLabel(
+                    label=label, level="narrative", score=round(scores[label], 4), evidence=evidence
+                )
+            )
         doc.cache["narrative_scores"] = scores
         doc.cache["narrative_label_vectors"] = label_vectors
         return layer
@@ -351,8 +412,13 @@ class Narratives(Analyzer):
     def _candidates(self, scores: dict[str, float], decision: Decision) -> list[str]:
         """The best-scoring narratives that were not chosen, in the decided domain."""
         domain = decision.domain
-        pool = [n for n in self.taxonomy.narratives if n in scores and n not in decision.narratives
-                and (domain is None or self.taxonomy.domain(n) == domain)]
+        pool = [
+            n
+            for n in self.taxonomy.narratives
+            if n in scores
+            and n not in decision.narratives
+            and (domain is None or self.taxonomy.domain(n) == domain)
+        ]
         return sorted(pool, key=lambda n: (-scores[n], n))[:CANDIDATES]
 
     @cached_property
@@ -365,17 +431,34 @@ class Narratives(Analyzer):
     def _prompt_centroids(self) -> dict[str, np.ndarray]:
         assert self.taxonomy.path is not None
         labels, prompts, owners = zero_shot_vectors(str(self.taxonomy.path))
-        return {label: _unit(prompts[owners == i].mean(axis=0)) for i, label in enumerate(labels) if (owners == i).any()}
+        return {
+            label: _unit(prompts[owners == i].mean(axis=0))
+            for i, label in enumerate(labels)
+            if (owners == i).any()
+        }
 
     def _evidence(
-        self, doc: Document, paragraphs: np.ndarray, label_vectors: dict[str, np.ndarray], label: str, subs: dict[str, float]
+        self,
+        doc: Document,
+        paragraphs: np.ndarray,
+        label_vectors: dict[str, np.ndarray],
+        label: str,
+        subs: dict[str, float],
     ) -> list[Any]:
         """The body paragraphs closest to the label (and its chosen subnarratives)."""
         if label not in label_vectors or len(paragraphs) == 0:
             return []
         direction = label_vectors[label] + sum(
-            (label_vectors[s] for s in subs if self.taxonomy.parent(s) == label and s in label_vectors), np.zeros_like(label_vectors[label])
+            (
+                label_vectors[s]
+                for s in subs
+                if self.taxonomy.parent(s) == label and s in label_vectors
+            ),
+            np.zeros_like(label_vectors[label]),
         )
         sims = paragraphs @ _unit(direction)
         order = [int(i) for i in np.argsort(-sims) if int(i) > 0 or len(paragraphs) == 1]
-        return [doc.span(doc.paragraphs[i].start, doc.paragraphs[i].end) for i in order[:EVIDENCE_PARAGRAPHS]]
+        return [
+            doc.span(doc.paragraphs[i].start, doc.paragraphs[i].end)
+            for i in order[:EVIDENCE_PARAGRAPHS]
+        ]

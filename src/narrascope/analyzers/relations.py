@@ -22,4 +22,6 @@ class Relations(Analyzer):
                 continue
             parsed = doc.cache["spacy"]
             mentions = doc.cache.get("mentions") or find_mentions(doc.text, parsed)
-            doc.relations = [r for r in extract(doc, parsed, mentions) if r.confidence >= self.min_confidence]
+            doc.relations = [
+                r for r in extract(doc, parsed, mentions) if r.confidence >= self.min_confidence
+            ]

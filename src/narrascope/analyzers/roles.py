@@ -66,7 +66,12 @@ def lexical_cues(parsed: Any, start: int, end: int, mention: str) -> list[str]:
         return cues
     root = span.root
     head = root.head
-    cues += [f"dep={root.dep_}", f"head={head.lower_}", f"headdep={head.dep_}", f"dep+head={root.dep_}:{head.lower_}"]
+    cues += [
+        f"dep={root.dep_}",
+        f"head={head.lower_}",
+        f"headdep={head.dep_}",
+        f"dep+head={root.dep_}:{head.lower_}",
+    ]
     if root.dep_ == "pobj" and head.head is not None:
         cues += [f"prep={head.lower_}:{head.head.lower_}", f"head2={head.head.lower_}"]
     if root.dep_ in {"poss", "compound", "amod"}:
@@ -82,7 +87,9 @@ def lexical_cues(parsed: Any, start: int, end: int, mention: str) -> list[str]:
     return cues
 
 
-def entity_spans(doc: Document, start: int, end: int, extra: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+def entity_spans(
+    doc: Document, start: int, end: int, extra: list[tuple[int, int]] | None = None
+) -> list[tuple[int, int]]:
     """Where the same entity is mentioned: the mention, its surface form anywhere, and `extra` spans."""
     spans = {(start, end), *(extra or [])}
     needle = doc.text[start:end].strip().casefold()
@@ -103,7 +110,11 @@ def entity_rows(doc: Document, mention: str, extra_offsets: list[int]) -> list[i
 
 
 def mention_features(
-    doc: Document, start: int, end: int, parsed: Any, same_entity: list[tuple[int, int]] | None = None,
+    doc: Document,
+    start: int,
+    end: int,
+    parsed: Any,
+    same_entity: list[tuple[int, int]] | None = None,
     parts: tuple[str, ...] | None = None,
 ) -> tuple[dict[str, np.ndarray], dict[str, list[str]]]:
     """Dense blocks and cue lists of one mention, by part name (see the module docstring); the
@@ -116,26 +127,42 @@ def mention_features(
     bloc = role_cues.bloc_of(actor)
     cues = {
         "lex": lexical_cues(parsed, start, end, mention),
-        "cues": [*role_cues.entity_cues(parsed, start, end, spans, doc.cache.setdefault("role_cues", {})),
-                 f"bloc={bloc}", f"actor={actor}"],
+        "cues": [
+            *role_cues.entity_cues(
+                parsed, start, end, spans, doc.cache.setdefault("role_cues", {})
+            ),
+            f"bloc={bloc}",
+            f"actor={actor}",
+        ],
         "side": role_cues.side_cues(doc.text, parsed, bloc, doc.cache.setdefault("role_cues", {}))
-        if parts is None or "side" in parts else [],
+        if parts is None or "side" in parts
+        else [],
     }
     if len(vectors) == 0:
-        return {"ctx": np.zeros(3 * dim + 2, np.float32), "bloc": np.zeros(len(role_cues.BLOC_NAMES) * dim, np.float32)}, cues
+        return {
+            "ctx": np.zeros(3 * dim + 2, np.float32),
+            "bloc": np.zeros(len(role_cues.BLOC_NAMES) * dim, np.float32),
+        }, cues
     row = sentence_index(doc, start)
     rows = sorted({sentence_index(doc, s) for s, _ in spans})
     body = [i for i, s in enumerate(doc.sentences) if s.paragraph > 0] or list(range(len(vectors)))
     article = _unit(vectors[body].mean(axis=0))
     ctx = np.concatenate(
-        [vectors[row], _unit(vectors[rows].mean(axis=0)), article, [math.log1p(len(rows)) / 3.0, rows[0] / max(len(vectors), 1)]]
+        [
+            vectors[row],
+            _unit(vectors[rows].mean(axis=0)),
+            article,
+            [math.log1p(len(rows)) / 3.0, rows[0] / max(len(vectors), 1)],
+        ]
     )
     crossed = np.zeros((len(role_cues.BLOC_NAMES), dim), np.float32)
     crossed[role_cues.BLOC_NAMES.index(bloc)] = article
     return {"ctx": ctx.astype(np.float32), "bloc": crossed.ravel()}, cues
 
 
-def feature_matrix(rows: list[tuple[dict[str, np.ndarray], dict[str, list[str]]]], parts: tuple[str, ...]) -> np.ndarray:
+def feature_matrix(
+    rows: list[tuple[dict[str, np.ndarray], dict[str, list[str]]]], parts: tuple[str, ...]
+) -> np.ndarray:
     """The chosen dense blocks, then the chosen cue lists hashed into one clipped block, one row per mention."""
     dense = [p for p in DENSE_PARTS if p in parts]
     cue_parts = [p for p in CUE_PARTS if p in parts]
@@ -143,7 +170,9 @@ def feature_matrix(rows: list[tuple[dict[str, np.ndarray], dict[str, list[str]]]
         return np.zeros((0, 0), np.float32)
     blocks = [np.stack([r[0][p] for r in rows]) for p in dense]
     if cue_parts:
-        hashed = _HASHER.transform([[c for p in cue_parts for c in r[1][p]] for r in rows]).toarray()
+        hashed = _HASHER.transform(
+            [[c for p in cue_parts for c in r[1][p]] for r in rows]
+        ).toarray()
         blocks.append(np.minimum(hashed, 1.0).astype(np.float32))
     return np.hstack(blocks).astype(np.float32)
 
@@ -173,18 +202,30 @@ class RoleModel:
         self.main_coef, self.main_intercept = w["main_coef"], w["main_intercept"]
         self.fine_coef, self.fine_intercept = w["fine_coef"], w["fine_intercept"]
         main_of = load_roles().main_of
-        self.membership = np.array([[main_of[f] == m for m in self.main_roles] for f in self.fine_roles], np.float32)
+        self.membership = np.array(
+            [[main_of[f] == m for m in self.main_roles] for f in self.fine_roles], np.float32
+        )
 
     def probabilities(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(n, 3) main-role probabilities and (n, 22) fine-role scores."""
         return head_probabilities(
-            {"mean": self.mean, "scale": self.scale, "main_coef": self.main_coef, "main_intercept": self.main_intercept,
-             "fine_coef": self.fine_coef, "fine_intercept": self.fine_intercept},
-            x, self.fine_head, self.membership,
+            {
+                "mean": self.mean,
+                "scale": self.scale,
+                "main_coef": self.main_coef,
+                "main_intercept": self.main_intercept,
+                "fine_coef": self.fine_coef,
+                "fine_intercept": self.fine_intercept,
+            },
+            x,
+            self.fine_head,
+            self.membership,
         )
 
 
-def head_probabilities(weights: dict[str, np.ndarray], x: np.ndarray, fine_head: str, membership: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def head_probabilities(
+    weights: dict[str, np.ndarray], x: np.ndarray, fine_head: str, membership: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Main-role probabilities and fine-role scores of feature rows under a weights dict (shared with training)."""
     xs = (x - weights["mean"]) / weights["scale"]
     fine_logits = xs @ weights["fine_coef"].T + weights["fine_intercept"]
@@ -196,7 +237,12 @@ def head_probabilities(weights: dict[str, np.ndarray], x: np.ndarray, fine_head:
 
 
 def choose_roles(
-    main: np.ndarray, fine: np.ndarray, main_roles: list[str], fine_roles: list[str], threshold: float, joint: bool = False
+    main: np.ndarray,
+    fine: np.ndarray,
+    main_roles: list[str],
+    fine_roles: list[str],
+    threshold: float,
+    joint: bool = False,
 ) -> tuple[str, list[LabelScore]]:
     """The main role, and its fine roles: the best one always, others at or above `threshold`.
 
@@ -213,7 +259,11 @@ def choose_roles(
         scores = [main[k] * fine[j] / max(totals[k], 1e-12) for j, k in enumerate(owner)]
         chosen = main_of[fine_roles[int(np.argmax(scores))]]
     candidates = sorted(
-        ((fine_roles[j], float(fine[j])) for j in range(len(fine_roles)) if main_of[fine_roles[j]] == chosen),
+        (
+            (fine_roles[j], float(fine[j]))
+            for j in range(len(fine_roles))
+            if main_of[fine_roles[j]] == chosen
+        ),
         key=lambda kv: -kv[1],
     )
     kept = [c for i, c in enumerate(candidates) if i == 0 or c[1] >= threshold]
@@ -250,7 +300,9 @@ def _parse(doc: Document, model: str = "en_core_web_sm") -> Any:
     return doc.cache["spacy"]
 
 
-def classify_mentions(doc: Document, spans: list[tuple[int, int]], model: str | Path | None = None) -> list[RoleMention]:
+def classify_mentions(
+    doc: Document, spans: list[tuple[int, int]], model: str | Path | None = None
+) -> list[RoleMention]:
     """Roles of given mentions (end-exclusive offsets) in a segmented, embedded document.
 
     Given mentions of the same entity (same actor id or name) share their main-role scores."""
@@ -263,10 +315,23 @@ def classify_mentions(doc: Document, spans: list[tuple[int, int]], model: str | 
     main = share_main_scores(main, [surface_key(doc.text[s:e]) for s, e in spans])
     out = []
     for (start, end), m, f in zip(spans, main, fine):
-        chosen, fines = choose_roles(m, f, role_model.main_roles, role_model.fine_roles, role_model.threshold, role_model.joint)
+        chosen, fines = choose_roles(
+            m,
+            f,
+            role_model.main_roles,
+            role_model.fine_roles,
+            role_model.threshold,
+            role_model.joint,
+        )
         out.append(
-            RoleMention(start=start, end=end, text=doc.text[start:end], main_role=chosen,
-                        main_score=round(float(m.max()), 4), fine_roles=fines)
+            RoleMention(
+                start=start,
+                end=end,
+                text=doc.text[start:end],
+                main_role=chosen,
+                main_score=round(float(m.max()), 4),
+                fine_roles=fines,
+            )
         )
     return out
 
@@ -314,9 +379,13 @@ class Roles(Analyzer):
             key, actor = group_key(doc, m.start, m.end, m.entity)
             groups[key].append(i)
             actor_of[key] = actor
-        names = {key: profile_name([mentions[i].entity for i in idx]) for key, idx in groups.items()}
+        names = {
+            key: profile_name([mentions[i].entity for i in idx]) for key, idx in groups.items()
+        }
         # the most mentioned entities first; rarely mentioned ones beyond the cap are skipped
-        keys = sorted(groups, key=lambda k: (-len(groups[k]), mentions[groups[k][0]].start))[: self.max_entities]
+        keys = sorted(groups, key=lambda k: (-len(groups[k]), mentions[groups[k][0]].start))[
+            : self.max_entities
+        ]
         if not keys:
             return []
         parsed = _parse(doc)
@@ -325,27 +394,55 @@ class Roles(Analyzer):
             group_spans = [(mentions[i].start, mentions[i].end) for i in groups[key]]
             for start, end in group_spans:
                 spans.append((start, end))
-                rows.append(mention_features(doc, start, end, parsed, group_spans, parts=self.model.parts))
+                rows.append(
+                    mention_features(doc, start, end, parsed, group_spans, parts=self.model.parts)
+                )
                 owner.append(key)
         main, fine = self.model.probabilities(feature_matrix(rows, self.model.parts))
         profiles = []
         for key in keys:
             idx = [j for j, o in enumerate(owner) if o == key]
             mean_main, mean_fine = main[idx].mean(axis=0), fine[idx].mean(axis=0)
-            chosen, fines = choose_roles(mean_main, mean_fine, self.model.main_roles, self.model.fine_roles, self.model.threshold, self.model.joint)
+            chosen, fines = choose_roles(
+                mean_main,
+                mean_fine,
+                self.model.main_roles,
+                self.model.fine_roles,
+                self.model.threshold,
+                self.model.joint,
+            )
             role_mentions = []
             for j in idx:
-                m_role, m_fines = choose_roles(main[j], fine[j], self.model.main_roles, self.model.fine_roles, self.model.threshold, self.model.joint)
+                m_role, m_fines = choose_roles(
+                    main[j],
+                    fine[j],
+                    self.model.main_roles,
+                    self.model.fine_roles,
+                    self.model.threshold,
+                    self.model.joint,
+                )
                 start, end = spans[j]
                 role_mentions.append(
-                    RoleMention(start=start, end=end, text=doc.text[start:end], main_role=m_role,
-                                main_score=round(float(main[j].max()), 4), fine_roles=m_fines)
+                    RoleMention(
+                        start=start,
+                        end=end,
+                        text=doc.text[start:end],
+                        main_role=m_role,
+                        main_score=round(float(main[j].max()), 4),
+                        fine_roles=m_fines,
+                    )
                 )
             profiles.append(
                 RoleProfile(
-                    entity=names[key], actor=actor_of[key], main_role=chosen,
-                    main_scores=[LabelScore(label=r, score=round(float(s), 4)) for r, s in zip(self.model.main_roles, mean_main)],
-                    fine_roles=fines, mentions=role_mentions,
+                    entity=names[key],
+                    actor=actor_of[key],
+                    main_role=chosen,
+                    main_scores=[
+                        LabelScore(label=r, score=round(float(s), 4))
+                        for r, s in zip(self.model.main_roles, mean_main)
+                    ],
+                    fine_roles=fines,
+                    mentions=role_mentions,
                 )
             )
         return profiles

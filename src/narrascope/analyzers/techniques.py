@@ -47,7 +47,10 @@ from narrascope.training import text_features
 TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 HASH_BITS = 18  # token tagger
 SPAN_HASH_BITS = 16  # span classifier (14 classes, so fewer columns)
-_GUILT = re.compile(r"nazi|hitler|fascis|stalin|terroris|jihad|isis|goebbels|gestapo|kkk|communis|soviet|mussolini", re.IGNORECASE)
+_GUILT = re.compile(
+    r"nazi|hitler|fascis|stalin|terroris|jihad|isis|goebbels|gestapo|kkk|communis|soviet|mussolini",
+    re.IGNORECASE,
+)
 
 
 # --- taxonomy ------------------------------------------------------------------------------
@@ -55,7 +58,9 @@ _GUILT = re.compile(r"nazi|hitler|fascis|stalin|terroris|jihad|isis|goebbels|ges
 
 @lru_cache(maxsize=1)
 def taxonomy() -> dict[str, Any]:
-    return json.loads((resources.files("narrascope.taxonomies") / "techniques.json").read_text(encoding="utf-8"))
+    return json.loads(
+        (resources.files("narrascope.taxonomies") / "techniques.json").read_text(encoding="utf-8")
+    )
 
 
 def technique_names() -> list[str]:
@@ -131,7 +136,7 @@ def token_feature_dicts(doc: Document, toks: list[Token]) -> list[dict[str, floa
                 "wn:" + w + "|" + nxt: 1.0,
                 f"pos:{min(k, 5)}": 1.0,
             }
-            if raw in "\"“”«»":
+            if raw in '"“”«»':
                 quote_open = not quote_open
             if quote_open:
                 f["in_quote"] = 1.0
@@ -155,7 +160,9 @@ def hash_features(dicts: list[dict[str, float]]) -> sparse.csr_matrix:
     return _hasher.transform(dicts).tocsr()
 
 
-def span_feature_dict(doc: Document, start: int, end: int, counts: Counter[str] | None = None) -> dict[str, float]:
+def span_feature_dict(
+    doc: Document, start: int, end: int, counts: Counter[str] | None = None
+) -> dict[str, float]:
     """Sparse features of a candidate span for the technique classifier."""
     text = doc.text[start:end]
     words = [w.lower() for w in text_features.WORD.findall(text)]
@@ -165,7 +172,9 @@ def span_feature_dict(doc: Document, start: int, end: int, counts: Counter[str] 
         f["s:" + w] = 1.0
     for a, b in pairwise(words):
         f["b:" + a + "|" + b] = 1.0
-    before = [w.lower() for w in text_features.WORD.findall(doc.text[max(0, start - 40) : start])][-2:]
+    before = [w.lower() for w in text_features.WORD.findall(doc.text[max(0, start - 40) : start])][
+        -2:
+    ]
     for w in before:
         f["before:" + w] = 1.0
     n = len(words)
@@ -192,18 +201,28 @@ def sentence_index_at(doc: Document, offset: int) -> int:
     for i, s in enumerate(doc.sentences):
         if s.start <= offset < s.end:
             return i
-    best = min(range(len(doc.sentences)), key=lambda i: abs(doc.sentences[i].start - offset)) if doc.sentences else 0
+    best = (
+        min(range(len(doc.sentences)), key=lambda i: abs(doc.sentences[i].start - offset))
+        if doc.sentences
+        else 0
+    )
     return best
 
 
 def span_matrix(doc: Document, spans: list[tuple[int, int]]) -> sparse.csr_matrix:
     """Rows for the span classifier: hashed span features + the sentence vector of the span."""
     counts = _word_counts(doc)
-    hashed = _span_hasher.transform([span_feature_dict(doc, s, e, counts) for s, e in spans]).tocsr()
+    hashed = _span_hasher.transform(
+        [span_feature_dict(doc, s, e, counts) for s, e in spans]
+    ).tocsr()
     vectors = sentence_vectors(doc)
     if len(spans) == 0:
         return sparse.hstack([hashed, sparse.csr_matrix((0, vectors.shape[1]))]).tocsr()
-    rows = vectors[[sentence_index_at(doc, s) for s, _ in spans]] if len(vectors) else np.zeros((len(spans), 384), np.float32)
+    rows = (
+        vectors[[sentence_index_at(doc, s) for s, _ in spans]]
+        if len(vectors)
+        else np.zeros((len(spans), 384), np.float32)
+    )
     return sparse.hstack([hashed, sparse.csr_matrix(rows)]).tocsr()
 
 
@@ -217,7 +236,9 @@ def _softmax(x: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def decode_runs(toks: list[Token], probs: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
+def decode_runs(
+    toks: list[Token], probs: np.ndarray, threshold: float
+) -> list[tuple[int, int, float]]:
     """Runs of tokens scoring at least `threshold` within one sentence -> (start, end, mean score).
 
     Punctuation between two tagged tokens is bridged; runs never start or end on punctuation.
@@ -237,7 +258,14 @@ def decode_runs(toks: list[Token], probs: np.ndarray, threshold: float) -> list[
     for i, t in enumerate(toks):
         if run and t.sentence != toks[run[-1]].sentence:
             close()
-        if probs[i] >= threshold or run and not t.text[0].isalnum() and i + 1 < len(toks) and probs[i + 1] >= threshold and toks[i + 1].sentence == t.sentence:
+        if (
+            probs[i] >= threshold
+            or run
+            and not t.text[0].isalnum()
+            and i + 1 < len(toks)
+            and probs[i + 1] >= threshold
+            and toks[i + 1].sentence == t.sentence
+        ):
             run.append(i)
         else:
             close()
@@ -247,7 +275,10 @@ def decode_runs(toks: list[Token], probs: np.ndarray, threshold: float) -> list[
 
 def has_content_word(text: str) -> bool:
     """Whether a span has a word that can carry a technique (not only stop words or numbers)."""
-    return any(len(w) > 2 and w.isalpha() and w not in ENGLISH_STOP_WORDS for w in text_features.words(text))
+    return any(
+        len(w) > 2 and w.isalpha() and w not in ENGLISH_STOP_WORDS
+        for w in text_features.words(text)
+    )
 
 
 # --- the model -----------------------------------------------------------------------------
@@ -265,13 +296,21 @@ class SparseLinear:
 
     def save(self, path: Path) -> None:
         c = self.coef.tocoo()
-        np.savez_compressed(path, rows=c.row.astype(np.int32), cols=c.col.astype(np.int32),
-                            values=c.data.astype(np.float16), shape=np.asarray(c.shape), intercept=self.intercept)
+        np.savez_compressed(
+            path,
+            rows=c.row.astype(np.int32),
+            cols=c.col.astype(np.int32),
+            values=c.data.astype(np.float16),
+            shape=np.asarray(c.shape),
+            intercept=self.intercept,
+        )
 
     @classmethod
     def load(cls, path: Path) -> SparseLinear:
         z = np.load(path)
-        coef = sparse.coo_matrix((z["values"].astype(np.float32), (z["rows"], z["cols"])), shape=tuple(z["shape"]))
+        coef = sparse.coo_matrix(
+            (z["values"].astype(np.float32), (z["rows"], z["cols"])), shape=tuple(z["shape"])
+        )
         return cls(coef, z["intercept"])
 
 
@@ -281,7 +320,9 @@ class TechniqueModel:
     def __init__(self, model_dir: str | Path | None = None) -> None:
         path = Path(model_dir) if model_dir else default_model_dir()
         if not (path / "config.json").is_file():
-            raise FileNotFoundError(f"no technique model in {path} (train one: narrascope train techniques)")
+            raise FileNotFoundError(
+                f"no technique model in {path} (train one: narrascope train techniques)"
+            )
         self.path = path
         self.config = json.loads((path / "config.json").read_text(encoding="utf-8"))
         self.labels: list[str] = self.config["sentence_labels"]
@@ -310,7 +351,11 @@ class TechniqueModel:
     # token tagger
     def token_scores(self, doc: Document, toks: list[Token], any_scores: np.ndarray) -> np.ndarray:
         hashed = hash_features(token_feature_dicts(doc, toks))
-        dense = np.asarray([[any_scores[t.sentence]] for t in toks], np.float32) if toks else np.zeros((0, 1), np.float32)
+        dense = (
+            np.asarray([[any_scores[t.sentence]] for t in toks], np.float32)
+            if toks
+            else np.zeros((0, 1), np.float32)
+        )
         x = sparse.hstack([hashed, sparse.csr_matrix(dense)]).tocsr()
         return _sigmoid(self.tagger.decision(x)[:, 0]) if toks else np.zeros(0)
 
@@ -320,14 +365,21 @@ class TechniqueModel:
             return np.zeros((0, len(self.classes)))
         return _softmax(self.classifier.decision(span_matrix(doc, spans)))
 
-    def candidate_spans(self, doc: Document, any_scores: np.ndarray) -> list[tuple[int, int, float]]:
+    def candidate_spans(
+        self, doc: Document, any_scores: np.ndarray
+    ) -> list[tuple[int, int, float]]:
         """Tagged token runs that contain at least one content word."""
         toks = tokens(doc)
         runs = decode_runs(toks, self.token_scores(doc, toks, any_scores), self.tag_threshold)
         return [r for r in runs if has_content_word(doc.text[r[0] : r[1]])]
 
-    def _evidence_spans(self, doc: Document, scores: np.ndarray, paragraphs: list[ParagraphTechniques],
-                        covered: set[tuple[int, str]]) -> list[TechniqueSpan]:
+    def _evidence_spans(
+        self,
+        doc: Document,
+        scores: np.ndarray,
+        paragraphs: list[ParagraphTechniques],
+        covered: set[tuple[int, str]],
+    ) -> list[TechniqueSpan]:
         """For each paragraph label with no tagged span in that paragraph, its best sentence as evidence."""
         index = {name: k for k, name in enumerate(self.labels)}
         out = []
@@ -339,14 +391,25 @@ class TechniqueModel:
                 k = index[label.label]
                 i = max(rows, key=lambda r: scores[r, k])
                 s = doc.sentences[i]
-                out.append(TechniqueSpan(start=s.start, end=s.end, text=doc.sentence_text(s), technique=label.label,
-                                         score=round(float(scores[i, k]), 4), paragraph=s.paragraph))
+                out.append(
+                    TechniqueSpan(
+                        start=s.start,
+                        end=s.end,
+                        text=doc.sentence_text(s),
+                        technique=label.label,
+                        score=round(float(scores[i, k]), 4),
+                        paragraph=s.paragraph,
+                    )
+                )
         return out
 
     def predict(self, doc: Document) -> TechniqueLayer:
         layer = TechniqueLayer()
         if not doc.sentences:
-            layer.paragraphs = [ParagraphTechniques(paragraph=p.index, start=p.start, end=p.end) for p in doc.paragraphs]
+            layer.paragraphs = [
+                ParagraphTechniques(paragraph=p.index, start=p.start, end=p.end)
+                for p in doc.paragraphs
+            ]
             return layer
         scores = self.sentence_scores(doc)
         n = len(technique_names())
@@ -354,9 +417,15 @@ class TechniqueModel:
         for p in doc.paragraphs:
             rows = [i for i, s in enumerate(doc.sentences) if s.paragraph == p.index]
             best = scores[rows, :n].max(axis=0) if rows else np.zeros(n)
-            chosen = [k for k in np.argsort(-best) if best[k] >= self.thresholds[k]][: self.max_labels]
-            labels = [LabelScore(label=self.labels[k], score=round(float(best[k]), 4)) for k in chosen]
-            layer.paragraphs.append(ParagraphTechniques(paragraph=p.index, start=p.start, end=p.end, labels=labels))
+            chosen = [k for k in np.argsort(-best) if best[k] >= self.thresholds[k]][
+                : self.max_labels
+            ]
+            labels = [
+                LabelScore(label=self.labels[k], score=round(float(best[k]), 4)) for k in chosen
+            ]
+            layer.paragraphs.append(
+                ParagraphTechniques(paragraph=p.index, start=p.start, end=p.end, labels=labels)
+            )
         spans = self.candidate_spans(doc, any_scores)
         probs = self.classify(doc, [(s, e) for s, e, _ in spans])
         covered: set[tuple[int, str]] = set()
@@ -365,16 +434,36 @@ class TechniqueModel:
             name = ptc_to_2023(self.classes[k], doc.text[start:end])
             sentence = sentence_index_at(doc, start)
             covered.add((sentence, name))
-            layer.spans.append(TechniqueSpan(start=start, end=end, text=doc.text[start:end], technique=name,
-                                             score=round(tag_score * float(row[k]), 4), paragraph=doc.sentences[sentence].paragraph))
+            layer.spans.append(
+                TechniqueSpan(
+                    start=start,
+                    end=end,
+                    text=doc.text[start:end],
+                    technique=name,
+                    score=round(tag_score * float(row[k]), 4),
+                    paragraph=doc.sentences[sentence].paragraph,
+                )
+            )
         if self.evidence == "paragraph_labels":
             layer.spans += self._evidence_spans(doc, scores, layer.paragraphs, covered)
         else:
             for i, s in enumerate(doc.sentences):
                 for k, name in enumerate(self.labels[:n]):
-                    if name in self.sentence_span_labels and (i, name) not in covered and scores[i, k] >= self.thresholds[k] + self.sentence_span_margin:
-                        layer.spans.append(TechniqueSpan(start=s.start, end=s.end, text=doc.sentence_text(s), technique=name,
-                                                         score=round(float(scores[i, k]), 4), paragraph=s.paragraph))
+                    if (
+                        name in self.sentence_span_labels
+                        and (i, name) not in covered
+                        and scores[i, k] >= self.thresholds[k] + self.sentence_span_margin
+                    ):
+                        layer.spans.append(
+                            TechniqueSpan(
+                                start=s.start,
+                                end=s.end,
+                                text=doc.sentence_text(s),
+                                technique=name,
+                                score=round(float(scores[i, k]), 4),
+                                paragraph=s.paragraph,
+                            )
+                        )
         layer.spans.sort(key=lambda sp: (sp.start, sp.end, sp.technique))
         return layer
 

@@ -43,26 +43,71 @@ TOP = 5
 
 @app.command()
 def analyze(
-    inputs: list[str] = typer.Argument(..., help="Files, folders, JSONL/CSV, http(s) URLs, RSS/Atom feeds, or '-' for stdin."),
-    out: Path | None = typer.Option(None, "--out", "-o", help="Write JSONL results here (default: stdout, unless --db or --html)."),
-    db: Path | None = typer.Option(None, "--db", help="DuckDB corpus store; a rerun skips articles already stored."),
-    html: Path | None = typer.Option(None, "--html", help="Write a self-contained HTML report here."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Worker processes (each loads the models once)."),
-    config: Path | None = typer.Option(None, "--config", help="Pipeline config (TOML); default: the packaged one."),
-    glob: str | None = typer.Option(None, "--glob", help="File patterns inside folders, e.g. '*.txt|*.html'."),
-    text_field: str | None = typer.Option(None, "--text-field", help="JSONL/CSV field with the article text."),
-    title_field: str | None = typer.Option(None, "--title-field", help="JSONL/CSV field with the title."),
-    date_field: str | None = typer.Option(None, "--date-field", help="JSONL/CSV field with the publication date."),
-    source_field: str | None = typer.Option(None, "--source-field", help="JSONL/CSV field with the source."),
+    inputs: list[str] = typer.Argument(
+        ..., help="Files, folders, JSONL/CSV, http(s) URLs, RSS/Atom feeds, or '-' for stdin."
+    ),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        "-o",
+        help="Write JSONL results here (default: stdout, unless --db or --html).",
+    ),
+    db: Path | None = typer.Option(
+        None, "--db", help="DuckDB corpus store; a rerun skips articles already stored."
+    ),
+    html: Path | None = typer.Option(
+        None, "--html", help="Write a self-contained HTML report here."
+    ),
+    jobs: int = typer.Option(
+        1, "--jobs", "-j", min=1, help="Worker processes (each loads the models once)."
+    ),
+    config: Path | None = typer.Option(
+        None, "--config", help="Pipeline config (TOML); default: the packaged one."
+    ),
+    glob: str | None = typer.Option(
+        None, "--glob", help="File patterns inside folders, e.g. '*.txt|*.html'."
+    ),
+    text_field: str | None = typer.Option(
+        None, "--text-field", help="JSONL/CSV field with the article text."
+    ),
+    title_field: str | None = typer.Option(
+        None, "--title-field", help="JSONL/CSV field with the title."
+    ),
+    date_field: str | None = typer.Option(
+        None, "--date-field", help="JSONL/CSV field with the publication date."
+    ),
+    source_field: str | None = typer.Option(
+        None, "--source-field", help="JSONL/CSV field with the source."
+    ),
     url_field: str | None = typer.Option(None, "--url-field", help="JSONL/CSV field with the URL."),
-    id_field: str | None = typer.Option(None, "--id-field", help="JSONL/CSV field with the article id."),
-    max_chars: int | None = typer.Option(None, "--max-chars", help="Refuse longer texts (default: the config's limit, 2,000,000)."),
+    id_field: str | None = typer.Option(
+        None, "--id-field", help="JSONL/CSV field with the article id."
+    ),
+    max_chars: int | None = typer.Option(
+        None, "--max-chars", help="Refuse longer texts (default: the config's limit, 2,000,000)."
+    ),
     timeout: float | None = typer.Option(None, "--timeout", help="Seconds per HTTP request."),
-    allow_private: bool = typer.Option(False, "--allow-private", help="Allow URLs on loopback/private/link-local addresses."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors on stderr: no progress or summaries."),
-    engine: str = typer.Option("local", "--engine", help="'local' (this machine) or 'ray' (Ray Data; pip install narrascope[ray])."),
-    address: str | None = typer.Option(None, "--address", help="With --engine ray: 'auto' or ray://HOST:PORT (default: a local Ray)."),
-    parquet: Path | None = typer.Option(None, "--parquet", help="With --engine ray: Parquet results folder, partitioned by date/source."),
+    allow_private: bool = typer.Option(
+        False, "--allow-private", help="Allow URLs on loopback/private/link-local addresses."
+    ),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="Only errors on stderr: no progress or summaries."
+    ),
+    engine: str = typer.Option(
+        "local",
+        "--engine",
+        help="'local' (this machine) or 'ray' (Ray Data; pip install narrascope[ray]).",
+    ),
+    address: str | None = typer.Option(
+        None,
+        "--address",
+        help="With --engine ray: 'auto' or ray://HOST:PORT (default: a local Ray).",
+    ),
+    parquet: Path | None = typer.Option(
+        None,
+        "--parquet",
+        help="With --engine ray: Parquet results folder, partitioned by date/source.",
+    ),
 ) -> None:
     """Analyse articles: one JSON document per article, with every layer and its offsets."""
     from narrascope.ingest import IngestOptions
@@ -75,8 +120,14 @@ def analyze(
     try:
         cfg = Config.load(config)
         fields = {
-            "glob": glob, "text_field": text_field, "title_field": title_field, "date_field": date_field,
-            "source_field": source_field, "url_field": url_field, "id_field": id_field, "timeout": timeout,
+            "glob": glob,
+            "text_field": text_field,
+            "title_field": title_field,
+            "date_field": date_field,
+            "source_field": source_field,
+            "url_field": url_field,
+            "id_field": id_field,
+            "timeout": timeout,
         }
         options = IngestOptions(
             max_chars=max_chars or cfg.max_chars,
@@ -104,7 +155,16 @@ def analyze(
             if engine == "ray":  # Ray is imported only on this path
                 from narrascope.distributed.cli_support import run_cli
 
-                stats = run_cli(inputs, cfg, options, sinks, callbacks, address=address, workers=jobs, parquet=parquet)
+                stats = run_cli(
+                    inputs,
+                    cfg,
+                    options,
+                    sinks,
+                    callbacks,
+                    address=address,
+                    workers=jobs,
+                    parquet=parquet,
+                )
             else:
                 stats = run_inputs(inputs, pipeline, options, sinks, callbacks, jobs=jobs)
     except KeyboardInterrupt:
@@ -167,7 +227,13 @@ def expected_articles(inputs: list[str], options: IngestOptions) -> int | None:
         path = Path(item)
         if item == "-" or "://" in item:
             return None
-        files = [p for p, _ in walk(path, options.glob)] if path.is_dir() else [path] if path.is_file() else []
+        files = (
+            [p for p, _ in walk(path, options.glob)]
+            if path.is_dir()
+            else [path]
+            if path.is_file()
+            else []
+        )
         if any(file_kind(f) not in ("text", "html") for f in files):
             return None
         total += max(len(files), 1)  # a missing path or an empty folder is one failure
@@ -213,8 +279,14 @@ class _Progress:
         )
 
 
-def _print_run(console: Console, stats: RunStats, out: Path | None, db: Path | None, html: Path | None) -> None:
-    written = [f"{label} {path}" for label, path in (("results", out), ("store", db), ("report", html)) if path]
+def _print_run(
+    console: Console, stats: RunStats, out: Path | None, db: Path | None, html: Path | None
+) -> None:
+    written = [
+        f"{label} {path}"
+        for label, path in (("results", out), ("store", db), ("report", html))
+        if path
+    ]
     console.print(f"[bold]{stats.summary()}[/bold]", highlight=False, soft_wrap=True)
     if written:
         console.print(escape("wrote " + ", ".join(written)), highlight=False, soft_wrap=True)
@@ -254,16 +326,22 @@ def top_items(doc: Document, top: int = TOP) -> list[tuple[str, str]]:
     if doc.frames and doc.frames.labels:
         rows.append(("frames", ", ".join(doc.frames.labels[:top])))
     if doc.narratives:
-        for n in sorted([*doc.narratives.narratives, *doc.narratives.subnarratives], key=lambda n: -n.score)[:top]:
+        for n in sorted(
+            [*doc.narratives.narratives, *doc.narratives.subnarratives], key=lambda n: -n.score
+        )[:top]:
             rows.append((n.level, f"{n.label} ({n.score:.2f})"))
-        if doc.narratives.candidates and not any(n.label != "Other" for n in doc.narratives.narratives):
+        if doc.narratives.candidates and not any(
+            n.label != "Other" for n in doc.narratives.narratives
+        ):
             closest = ", ".join(f"{c.label} ({c.score:.2f})" for c in doc.narratives.candidates[:2])
             rows.append(("closest", closest))
         if doc.narratives.explanation:
             rows.append(("explanation", _short(doc.narratives.explanation.text, 100)))
     for profile in doc.roles[:top]:
         fine = ", ".join(r.label for r in profile.fine_roles[:2])
-        rows.append(("role", f"{profile.entity}: {profile.main_role}" + (f" ({fine})" if fine else "")))
+        rows.append(
+            ("role", f"{profile.entity}: {profile.main_role}" + (f" ({fine})" if fine else ""))
+        )
     for rel in sorted(doc.relations, key=lambda r: -r.confidence)[:top]:
         obj = f" [{rel.object}]" if rel.object.strip() else ""
         rows.append(("relation", f"{rel.source} —{rel.type}→ {rel.target}{obj}, {rel.modality}"))
@@ -275,14 +353,21 @@ def top_items(doc: Document, top: int = TOP) -> list[tuple[str, str]]:
         rows.append(("technique", f"{span.technique}: “{_short(span.text, 60)}”"))
     mentions = Counter((e.entity, e.label) for e in doc.entities)
     if mentions:
-        rows.append(("entities", ", ".join(f"{name} ({label}) ×{n}" for (name, label), n in mentions.most_common(8))))
+        rows.append(
+            (
+                "entities",
+                ", ".join(f"{name} ({label}) ×{n}" for (name, label), n in mentions.most_common(8)),
+            )
+        )
     return rows
 
 
 def print_article(console: Console, doc: Document) -> None:
     language = f"{doc.language.code} ({doc.language.score:.2f})" if doc.language else "?"
     console.print(f"\n[bold]{escape(_short(doc.title or doc.id, 100))}[/bold]", highlight=False)
-    console.print(f"id {escape(doc.id)} · language {language} · {len(doc.text):,} characters", highlight=False)
+    console.print(
+        f"id {escape(doc.id)} · language {language} · {len(doc.text):,} characters", highlight=False
+    )
     counts = ", ".join(f"{n} {name}" for name, n in layer_counts(doc).items() if n)
     console.print(counts, highlight=False)
     table = Table(show_header=False, box=None, padding=(0, 1))

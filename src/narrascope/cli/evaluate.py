@@ -16,15 +16,29 @@ from narrascope.config import Config
 @app.command()
 def evaluate(
     dataset: str = typer.Argument(..., help="semeval2025 | semeval2023 | ptc"),
-    data: Path = typer.Option(..., "--data", help="The dataset folder (for semeval2023: the language folder)."),
+    data: Path = typer.Option(
+        ..., "--data", help="The dataset folder (for semeval2023: the language folder)."
+    ),
     split: str = typer.Option(..., "--split", help="Split with gold labels, e.g. train_dec4, dev."),
     lang: str = typer.Option("EN", "--lang", help="Language folder (semeval2025)."),
-    out: Path | None = typer.Option(None, "--out", help="Folder for predictions and scores.json (default: a folder under ./eval-runs)."),
-    cv: int = typer.Option(0, "--cv", help="K-fold cross-validation, retraining the models per fold."),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        help="Folder for predictions and scores.json (default: a folder under ./eval-runs).",
+    ),
+    cv: int = typer.Option(
+        0, "--cv", help="K-fold cross-validation, retraining the models per fold."
+    ),
     seed: int = typer.Option(0, "--seed", help="Seed of the fold split and the trainers."),
-    system: list[str] = typer.Option(["narrascope"], "--system", help="Systems to score: narrascope, a baseline name, or all."),
-    predictions: Path | None = typer.Option(None, "--predictions", help="Score these existing prediction files instead of predicting."),
-    rescore: bool = typer.Option(False, "--rescore", help="With --cv: score the fold predictions already under --out."),
+    system: list[str] = typer.Option(
+        ["narrascope"], "--system", help="Systems to score: narrascope, a baseline name, or all."
+    ),
+    predictions: Path | None = typer.Option(
+        None, "--predictions", help="Score these existing prediction files instead of predicting."
+    ),
+    rescore: bool = typer.Option(
+        False, "--rescore", help="With --cv: score the fold predictions already under --out."
+    ),
     config: Path | None = typer.Option(None, "--config", help="Pipeline config (TOML)."),
 ) -> None:
     """Score narrascope (or a baseline) on a benchmark split with the organisers' metrics."""
@@ -33,7 +47,9 @@ def evaluate(
 
     command = "narrascope " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     cfg = Config.load(config) if config else None
-    target = out or Path("eval-runs") / (f"{dataset}-{lang.lower()}-{split}" + (f"-cv{cv}" if cv else ""))
+    target = out or Path("eval-runs") / (
+        f"{dataset}-{lang.lower()}-{split}" + (f"-cv{cv}" if cv else "")
+    )
     if system == ["all"]:
         from narrascope.evaluation.systems import systems_for
 
@@ -45,11 +61,18 @@ def evaluate(
             harness.write_results(result, predictions)
             results = [result]
         elif cv and rescore:
-            results = harness.rescore_cross_validation(dataset, data, split, target, cv, lang, system, seed, command)
+            results = harness.rescore_cross_validation(
+                dataset, data, split, target, cv, lang, system, seed, command
+            )
         elif cv:
-            results = harness.cross_validate(dataset, data, split, target, cv, lang, cfg, system, seed, command)
+            results = harness.cross_validate(
+                dataset, data, split, target, cv, lang, cfg, system, seed, command
+            )
         else:
-            results = [harness.evaluate(dataset, data, split, target / s, lang, cfg, s, command) for s in system]
+            results = [
+                harness.evaluate(dataset, data, split, target / s, lang, cfg, s, command)
+                for s in system
+            ]
     except (FileNotFoundError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

@@ -14,7 +14,12 @@ def export(
     db: Path = typer.Option(..., "--db", help="The DuckDB corpus store written by `analyze --db`."),
     fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl, csv or parquet."),
     out: Path = typer.Option(..., "--out", "-o", help="File to write."),
-    table: str = typer.Option("articles", "--table", "-t", help="articles (full results in JSONL) or a layer table: entities, relations, narratives, ..."),
+    table: str = typer.Option(
+        "articles",
+        "--table",
+        "-t",
+        help="articles (full results in JSONL) or a layer table: entities, relations, narratives, ...",
+    ),
 ) -> None:
     """Export a table of the corpus store (DuckDB COPY for csv and parquet)."""
     from narrascope.store import EXPORT_FORMATS, Store, StoreError

@@ -9,8 +9,18 @@ import typer
 
 from narrascope.cli.app import app
 
-TYPES = ("supplies_weapons", "military_cooperation", "attacks", "threatens", "accuses_condemns", "sanctions",
-         "violates", "negotiates", "supports", "demands")
+TYPES = (
+    "supplies_weapons",
+    "military_cooperation",
+    "attacks",
+    "threatens",
+    "accuses_condemns",
+    "sanctions",
+    "violates",
+    "negotiates",
+    "supports",
+    "demands",
+)
 
 
 def _date(value: str | None, option: str) -> date | None:
@@ -24,13 +34,23 @@ def _date(value: str | None, option: str) -> date | None:
 
 @app.command()
 def graph(
-    db: Path = typer.Option(..., "--db", help="DuckDB corpus store written by `narrascope analyze --db`."),
+    db: Path = typer.Option(
+        ..., "--db", help="DuckDB corpus store written by `narrascope analyze --db`."
+    ),
     fmt: str = typer.Option("html", "--format", "-f", help="json, graphml or html."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Output file (default: stdout)."),
-    since: str | None = typer.Option(None, "--since", help="Only articles published on or after this date."),
-    until: str | None = typer.Option(None, "--until", help="Only articles published on or before this date."),
-    type_: list[str] = typer.Option([], "--type", "-t", help="Relation types to keep (repeatable)."),
-    actor: str | None = typer.Option(None, "--actor", help="Only edges touching this actor id (e.g. RUS, NATO)."),
+    since: str | None = typer.Option(
+        None, "--since", help="Only articles published on or after this date."
+    ),
+    until: str | None = typer.Option(
+        None, "--until", help="Only articles published on or before this date."
+    ),
+    type_: list[str] = typer.Option(
+        [], "--type", "-t", help="Relation types to keep (repeatable)."
+    ),
+    actor: str | None = typer.Option(
+        None, "--actor", help="Only edges touching this actor id (e.g. RUS, NATO)."
+    ),
     evidence: int = typer.Option(5, "--evidence", min=1, help="Evidence sentences kept per edge."),
 ) -> None:
     """Render the actor network of a corpus: edges by relation type, weighted, each with its evidence sentences."""
@@ -45,8 +65,14 @@ def graph(
     if not db.exists():
         typer.echo(f"error: {db}: no such store", err=True)
         raise typer.Exit(2)
-    result = load_graph(db, _date(since, "--since"), _date(until, "--until"), list(type_) or None,
-                        actor.upper() if actor else None, evidence)
+    result = load_graph(
+        db,
+        _date(since, "--since"),
+        _date(until, "--until"),
+        list(type_) or None,
+        actor.upper() if actor else None,
+        evidence,
+    )
     text = render(result, fmt)
     if out is None:
         typer.echo(text, nl=False)

@@ -13,7 +13,9 @@ from narrascope.config import Config
 @app.command()
 def predict(
     dataset: str = typer.Argument(..., help="semeval2025 | semeval2023 | ptc"),
-    data: Path = typer.Option(..., "--data", help="The dataset folder (for semeval2023: the language folder)."),
+    data: Path = typer.Option(
+        ..., "--data", help="The dataset folder (for semeval2023: the language folder)."
+    ),
     split: str = typer.Option(..., "--split", help="Split name, e.g. train_dec4, dev, test."),
     lang: str = typer.Option("EN", "--lang", help="Language folder (semeval2025)."),
     out: Path = typer.Option(..., "--out", help="Folder for subtask-N.txt / si.txt / tc.txt."),
@@ -31,9 +33,11 @@ def predict(
         typer.echo(f"note: {message}", err=True)
     for failure in run.failures:
         typer.echo(f"error: {failure}", err=True)
-    for name, path in run.written.items():
+    for path in run.written.values():
         typer.echo(f"wrote {path}")
     if not run.written:
-        typer.echo("error: nothing predicted (no analyzer for any subtask of this dataset)", err=True)
+        typer.echo(
+            "error: nothing predicted (no analyzer for any subtask of this dataset)", err=True
+        )
         raise typer.Exit(1)
     raise typer.Exit(1 if run.failures else 0)

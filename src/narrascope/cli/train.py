@@ -12,9 +12,13 @@ from narrascope.cli.app import app
 
 @app.command()
 def train(
-    task: str = typer.Argument(..., help="What to train: see `narrascope train --help` for the list."),
+    task: str = typer.Argument(
+        ..., help="What to train: see `narrascope train --help` for the list."
+    ),
     data: Path = typer.Option(..., "--data", help="The labelled data folder."),
-    out: Path | None = typer.Option(None, "--out", help="Model folder to write (default: the packaged model)."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Model folder to write (default: the packaged model)."
+    ),
     seed: int = typer.Option(0, "--seed"),
 ) -> None:
     """Train a model deterministically and write its weights and model card."""

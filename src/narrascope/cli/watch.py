@@ -11,14 +11,24 @@ from narrascope.cli.app import app
 
 @app.command()
 def watch(
-    feeds: Path = typer.Argument(..., help="A text file with one feed URL per line ('#' starts a comment)."),
+    feeds: Path = typer.Argument(
+        ..., help="A text file with one feed URL per line ('#' starts a comment)."
+    ),
     db: Path = typer.Option(..., "--db", help="DuckDB corpus store the new articles go into."),
     every: str = typer.Option("15m", "--every", help="Time between polls: e.g. 90s, 15m, 1h."),
-    max_backoff: str = typer.Option("6h", "--max-backoff", help="Longest pause for a feed that keeps failing."),
-    once: bool = typer.Option(False, "--once", help="Poll every feed once and exit (1 if a feed failed)."),
-    config: Path | None = typer.Option(None, "--config", help="Pipeline config (TOML); default: the packaged one."),
+    max_backoff: str = typer.Option(
+        "6h", "--max-backoff", help="Longest pause for a feed that keeps failing."
+    ),
+    once: bool = typer.Option(
+        False, "--once", help="Poll every feed once and exit (1 if a feed failed)."
+    ),
+    config: Path | None = typer.Option(
+        None, "--config", help="Pipeline config (TOML); default: the packaged one."
+    ),
     timeout: float = typer.Option(20.0, "--timeout", help="Seconds per HTTP request."),
-    allow_private: bool = typer.Option(False, "--allow-private", help="Allow URLs on loopback/private/link-local addresses."),
+    allow_private: bool = typer.Option(
+        False, "--allow-private", help="Allow URLs on loopback/private/link-local addresses."
+    ),
 ) -> None:
     """Watch feeds: every cycle, analyse the entries not seen before; one log line per feed."""
     from narrascope.config import Config

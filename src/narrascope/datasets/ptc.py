@@ -82,7 +82,9 @@ class PtcSplit:
         """The spans to classify: the template, else the gold spans with `?` as technique."""
         if self.tc_template:
             return read_technique_spans(self.tc_template)
-        return [TechniqueSpan(s.article_id, UNKNOWN, s.start, s.end) for s in self.gold_techniques()]
+        return [
+            TechniqueSpan(s.article_id, UNKNOWN, s.start, s.end) for s in self.gold_techniques()
+        ]
 
 
 def read_articles(folder: Path) -> dict[str, str]:
@@ -92,7 +94,11 @@ def read_articles(folder: Path) -> dict[str, str]:
 
 def _label_files(path: Path) -> list[Path]:
     path = Path(path)
-    return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")) if path.is_dir() else [path]
+    return (
+        sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+        if path.is_dir()
+        else [path]
+    )
 
 
 def read_spans(path: Path) -> list[SpanLabel]:

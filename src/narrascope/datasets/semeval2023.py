@@ -95,7 +95,9 @@ class Split2023:
     def articles(self, subtask: int | None = None) -> dict[str, str]:
         """The subtask's articles, or all of them (union over subtasks) when `subtask` is None."""
         if subtask is not None:
-            return read_articles(self.articles_dirs[subtask]) if subtask in self.articles_dirs else {}
+            return (
+                read_articles(self.articles_dirs[subtask]) if subtask in self.articles_dirs else {}
+            )
         texts: dict[str, str] = {}
         for n in sorted(self.articles_dirs):
             for doc_id, text in read_articles(self.articles_dirs[n]).items():
@@ -151,7 +153,10 @@ def read_frames(path: Path) -> dict[str, tuple[str, ...]]:
 
 def read_paragraph_labels(path: Path) -> dict[tuple[str, int], tuple[str, ...]]:
     """Subtask 3: `ID<TAB>line<TAB>tech,tech` -> {(ID, line): techniques}; empty = none."""
-    return {(cols[0], int(cols[1])): _comma_list(cols[2] if len(cols) > 2 else "") for cols in read_rows(path)}
+    return {
+        (cols[0], int(cols[1])): _comma_list(cols[2] if len(cols) > 2 else "")
+        for cols in read_rows(path)
+    }
 
 
 def read_template(path: Path) -> list[tuple[str, int, str]]:
@@ -162,7 +167,9 @@ def read_template(path: Path) -> list[tuple[str, int, str]]:
 def template_from_articles(articles: Mapping[str, str]) -> list[tuple[str, int, str]]:
     """The rows a template would have: every non-blank line of every article."""
     return [
-        (doc_id, line.number, text[line.start : line.end]) for doc_id, text in articles.items() for line in lines(text)
+        (doc_id, line.number, text[line.start : line.end])
+        for doc_id, text in articles.items()
+        for line in lines(text)
     ]
 
 
@@ -189,7 +196,9 @@ def write_frames(path: Path, labels: Mapping[str, Iterable[str]]) -> Path:
 
 
 def write_paragraph_labels(path: Path, labels: Mapping[tuple[str, int], Iterable[str]]) -> Path:
-    return write_rows(path, [[doc_id, str(line), ",".join(techs)] for (doc_id, line), techs in labels.items()])
+    return write_rows(
+        path, [[doc_id, str(line), ",".join(techs)] for (doc_id, line), techs in labels.items()]
+    )
 
 
 def write_span_labels(path: Path, spans: Iterable[SpanLabel]) -> Path:

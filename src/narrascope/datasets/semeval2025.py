@@ -105,7 +105,10 @@ class Split:
         if self.mentions is not None:
             return read_subtask1(self.mentions)
         if 1 in self.annotations:
-            return [EntityAnnotation(a.doc_id, a.mention, a.start, a.end) for a in read_subtask1(self.annotations[1])]
+            return [
+                EntityAnnotation(a.doc_id, a.mention, a.start, a.end)
+                for a in read_subtask1(self.annotations[1])
+            ]
         return []
 
     def gold_subtask1(self) -> list[EntityAnnotation]:
@@ -183,7 +186,9 @@ def read_subtask3(path: Path) -> dict[str, ExplanationAnnotation]:
             sub = None if cols[2].strip().lower() == "none" else cols[2]
             out[cols[0]] = ExplanationAnnotation(cols[0], cols[1], sub, "")
         else:
-            out[cols[0]] = ExplanationAnnotation(cols[0], None, None, cols[1] if len(cols) > 1 else "")
+            out[cols[0]] = ExplanationAnnotation(
+                cols[0], None, None, cols[1] if len(cols) > 1 else ""
+            )
     return out
 
 
@@ -211,18 +216,27 @@ def write_subtask1(path: Path, rows: Iterable[EntityAnnotation]) -> Path:
     """`id, mention, start, end(inclusive), main_role, fine_role...` per mention."""
     lines = []
     for a in rows:
-        lines.append([a.doc_id, a.mention, str(a.start), str(a.end), a.main_role or "", *a.fine_roles])
+        lines.append(
+            [a.doc_id, a.mention, str(a.start), str(a.end), a.main_role or "", *a.fine_roles]
+        )
     return write_rows(path, lines)
 
 
-def write_subtask2(path: Path, rows: Mapping[str, NarrativeAnnotation] | Iterable[NarrativeAnnotation]) -> Path:
+def write_subtask2(
+    path: Path, rows: Mapping[str, NarrativeAnnotation] | Iterable[NarrativeAnnotation]
+) -> Path:
     """`id<TAB>narr;narr<TAB>sub;sub`, `Other` for an empty list."""
     items = rows.values() if isinstance(rows, Mapping) else rows
-    lines = [[a.doc_id, ";".join(a.narratives) or OTHER, ";".join(a.subnarratives) or OTHER] for a in items]
+    lines = [
+        [a.doc_id, ";".join(a.narratives) or OTHER, ";".join(a.subnarratives) or OTHER]
+        for a in items
+    ]
     return write_rows(path, lines)
 
 
-def write_subtask3(path: Path, rows: Mapping[str, ExplanationAnnotation] | Iterable[ExplanationAnnotation]) -> Path:
+def write_subtask3(
+    path: Path, rows: Mapping[str, ExplanationAnnotation] | Iterable[ExplanationAnnotation]
+) -> Path:
     """Prediction rows `id<TAB>explanation` (tabs and line breaks in the text become spaces)."""
     items = rows.values() if isinstance(rows, Mapping) else rows
     return write_rows(path, [[a.doc_id, " ".join(a.explanation.split())] for a in items])

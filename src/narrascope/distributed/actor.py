@@ -52,7 +52,9 @@ class PipelineActor:
                     rows.append(None)
             if len(rows) == before:
                 rows.append(empty_row(unit["unit"]))
-        results = self.pipeline.run([doc for _, _, doc in fresh], batch_size=self.pipeline.config.batch_size)
+        results = self.pipeline.run(
+            [doc for _, _, doc in fresh], batch_size=self.pipeline.config.batch_size
+        )
         for (slot, unit_number, _), result in zip(fresh, results):
             if isinstance(result, Document):
                 rows[slot] = document_row(unit_number, result)

@@ -33,14 +33,28 @@ def run_cli(
     try:
         from narrascope.distributed.ray_runner import run_with_ray
     except ImportError as exc:
-        typer.echo(f"error: --engine ray needs Ray ({exc}); install it with: pip install 'narrascope[ray]'", err=True)
+        typer.echo(
+            f"error: --engine ray needs Ray ({exc}); install it with: pip install 'narrascope[ray]'",
+            err=True,
+        )
         raise typer.Exit(2) from None
     if isinstance(sinks.jsonl, Path) and is_folder_output(sinks.jsonl):
         if parquet is not None and parquet != sinks.jsonl:
-            typer.echo(f"error: --out {sinks.jsonl} is a folder and --parquet {parquet} another; give one", err=True)
+            typer.echo(
+                f"error: --out {sinks.jsonl} is a folder and --parquet {parquet} another; give one",
+                err=True,
+            )
             raise typer.Exit(2)
         parquet, sinks.jsonl = sinks.jsonl, None
     elif parquet is not None and not isinstance(sinks.jsonl, Path):
         sinks.jsonl = None  # with a Parquet output, stdout is not the default output any more
-    return run_with_ray(inputs, sinks, callbacks, parquet=parquet, config=config, options=options,
-                        address=address, workers=workers)
+    return run_with_ray(
+        inputs,
+        sinks,
+        callbacks,
+        parquet=parquet,
+        config=config,
+        options=options,
+        address=address,
+        workers=workers,
+    )

@@ -26,9 +26,18 @@ import ray
 
 from narrascope.config import Config
 from narrascope.distributed.actor import PipelineActor
-from narrascope.distributed.rows import ANALYSED, EMPTY, FAILED, STORED, parquet_hashes, row_result, to_table, write_parquet
+from narrascope.distributed.rows import (
+    ANALYSED,
+    EMPTY,
+    FAILED,
+    STORED,
+    parquet_hashes,
+    row_result,
+    to_table,
+    write_parquet,
+)
 from narrascope.distributed.units import Unit, plan_units
-from narrascope.document import Document, Failure
+from narrascope.document import Failure
 from narrascope.ingest.options import IngestOptions
 from narrascope.runner import Callbacks, RunStats, Sinks, Writer
 
@@ -60,11 +69,23 @@ def analyze_with_ray(
 
     store = Store(db) if db is not None else None
     try:
-        sinks = Sinks(store=store, jsonl=Path(out) if out is not None else None, html=Path(html) if html else None)
+        sinks = Sinks(
+            store=store,
+            jsonl=Path(out) if out is not None else None,
+            html=Path(html) if html else None,
+        )
         return run_with_ray(
-            [inputs] if isinstance(inputs, str) else list(inputs), sinks, callbacks,
-            parquet=Path(parquet) if parquet is not None else None, config=config, only=only, options=options,
-            address=address, workers=workers, batch_size=batch_size, setup=setup,
+            [inputs] if isinstance(inputs, str) else list(inputs),
+            sinks,
+            callbacks,
+            parquet=Path(parquet) if parquet is not None else None,
+            config=config,
+            only=only,
+            options=options,
+            address=address,
+            workers=workers,
+            batch_size=batch_size,
+            setup=setup,
         )
     finally:
         if store is not None:
@@ -99,7 +120,13 @@ def run_with_ray(
 
     started_here = _connect(address, workers)
     try:
-        actor_args = {"config": cfg, "options": options, "only": only, "known": [ray.put(known)], "setup": setup}
+        actor_args = {
+            "config": cfg,
+            "options": options,
+            "only": only,
+            "known": [ray.put(known)],
+            "setup": setup,
+        }
         with Writer(sinks, callbacks, stats) as writer:
             sink = _DriverSink(writer, stats, parquet)
             sink.consume(_results(units, actor_args, workers, size, max_task_retries))
@@ -107,7 +134,9 @@ def run_with_ray(
             if missing:  # their batch was lost with its worker: try each alone
                 sink.consume(_results(missing, actor_args, workers, 1, max_task_retries))
                 lost = [u for u in missing if u["unit"] not in sink.units_seen]
-                reason = f"worker process died while analysing this input ({max_task_retries} retries)"
+                reason = (
+                    f"worker process died while analysing this input ({max_task_retries} retries)"
+                )
                 writer.write([Failure(input=u["input"], reason=reason) for u in lost])
             stats.finished = time.perf_counter()
             writer.finish_report()
@@ -127,12 +156,18 @@ def _connect(address: str | None, workers: int) -> bool:
     else:
         # Ray lowers its workers' priority (nice 15) by default: on a busy machine they would then
         # starve behind every other process while doing all of the run's work
-        ray.init(num_cpus=workers, object_store_memory=LOCAL_OBJECT_STORE_BYTES,
-                 _system_config={"worker_niceness": 0}, **common)
+        ray.init(
+            num_cpus=workers,
+            object_store_memory=LOCAL_OBJECT_STORE_BYTES,
+            _system_config={"worker_niceness": 0},
+            **common,
+        )
     return True
 
 
-def _results(units: list[Unit], actor_args: dict[str, Any], workers: int, size: int, retries: int) -> Iterator[pa.Table]:
+def _results(
+    units: list[Unit], actor_args: dict[str, Any], workers: int, size: int, retries: int
+) -> Iterator[pa.Table]:
     """Result rows of `units`, batch by batch, in input order; blocks whose worker died for good are dropped."""
     if not units:
         return

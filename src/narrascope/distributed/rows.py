@@ -58,33 +58,59 @@ def partition_source(source: str | None) -> str:
 
 def document_row(unit: int, doc: Document) -> dict[str, Any]:
     return {
-        "unit": unit, "id": doc.id, "input": str(doc.meta.get("input", doc.id)), "content_hash": doc.content_hash,
-        "date": partition_date(doc.published), "source": partition_source(doc.source), "status": ANALYSED,
-        "result": doc.to_json(), "error": None,
+        "unit": unit,
+        "id": doc.id,
+        "input": str(doc.meta.get("input", doc.id)),
+        "content_hash": doc.content_hash,
+        "date": partition_date(doc.published),
+        "source": partition_source(doc.source),
+        "status": ANALYSED,
+        "result": doc.to_json(),
+        "error": None,
     }
 
 
 def failure_row(unit: int, failure: Failure) -> dict[str, Any]:
     return {
-        "unit": unit, "id": None, "input": failure.input, "content_hash": None, "date": UNKNOWN,
-        "source": UNKNOWN, "status": FAILED, "result": None, "error": failure.reason,
+        "unit": unit,
+        "id": None,
+        "input": failure.input,
+        "content_hash": None,
+        "date": UNKNOWN,
+        "source": UNKNOWN,
+        "status": FAILED,
+        "result": None,
+        "error": failure.reason,
     }
 
 
 def stored_row(unit: int, doc: Document) -> dict[str, Any]:
     """An article whose content hash was already analysed: counted, not analysed again."""
     return {
-        "unit": unit, "id": doc.id, "input": str(doc.meta.get("input", doc.id)), "content_hash": doc.content_hash,
-        "date": partition_date(doc.published), "source": partition_source(doc.source), "status": STORED,
-        "result": None, "error": None,
+        "unit": unit,
+        "id": doc.id,
+        "input": str(doc.meta.get("input", doc.id)),
+        "content_hash": doc.content_hash,
+        "date": partition_date(doc.published),
+        "source": partition_source(doc.source),
+        "status": STORED,
+        "result": None,
+        "error": None,
     }
 
 
 def empty_row(unit: int) -> dict[str, Any]:
     """A unit that held no article (e.g. an empty records file): tells the driver it was read."""
     return {
-        "unit": unit, "id": None, "input": None, "content_hash": None, "date": UNKNOWN,
-        "source": UNKNOWN, "status": EMPTY, "result": None, "error": None,
+        "unit": unit,
+        "id": None,
+        "input": None,
+        "content_hash": None,
+        "date": UNKNOWN,
+        "source": UNKNOWN,
+        "status": EMPTY,
+        "result": None,
+        "error": None,
     }
 
 
@@ -114,7 +140,9 @@ def write_parquet(table: pa.Table, root: Path) -> None:
 
     if table.num_rows:
         pq.write_to_dataset(
-            table, root_path=str(root), partition_cols=PARTITION_COLS,
+            table,
+            root_path=str(root),
+            partition_cols=PARTITION_COLS,
             basename_template=f"part-{uuid.uuid4().hex}-{{i}}.parquet",
         )
 
@@ -147,7 +175,7 @@ def read_parquet_results(root: Path, batch_rows: int = 256) -> Iterator[Document
                 yield result
 
 
-def load_into_store(root: Path, store: "Store", batch: int = 256) -> int:
+def load_into_store(root: Path, store: Store, batch: int = 256) -> int:
     """Load a Parquet output into a DuckDB store after the run, batch by batch; returns the articles loaded.
 
     Articles whose content is already in the store are skipped, so loading twice adds nothing.

@@ -47,16 +47,37 @@ def plan_units(inputs: list[str], options: IngestOptions) -> Iterator[Unit]:
 
 
 def _file_unit(path: Path, name: str, input: str) -> Unit:
-    return {"kind": "file", "path": str(path), "name": name, "input": input, "row_group": -1, "payload": ""}
+    return {
+        "kind": "file",
+        "path": str(path),
+        "name": name,
+        "input": input,
+        "row_group": -1,
+        "payload": "",
+    }
 
 
 def _driver_units(item: str, options: IngestOptions) -> Iterator[Unit]:
     for result in iter_documents([item], options):
         if isinstance(result, Document):
             payload = result.model_dump_json()
-            yield {"kind": "document", "path": "", "name": result.id, "input": item, "row_group": -1, "payload": payload}
+            yield {
+                "kind": "document",
+                "path": "",
+                "name": result.id,
+                "input": item,
+                "row_group": -1,
+                "payload": payload,
+            }
         else:
-            yield {"kind": "failure", "path": "", "name": "", "input": result.input, "row_group": -1, "payload": result.reason}
+            yield {
+                "kind": "failure",
+                "path": "",
+                "name": "",
+                "input": result.input,
+                "row_group": -1,
+                "payload": result.reason,
+            }
 
 
 def _parquet_units(path: Path) -> Iterator[Unit]:
@@ -66,7 +87,14 @@ def _parquet_units(path: Path) -> Iterator[Unit]:
     for group in range(metadata.num_row_groups):
         if metadata.row_group(group).num_rows == 0:
             continue
-        yield {"kind": "parquet", "path": str(path), "name": path.name, "input": str(path), "row_group": group, "payload": ""}
+        yield {
+            "kind": "parquet",
+            "path": str(path),
+            "name": path.name,
+            "input": str(path),
+            "row_group": group,
+            "payload": "",
+        }
 
 
 def read_unit(unit: Unit, options: IngestOptions) -> Iterator[Item]:
@@ -74,7 +102,9 @@ def read_unit(unit: Unit, options: IngestOptions) -> Iterator[Item]:
     kind = unit["kind"]
     if kind == "file":
         path = Path(unit["path"])
-        yield from _guarded(unit["input"], file_documents(path, unit["name"], unit["input"], options))
+        yield from _guarded(
+            unit["input"], file_documents(path, unit["name"], unit["input"], options)
+        )
     elif kind == "document":
         yield Document.model_validate_json(unit["payload"])
     elif kind == "failure":
@@ -91,5 +121,7 @@ def _parquet_documents(unit: Unit, options: IngestOptions) -> Iterator[Item]:
 
     parquet = pq.ParquetFile(unit["path"])
     offset = sum(parquet.metadata.row_group(g).num_rows for g in range(unit["row_group"]))
-    for number, record in enumerate(parquet.read_row_group(unit["row_group"]).to_pylist(), start=offset + 1):
+    for number, record in enumerate(
+        parquet.read_row_group(unit["row_group"]).to_pylist(), start=offset + 1
+    ):
         yield record_document(record, unit["name"], number, options, [])

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Protocol
 
 import numpy as np
 
@@ -63,7 +64,9 @@ class OnnxEncoder:
         if threads:
             options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
-        self._session = ort.InferenceSession(model_path, options, providers=["CPUExecutionProvider"])
+        self._session = ort.InferenceSession(
+            model_path, options, providers=["CPUExecutionProvider"]
+        )
         self._tokenizer = Tokenizer.from_file(str(_tokenizer_path()))
         self._tokenizer.enable_truncation(max_length=max_tokens)
         self._lock = threading.Lock()
@@ -85,7 +88,8 @@ class OnnxEncoder:
                 ids[row, :n] = encodings[j].ids
                 mask[row, :n] = 1
             hidden = self._session.run(
-                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+                None,
+                {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
             )[0]
             summed = (hidden * mask[:, :, None]).sum(axis=1)
             pooled = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
@@ -100,7 +104,9 @@ class OnnxEncoder:
 class SentenceTransformerEncoder:
     """Any sentence-transformers model (needs the `torch` extra)."""
 
-    def __init__(self, model: str = "all-MiniLM-L6-v2", batch_size: int = 64, max_tokens: int = 128) -> None:
+    def __init__(
+        self, model: str = "all-MiniLM-L6-v2", batch_size: int = 64, max_tokens: int = 128
+    ) -> None:
         from sentence_transformers import SentenceTransformer
 
         if model == "all-MiniLM-L6-v2":

@@ -31,7 +31,11 @@ def _trained_on(doc_id: str, fold: Fold) -> bool:
 
 def all_other(fold: Fold) -> PredictionRun:
     split = fold.releases.get(2, fold.split)
-    rows = [semeval2025.NarrativeAnnotation(d, (OTHER,), (OTHER,)) for d in split.documents(2) if _held(d, fold)]
+    rows = [
+        semeval2025.NarrativeAnnotation(d, (OTHER,), (OTHER,))
+        for d in split.documents(2)
+        if _held(d, fold)
+    ]
     run = PredictionRun(fold.out, documents=len(rows))
     run.written["subtask-2"] = semeval2025.write_subtask2(fold.out / "subtask-2.txt", rows)
     return run
@@ -67,7 +71,9 @@ def tfidf_logreg(fold: Fold) -> PredictionRun:
     train_ids = [d for d in sorted(gold) if d in texts and _trained_on(d, fold)]
     test_ids = [d for d in sorted(texts) if _held(d, fold)]
     min_df = 2 if len(train_ids) >= 20 else 1  # tiny folders (tests) keep every term
-    vectorizer = TfidfVectorizer(sublinear_tf=True, min_df=min_df, ngram_range=(1, 2), max_features=50_000)
+    vectorizer = TfidfVectorizer(
+        sublinear_tf=True, min_df=min_df, ngram_range=(1, 2), max_features=50_000
+    )
     x_train = vectorizer.fit_transform([texts[d] for d in train_ids])
     x_test = vectorizer.transform([texts[d] for d in test_ids])
 
@@ -80,7 +86,9 @@ def tfidf_logreg(fold: Fold) -> PredictionRun:
             if positives == len(y):
                 probs[:, j] = 1.0
             elif positives > 0:
-                model = LogisticRegression(solver="liblinear", class_weight="balanced", random_state=fold.seed)
+                model = LogisticRegression(
+                    solver="liblinear", class_weight="balanced", random_state=fold.seed
+                )
                 model.fit(x_train, y[:, j])
                 probs[:, j] = model.predict_proba(x_test)[:, 1]
         classes = binarizer.classes_
@@ -88,7 +96,10 @@ def tfidf_logreg(fold: Fold) -> PredictionRun:
 
     coarse = fit_predict([gold[d].narratives for d in train_ids])
     fine = fit_predict([gold[d].subnarratives for d in train_ids])
-    rows = [semeval2025.NarrativeAnnotation(d, tuple(c), tuple(f)) for d, c, f in zip(test_ids, coarse, fine)]
+    rows = [
+        semeval2025.NarrativeAnnotation(d, tuple(c), tuple(f))
+        for d, c, f in zip(test_ids, coarse, fine)
+    ]
     run = PredictionRun(fold.out, documents=len(rows))
     run.written["subtask-2"] = semeval2025.write_subtask2(fold.out / "subtask-2.txt", rows)
     return run
@@ -102,7 +113,11 @@ def majority_technique(fold: Fold) -> PredictionRun:
         run.messages.append("majority: no training spans")
         return run
     label = Counter(train).most_common(1)[0][0]
-    rows = [ptc.TechniqueSpan(s.article_id, label, s.start, s.end) for s in split.tc_inputs() if _held(s.article_id, fold)]
+    rows = [
+        ptc.TechniqueSpan(s.article_id, label, s.start, s.end)
+        for s in split.tc_inputs()
+        if _held(s.article_id, fold)
+    ]
     run.documents = len({r.article_id for r in rows})
     run.written["tc"] = ptc.write_technique_spans(fold.out / "tc.txt", rows)
     return run

@@ -62,7 +62,9 @@ def kfold(ids: Sequence[str], k: int, seed: int = 0) -> list[list[str]]:
 def _score(fold: Fold) -> list[Row]:
     if fold.dataset == "semeval2025":
         taxonomy = scoring.find_taxonomy(fold.data)
-        return scoring.score_semeval2025(fold.out, fold.split, taxonomy, fold.held_ids, fold.releases)
+        return scoring.score_semeval2025(
+            fold.out, fold.split, taxonomy, fold.held_ids, fold.releases
+        )
     if fold.dataset == "semeval2023":
         return scoring.score_semeval2023(fold.out, fold.split, fold.held_ids)
     return scoring.score_ptc(fold.out, fold.split, fold.held_ids)
@@ -80,7 +82,10 @@ def _document_ids(dataset: str, split, releases: dict) -> list[str]:
 
 
 def _release_messages(dataset: str, split_name: str, releases: dict) -> list[str]:
-    return [f"subtask {n}: gold from release {s.name} (the split {split_name} has none)" for n, s in sorted(releases.items())]
+    return [
+        f"subtask {n}: gold from release {s.name} (the split {split_name} has none)"
+        for n, s in sorted(releases.items())
+    ]
 
 
 def evaluate(
@@ -101,7 +106,11 @@ def evaluate(
     fold.out.mkdir(parents=True, exist_ok=True)
     run = systems_for(dataset)[system](fold)
     result = Evaluation(dataset, split, system, _score(fold), command=command)
-    result.messages = _release_messages(dataset, split, releases) + run.messages + [f"failed: {f}" for f in run.failures]
+    result.messages = (
+        _release_messages(dataset, split, releases)
+        + run.messages
+        + [f"failed: {f}" for f in run.failures]
+    )
     result.seconds = time.perf_counter() - started
     write_results(result, fold.out)
     return result
@@ -150,10 +159,21 @@ def cross_validate(
             run = known[name](fold)
             per_fold.append(_score(fold))
             partial = Evaluation(dataset, split, name, per_fold[-1], run.messages, 0, 0.0, command)
-            write_results(partial, fold.out.parent)  # each fold's own scores, kept if the run stops early
+            write_results(
+                partial, fold.out.parent
+            )  # each fold's own scores, kept if the run stops early
             messages += [m for m in run.messages if m not in messages]
             messages += [f"fold {i} failed: {f}" for f in run.failures]
-        result = Evaluation(dataset, split, name, mean_rows(per_fold), messages, k, time.perf_counter() - started, command)
+        result = Evaluation(
+            dataset,
+            split,
+            name,
+            mean_rows(per_fold),
+            messages,
+            k,
+            time.perf_counter() - started,
+            command,
+        )
         write_results(result, Path(out) / name)
         results.append(result)
     return results
@@ -182,7 +202,9 @@ def rescore_cross_validation(
             predictions = Path(out) / name / f"fold-{i}" / "predictions"
             if not predictions.is_dir() or not any(predictions.iterdir()):
                 continue
-            fold = Fold(dataset, Path(data), found, predictions, held_ids=set(held), releases=releases)
+            fold = Fold(
+                dataset, Path(data), found, predictions, held_ids=set(held), releases=releases
+            )
             per_fold.append(_score(fold))
         messages = _release_messages(dataset, split, releases)
         if len(per_fold) < k:
@@ -191,7 +213,9 @@ def rescore_cross_validation(
         if previous.is_file():  # keep the command that produced the predictions
             earlier = json.loads(previous.read_text(encoding="utf-8")).get("command", "")
             command = earlier if earlier and "--rescore" not in earlier else command
-        result = Evaluation(dataset, split, name, mean_rows(per_fold), messages, len(per_fold), 0.0, command)
+        result = Evaluation(
+            dataset, split, name, mean_rows(per_fold), messages, len(per_fold), 0.0, command
+        )
         write_results(result, Path(out) / name)
         results.append(result)
     return results

@@ -57,7 +57,9 @@ def f1_samples(
     return float(np.mean(scores)), float(np.std(scores))
 
 
-def micro_prf(gold: Mapping[str, Labels], pred: Mapping[str, Labels], classes: Collection[str] | None = None) -> PRF:
+def micro_prf(
+    gold: Mapping[str, Labels], pred: Mapping[str, Labels], classes: Collection[str] | None = None
+) -> PRF:
     """Micro-averaged precision/recall/F1 over (item, label) pairs (SemEval-2023 subtasks 2 and 3)."""
     tp = n_pred = n_gold = 0
     for key, gold_labels in gold.items():
@@ -69,7 +71,9 @@ def micro_prf(gold: Mapping[str, Labels], pred: Mapping[str, Labels], classes: C
     return _prf(tp, n_pred, n_gold)
 
 
-def macro_f1_multilabel(gold: Mapping[str, Labels], pred: Mapping[str, Labels], classes: Collection[str]) -> float:
+def macro_f1_multilabel(
+    gold: Mapping[str, Labels], pred: Mapping[str, Labels], classes: Collection[str]
+) -> float:
     """Mean per-class F1 over `classes`; a class absent from both gold and predictions scores 1.0."""
     per_class = []
     for label in classes:
@@ -93,10 +97,16 @@ def accuracy(gold: Mapping[str, str], pred: Mapping[str, str]) -> float:
     return sum(pred.get(k) == v for k, v in gold.items()) / len(gold)
 
 
-def macro_f1_single(gold: Mapping[str, str], pred: Mapping[str, str], classes: Collection[str] | None = None) -> float:
+def macro_f1_single(
+    gold: Mapping[str, str], pred: Mapping[str, str], classes: Collection[str] | None = None
+) -> float:
     """Mean per-class F1 over `classes` (default: the labels seen in gold or predictions), as
     scikit-learn's `f1_score(average="macro")` (a class with no gold and no correct prediction scores 0)."""
-    labels = list(classes) if classes is not None else sorted(set(gold.values()) | {pred[k] for k in gold if k in pred})
+    labels = (
+        list(classes)
+        if classes is not None
+        else sorted(set(gold.values()) | {pred[k] for k in gold if k in pred})
+    )
     scores = []
     for label in labels:
         tp = sum(v == label and pred.get(k) == label for k, v in gold.items())
@@ -159,7 +169,9 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
-def span_prf(gold: Mapping[str, Iterable[tuple[int, int]]], pred: Mapping[str, Iterable[tuple[int, int]]]) -> PRF:
+def span_prf(
+    gold: Mapping[str, Iterable[tuple[int, int]]], pred: Mapping[str, Iterable[tuple[int, int]]]
+) -> PRF:
     """Span identification with partial-overlap credit.
 
     Spans are merged per article on each side. Precision = (1/|S|) Σ_s Σ_g |s∩g|/|s| over
@@ -204,5 +216,8 @@ def technique_classification(
     for labels in pred_by_key.values():
         n_pred.update(labels)
     micro = _prf(sum(tp.values()), sum(n_pred.values()), sum(n_gold.values()))
-    per_class = {label: _prf(tp[label], n_pred[label], n_gold[label]).f1 for label in sorted(set(n_gold) | set(n_pred))}
+    per_class = {
+        label: _prf(tp[label], n_pred[label], n_gold[label]).f1
+        for label in sorted(set(n_gold) | set(n_pred))
+    }
     return micro, per_class

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from narrascope import registry
-from narrascope.config import Config
 from narrascope.analyzers.explanation import explain
+from narrascope.config import Config
 from narrascope.datasets import ptc, semeval2023, semeval2025
 from narrascope.document import Document, Explanation
 from narrascope.pipeline import Pipeline
@@ -56,12 +56,16 @@ def _pipeline(config: Config | None, only: list[str]) -> Pipeline:
     pipeline = Pipeline.from_config(config if config is not None else Config.load(), only=only)
     for analyzer in pipeline.analyzers:
         encoder = getattr(analyzer, "encoder", None)
-        if analyzer.name == "embeddings" and encoder is not None and not isinstance(encoder, CachedEncoder):
+        if (
+            analyzer.name == "embeddings"
+            and encoder is not None
+            and not isinstance(encoder, CachedEncoder)
+        ):
             analyzer.encoder = CachedEncoder(encoder)  # type: ignore[attr-defined]
     return pipeline
 
 
-def _usable(config: Config | None, names: list[str], run: "PredictionRun") -> list[str]:
+def _usable(config: Config | None, names: list[str], run: PredictionRun) -> list[str]:
     """The analyzers among `names` that can be built (a missing model is a note, not a crash)."""
     usable = []
     for name in names:
@@ -74,7 +78,11 @@ def _usable(config: Config | None, names: list[str], run: "PredictionRun") -> li
 
 
 def _docs(texts: dict[str, str], ids: Collection[str] | None) -> list[Document]:
-    return [Document(id=doc_id, text=text) for doc_id, text in texts.items() if ids is None or doc_id in ids]
+    return [
+        Document(id=doc_id, text=text)
+        for doc_id, text in texts.items()
+        if ids is None or doc_id in ids
+    ]
 
 
 def run_batches(
@@ -169,7 +177,9 @@ def _semeval2025_narratives(split2, split3, run: PredictionRun, config, ids) -> 
     with_explanations = _available("explanation")
     if not with_explanations:
         run.messages.append("subtask 3 skipped: no 'explanation' analyzer registered")
-    usable = _usable(config, ["narratives", "explanation"] if with_explanations else ["narratives"], run)
+    usable = _usable(
+        config, ["narratives", "explanation"] if with_explanations else ["narratives"], run
+    )
     if "narratives" not in usable:
         run.messages.append("subtask 2/3 skipped: the narratives analyzer cannot be built")
         return
@@ -178,9 +188,15 @@ def _semeval2025_narratives(split2, split3, run: PredictionRun, config, ids) -> 
     texts3 = split3.documents(3) if with_explanations else {}
     docs = _docs({**texts3, **texts2}, ids)
     # subtask 3 names the dominant narrative to explain; the gold file's labels (not its texts) are that input
-    given = {k: (v.narrative, v.subnarrative) for k, v in split3.gold_subtask3().items() if v.narrative} if texts3 and split3.has_gold(3) else {}
+    given = (
+        {k: (v.narrative, v.subnarrative) for k, v in split3.gold_subtask3().items() if v.narrative}
+        if texts3 and split3.has_gold(3)
+        else {}
+    )
     if given:
-        run.messages.append("subtask 3: explanations of the dominant narrative the task gives (gold labels)")
+        run.messages.append(
+            "subtask 3: explanations of the dominant narrative the task gives (gold labels)"
+        )
     explained: dict[str, Explanation] = {}
 
     def explain_given(batch: list[Document]) -> None:
@@ -190,7 +206,9 @@ def _semeval2025_narratives(split2, split3, run: PredictionRun, config, ids) -> 
                 if found is not None:
                     explained[doc.id] = found
 
-    pipeline = _pipeline(config, ["narratives", "explanation"] if with_explanations else ["narratives"])
+    pipeline = _pipeline(
+        config, ["narratives", "explanation"] if with_explanations else ["narratives"]
+    )
     done = run_batches(pipeline, docs, after=explain_given, failures=run.failures)
     narratives, explanations = [], []
     for doc in done:
@@ -201,11 +219,15 @@ def _semeval2025_narratives(split2, split3, run: PredictionRun, config, ids) -> 
             narratives.append(semeval2025.NarrativeAnnotation(doc.id, narr, subs))
         e = explained.get(doc.id) or (layer.explanation if layer else None)
         if doc.id in texts3 and e is not None:
-            explanations.append(semeval2025.ExplanationAnnotation(doc.id, e.narrative, e.subnarrative, e.text))
+            explanations.append(
+                semeval2025.ExplanationAnnotation(doc.id, e.narrative, e.subnarrative, e.text)
+            )
     run.documents = max(run.documents, len(done))
     run.written["subtask-2"] = semeval2025.write_subtask2(run.out / "subtask-2.txt", narratives)
     if with_explanations:
-        run.written["subtask-3"] = semeval2025.write_subtask3(run.out / "subtask-3.txt", explanations)
+        run.written["subtask-3"] = semeval2025.write_subtask3(
+            run.out / "subtask-3.txt", explanations
+        )
 
 
 def _semeval2025_roles(split, run: PredictionRun, config, ids) -> None:
@@ -234,7 +256,11 @@ def _semeval2025_roles(split, run: PredictionRun, config, ids) -> None:
             found = roles.classify_mentions(doc, [(m.start, m.end_exclusive) for m in given])
             for m, r in zip(given, found):
                 fine = tuple(dict.fromkeys(f.label for f in r.fine_roles))
-                rows.append(semeval2025.EntityAnnotation(m.doc_id, m.mention, m.start, m.end, r.main_role, fine))
+                rows.append(
+                    semeval2025.EntityAnnotation(
+                        m.doc_id, m.mention, m.start, m.end, r.main_role, fine
+                    )
+                )
 
     done = run_batches(pipeline, docs, after=classify, failures=run.failures)
     run.documents = max(run.documents, len(done))
@@ -245,18 +271,27 @@ def _semeval2025_roles(split, run: PredictionRun, config, ids) -> None:
 
 
 def predict_semeval2023(
-    split: semeval2023.Split2023, out: Path, config: Config | None = None, ids: Collection[str] | None = None
+    split: semeval2023.Split2023,
+    out: Path,
+    config: Config | None = None,
+    ids: Collection[str] | None = None,
 ) -> PredictionRun:
     """subtask-1.txt (genre), subtask-2.txt (frames), subtask-3.txt (paragraph techniques)."""
     run = PredictionRun(Path(out))
     run.out.mkdir(parents=True, exist_ok=True)
     wanted = {1: "genre", 2: "frames", 3: "techniques"}
-    active = {n: name for n, name in wanted.items() if n in split.articles_dirs and _available(name)}
+    active = {
+        n: name for n, name in wanted.items() if n in split.articles_dirs and _available(name)
+    }
     usable = _usable(config, list(active.values()), run)
     active = {n: name for n, name in active.items() if name in usable}
     for n, name in wanted.items():
         if n not in active:
-            reason = "no articles for it in the split" if n not in split.articles_dirs else f"no usable '{name}' analyzer"
+            reason = (
+                "no articles for it in the split"
+                if n not in split.articles_dirs
+                else f"no usable '{name}' analyzer"
+            )
             run.messages.append(f"subtask {n} skipped: {reason}")
     if not active:
         return run
@@ -270,7 +305,11 @@ def predict_semeval2023(
         genres = {i: done[i].genre.label for i in split.articles(1) if i in done and done[i].genre}
         run.written["subtask-1"] = semeval2023.write_genres(run.out / "subtask-1.txt", genres)
     if 2 in active:
-        frames = {i: done[i].frames.labels if done[i].frames else [] for i in split.articles(2) if i in done}
+        frames = {
+            i: done[i].frames.labels if done[i].frames else []
+            for i in split.articles(2)
+            if i in done
+        }
         run.written["subtask-2"] = semeval2023.write_frames(run.out / "subtask-2.txt", frames)
     if 3 in active:
         template = (
@@ -283,7 +322,9 @@ def predict_semeval2023(
             for doc_id, line, _ in template
             if doc_id in done
         }
-        run.written["subtask-3"] = semeval2023.write_paragraph_labels(run.out / "subtask-3.txt", labels)
+        run.written["subtask-3"] = semeval2023.write_paragraph_labels(
+            run.out / "subtask-3.txt", labels
+        )
     return run
 
 
@@ -302,7 +343,9 @@ def paragraph_techniques(doc: Document, line_number: int) -> list[str]:
 # --- PTC ----------------------------------------------------------------------------------------
 
 
-def predict_ptc(split: ptc.PtcSplit, out: Path, config: Config | None = None, ids: Collection[str] | None = None) -> PredictionRun:
+def predict_ptc(
+    split: ptc.PtcSplit, out: Path, config: Config | None = None, ids: Collection[str] | None = None
+) -> PredictionRun:
     """si.txt (predicted propaganda spans) and tc.txt (technique of each template or gold span)."""
     run = PredictionRun(Path(out))
     run.out.mkdir(parents=True, exist_ok=True)
@@ -328,9 +371,13 @@ def predict_ptc(split: ptc.PtcSplit, out: Path, config: Config | None = None, id
             given = inputs.get(doc.id, [])
             if can_classify and given:
                 names = techniques.classify_spans(doc, [(s.start, s.end) for s in given])
-                labelled.extend(ptc.TechniqueSpan(doc.id, name, s.start, s.end) for s, name in zip(given, names))
+                labelled.extend(
+                    ptc.TechniqueSpan(doc.id, name, s.start, s.end) for s, name in zip(given, names)
+                )
 
-    done = run_batches(pipeline, _docs(split.articles(), ids), after=classify, failures=run.failures)
+    done = run_batches(
+        pipeline, _docs(split.articles(), ids), after=classify, failures=run.failures
+    )
     run.documents = len(done)
     run.written["si"] = ptc.write_spans(run.out / "si.txt", spans)
     if can_classify:

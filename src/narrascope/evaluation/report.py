@@ -42,20 +42,62 @@ class Reference:
 
 # Published reference results, as summarised in the product brief.
 REFERENCES: tuple[Reference, ...] = (
-    Reference("SemEval-2025 T10 narratives (subtask 2)", "F1-samples fine / coarse", "~0.43 / 0.55",
-              "GPT-4o-class LLM prompting", "semeval2025", ("subtask2.f1_samples_fine", "subtask2.f1_samples_coarse")),
-    Reference("SemEval-2025 T10 entity roles (subtask 1)", "exact match ratio, fine roles", "~0.40–0.50",
-              "LoRA-tuned 8B LLMs; XLM-R close", "semeval2025", ("subtask1.exact_match_ratio",)),
-    Reference("SemEval-2023 T3 genre", "macro-F1", "~0.78", "fine-tuned RoBERTa-class", "semeval2023",
-              ("subtask1.genre_macro_f1",)),
-    Reference("SemEval-2023 T3 frames", "micro-F1", "~0.58", "RoBERTa/XLM-R-large ensembles", "semeval2023",
-              ("subtask2.frames_micro_f1",)),
-    Reference("SemEval-2023 T3 techniques (paragraph)", "micro-F1", "0.376", "XLM-R-large", "semeval2023",
-              ("subtask3.techniques_micro_f1",)),
-    Reference("SemEval-2020 T11 span identification", "span F1", "~0.52", "ensembles of transformers", "ptc",
-              ("si.span_f1",)),
-    Reference("SemEval-2020 T11 technique classification", "micro-F1", "~0.62", "RoBERTa ensembles", "ptc",
-              ("tc.micro_f1",)),
+    Reference(
+        "SemEval-2025 T10 narratives (subtask 2)",
+        "F1-samples fine / coarse",
+        "~0.43 / 0.55",
+        "GPT-4o-class LLM prompting",
+        "semeval2025",
+        ("subtask2.f1_samples_fine", "subtask2.f1_samples_coarse"),
+    ),
+    Reference(
+        "SemEval-2025 T10 entity roles (subtask 1)",
+        "exact match ratio, fine roles",
+        "~0.40–0.50",
+        "LoRA-tuned 8B LLMs; XLM-R close",
+        "semeval2025",
+        ("subtask1.exact_match_ratio",),
+    ),
+    Reference(
+        "SemEval-2023 T3 genre",
+        "macro-F1",
+        "~0.78",
+        "fine-tuned RoBERTa-class",
+        "semeval2023",
+        ("subtask1.genre_macro_f1",),
+    ),
+    Reference(
+        "SemEval-2023 T3 frames",
+        "micro-F1",
+        "~0.58",
+        "RoBERTa/XLM-R-large ensembles",
+        "semeval2023",
+        ("subtask2.frames_micro_f1",),
+    ),
+    Reference(
+        "SemEval-2023 T3 techniques (paragraph)",
+        "micro-F1",
+        "0.376",
+        "XLM-R-large",
+        "semeval2023",
+        ("subtask3.techniques_micro_f1",),
+    ),
+    Reference(
+        "SemEval-2020 T11 span identification",
+        "span F1",
+        "~0.52",
+        "ensembles of transformers",
+        "ptc",
+        ("si.span_f1",),
+    ),
+    Reference(
+        "SemEval-2020 T11 technique classification",
+        "micro-F1",
+        "~0.62",
+        "RoBERTa ensembles",
+        "ptc",
+        ("tc.micro_f1",),
+    ),
 )
 
 
@@ -78,8 +120,13 @@ class ResultRow:
 
 def run_cross_validation(data: Path, folds: int, results: Path) -> None:
     jobs = [
-        ("semeval2025", data / "semeval2025t10", "train_dec4", "EN",
-         ("narrascope", "all-other", "majority", "tfidf-logreg")),
+        (
+            "semeval2025",
+            data / "semeval2025t10",
+            "train_dec4",
+            "EN",
+            ("narrascope", "all-other", "majority", "tfidf-logreg"),
+        ),
         ("ptc", data / "ptc2020", "train", "EN", ("narrascope", "majority")),
     ]
     for dataset, folder, split, lang, systems in jobs:
@@ -90,13 +137,20 @@ def run_cross_validation(data: Path, folds: int, results: Path) -> None:
         command = (
             f"narrascope evaluate {dataset} --data {rel} --split {split}"
             + (f" --lang {lang}" if dataset == "semeval2025" else "")
-            + f" --cv {folds} " + " ".join(f"--system {s}" for s in systems)
+            + f" --cv {folds} "
+            + " ".join(f"--system {s}" for s in systems)
         )
         print(f"running: {command}", file=sys.stderr)
         started = time.perf_counter()
         evaluations = cross_validate(
-            dataset, folder, split, Path(tempfile.mkdtemp(prefix=f"narrascope-cv-{dataset}-")), folds, lang,
-            systems=systems, command=command,
+            dataset,
+            folder,
+            split,
+            Path(tempfile.mkdtemp(prefix=f"narrascope-cv-{dataset}-")),
+            folds,
+            lang,
+            systems=systems,
+            command=command,
         )
         print(f"{dataset}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
         save_evaluations(results, [e.to_dict() for e in evaluations])
@@ -112,9 +166,16 @@ def save_evaluations(results: Path, evaluations: list[dict]) -> list[Path]:
     for (dataset, split), items in sorted(groups.items()):
         path = results / f"cv-{dataset}-{split}.json"
         payload = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-        kept = [e for e in payload.get("evaluations", []) if e["system"] not in {i["system"] for i in items}]
+        kept = [
+            e
+            for e in payload.get("evaluations", [])
+            if e["system"] not in {i["system"] for i in items}
+        ]
         order = ["narrascope", "all-other", "majority", "tfidf-logreg"]
-        merged = sorted(kept + items, key=lambda e: (order.index(e["system"]) if e["system"] in order else 99, e["system"]))
+        merged = sorted(
+            kept + items,
+            key=lambda e: (order.index(e["system"]) if e["system"] in order else 99, e["system"]),
+        )
         payload = {
             "title": f"Cross-validation on {dataset} {split}",
             "measured": time.strftime("%Y-%m-%d"),
@@ -129,7 +190,9 @@ def import_runs(folders: list[Path], results: Path) -> None:
     """Save the `scores.json` files of earlier `narrascope evaluate` runs (one folder per run)."""
     evaluations = []
     for folder in folders:
-        for path in sorted(Path(folder).glob("*/scores.json")) + sorted(Path(folder).glob("scores.json")):
+        for path in sorted(Path(folder).glob("*/scores.json")) + sorted(
+            Path(folder).glob("scores.json")
+        ):
             evaluations.append(json.loads(path.read_text(encoding="utf-8")))
     for path in save_evaluations(results, evaluations):
         print(f"updated {path}", file=sys.stderr)
@@ -159,15 +222,35 @@ def run_throughput(data: Path, limit: int, results: Path) -> None:
     rate = re.search(r"throughput\s+([\d.]+) articles/s", output)
     ratio = re.search(r"pipeline/backbone = ([\d.]+)", output)
     if rate:
-        payload["rows"].append({"task": "throughput", "metric": "articles_per_second", "value": float(rate.group(1)),
-                                "documents": limit, "note": "wall clock on a shared 2-core machine (see the load average below)"})
+        payload["rows"].append(
+            {
+                "task": "throughput",
+                "metric": "articles_per_second",
+                "value": float(rate.group(1)),
+                "documents": limit,
+                "note": "wall clock on a shared 2-core machine (see the load average below)",
+            }
+        )
     per_cpu = re.search(r"([\d.]+) articles per CPU-second", output)
     if per_cpu:
-        payload["rows"].append({"task": "throughput", "metric": "articles_per_cpu_second", "value": float(per_cpu.group(1)),
-                                "documents": limit, "note": "CPU time, less sensitive to machine load"})
+        payload["rows"].append(
+            {
+                "task": "throughput",
+                "metric": "articles_per_cpu_second",
+                "value": float(per_cpu.group(1)),
+                "documents": limit,
+                "note": "CPU time, less sensitive to machine load",
+            }
+        )
     if ratio:
-        payload["rows"].append({"task": "throughput", "metric": "pipeline_over_backbone_time", "value": float(ratio.group(1)),
-                                "documents": limit})
+        payload["rows"].append(
+            {
+                "task": "throughput",
+                "metric": "pipeline_over_backbone_time",
+                "value": float(ratio.group(1)),
+                "documents": limit,
+            }
+        )
     _write_json(results / "throughput.json", payload)
 
 
@@ -184,15 +267,47 @@ def load_results(results: Path) -> tuple[list[ResultRow], list[dict]]:
         files.append(payload)
         command = payload.get("command", "")
         for e in payload.get("evaluations", []):
-            task = f"{e['dataset']} {e['split']}" + (f", {e['folds']}-fold CV" if e.get("folds") else "")
+            task = f"{e['dataset']} {e['split']}" + (
+                f", {e['folds']}-fold CV" if e.get("folds") else ""
+            )
             for r in e["rows"]:
-                note = "; ".join(x for x in (f"{r['items']} {r.get('unit', '')}" if r.get("items") is not None else "", r.get("note", "")) if x)
-                rows.append(ResultRow(path.name, e.get("command") or command, task, e["dataset"], e["system"],
-                                      r["metric"], r["value"], r.get("std"), r.get("documents"), note))
+                note = "; ".join(
+                    x
+                    for x in (
+                        f"{r['items']} {r.get('unit', '')}" if r.get("items") is not None else "",
+                        r.get("note", ""),
+                    )
+                    if x
+                )
+                rows.append(
+                    ResultRow(
+                        path.name,
+                        e.get("command") or command,
+                        task,
+                        e["dataset"],
+                        e["system"],
+                        r["metric"],
+                        r["value"],
+                        r.get("std"),
+                        r.get("documents"),
+                        note,
+                    )
+                )
         for r in payload.get("rows", []):
-            rows.append(ResultRow(path.name, r.get("command", command), r.get("task", payload.get("title", path.stem)),
-                                  r.get("dataset", ""), r.get("system", "narrascope"), r["metric"], float(r["value"]),
-                                  r.get("std"), r.get("documents"), r.get("note", "")))
+            rows.append(
+                ResultRow(
+                    path.name,
+                    r.get("command", command),
+                    r.get("task", payload.get("title", path.stem)),
+                    r.get("dataset", ""),
+                    r.get("system", "narrascope"),
+                    r["metric"],
+                    float(r["value"]),
+                    r.get("std"),
+                    r.get("documents"),
+                    r.get("note", ""),
+                )
+            )
     return rows, files
 
 
@@ -201,7 +316,10 @@ def _fmt(value: float, std: float | None = None) -> str:
 
 
 def _lookup(rows: list[ResultRow], dataset: str, metric: str, system: str) -> ResultRow | None:
-    return next((r for r in rows if r.dataset == dataset and r.metric == metric and r.system == system), None)
+    return next(
+        (r for r in rows if r.dataset == dataset and r.metric == metric and r.system == system),
+        None,
+    )
 
 
 def render(rows: list[ResultRow], files: list[dict]) -> str:
@@ -224,11 +342,21 @@ def render(rows: list[ResultRow], files: list[dict]) -> str:
         for metric in ref.metrics:
             row = _lookup(rows, ref.dataset, metric, "narrascope")
             ours.append(_fmt(row.value) if row else "—")
-            baselines = [r for r in rows if r.dataset == ref.dataset and r.metric == metric and r.system != "narrascope"]
+            baselines = [
+                r
+                for r in rows
+                if r.dataset == ref.dataset and r.metric == metric and r.system != "narrascope"
+            ]
             best = max(baselines, key=lambda r: r.value, default=None)
             base.append(f"{_fmt(best.value)} ({best.system})" if best else "—")
-        lines.append(f"| {ref.task} | {ref.metric_name} | {ref.published} | {ref.note} | {' / '.join(ours)} | {' / '.join(base)} |")
-    lines += ["", "A dash means no measured number yet (no model, or no data to measure it on here).", ""]
+        lines.append(
+            f"| {ref.task} | {ref.metric_name} | {ref.published} | {ref.note} | {' / '.join(ours)} | {' / '.join(base)} |"
+        )
+    lines += [
+        "",
+        "A dash means no measured number yet (no model, or no data to measure it on here).",
+        "",
+    ]
 
     lines += ["## All measured rows", ""]
     for payload in files:
@@ -237,14 +365,27 @@ def render(rows: list[ResultRow], files: list[dict]) -> str:
             continue
         lines += [f"### {payload.get('title', payload['_name'])}", ""]
         if payload.get("command"):
-            lines += [f"Command: `{payload['command']}`" + (f" (measured {payload['measured']})" if payload.get("measured") else ""), ""]
+            lines += [
+                f"Command: `{payload['command']}`"
+                + (f" (measured {payload['measured']})" if payload.get("measured") else ""),
+                "",
+            ]
         if file_rows:
-            lines += ["| task | system | metric | value | documents | note |", "|---|---|---|---|---|---|"]
+            lines += [
+                "| task | system | metric | value | documents | note |",
+                "|---|---|---|---|---|---|",
+            ]
             for r in file_rows:
                 docs = "" if r.documents is None else str(r.documents)
-                lines.append(f"| {r.task} | {r.system} | {r.metric} | {_fmt(r.value, r.std)} | {docs} | {r.note} |")
+                lines.append(
+                    f"| {r.task} | {r.system} | {r.metric} | {_fmt(r.value, r.std)} | {docs} | {r.note} |"
+                )
             lines.append("")
-        commands = list(dict.fromkeys(e.get("command", "") for e in payload.get("evaluations", []) if e.get("command")))
+        commands = list(
+            dict.fromkeys(
+                e.get("command", "") for e in payload.get("evaluations", []) if e.get("command")
+            )
+        )
         if commands:
             lines += ["Commands:", ""] + [f"- `{c}`" for c in commands] + [""]
         by_message: dict[str, list[str]] = {}
@@ -278,10 +419,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--throughput-limit", type=int, default=40)
-    parser.add_argument("--skip-cv", action="store_true", help="keep the saved cross-validation results")
-    parser.add_argument("--skip-throughput", action="store_true", help="keep the saved throughput results")
-    parser.add_argument("--import-run", type=Path, nargs="*", default=[],
-                        help="instead of re-running cross-validation, save the scores.json of these `narrascope evaluate --out` folders")
+    parser.add_argument(
+        "--skip-cv", action="store_true", help="keep the saved cross-validation results"
+    )
+    parser.add_argument(
+        "--skip-throughput", action="store_true", help="keep the saved throughput results"
+    )
+    parser.add_argument(
+        "--import-run",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="instead of re-running cross-validation, save the scores.json of these `narrascope evaluate --out` folders",
+    )
     args = parser.parse_args(argv)
     if args.import_run:
         import_runs(args.import_run, args.results)

@@ -42,8 +42,18 @@ def mean_rows(per_fold: list[list[Row]]) -> list[Row]:
         rows = values[metric]
         vals = [r.value for r in rows]
         note = f"mean over {len(rows)} folds" + (f"; {rows[0].note}" if rows[0].note else "")
-        items = sum(r.items for r in rows if r.items is not None) if rows[0].items is not None else None
+        items = (
+            sum(r.items for r in rows if r.items is not None) if rows[0].items is not None else None
+        )
         out.append(
-            Row(metric, float(np.mean(vals)), sum(r.documents for r in rows), float(np.std(vals)), note, items, rows[0].unit)
+            Row(
+                metric,
+                float(np.mean(vals)),
+                sum(r.documents for r in rows),
+                float(np.std(vals)),
+                note,
+                items,
+                rows[0].unit,
+            )
         )
     return out

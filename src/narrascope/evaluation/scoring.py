@@ -41,13 +41,19 @@ def score_semeval2025(
     rows: list[Row] = []
     s1 = gold_split.get(1, split)
     if (pred_dir / "subtask-1.txt").is_file() and s1.has_gold(1):
-        rows += _roles(pred_dir / "subtask-1.txt", s1.gold_subtask1(), ids, _release_note(s1, split))
+        rows += _roles(
+            pred_dir / "subtask-1.txt", s1.gold_subtask1(), ids, _release_note(s1, split)
+        )
     s2 = gold_split.get(2, split)
     if (pred_dir / "subtask-2.txt").is_file() and s2.has_gold(2):
-        rows += _narratives(pred_dir / "subtask-2.txt", s2.gold_subtask2(), taxonomy, ids, _release_note(s2, split))
+        rows += _narratives(
+            pred_dir / "subtask-2.txt", s2.gold_subtask2(), taxonomy, ids, _release_note(s2, split)
+        )
     s3 = gold_split.get(3, split)
     if (pred_dir / "subtask-3.txt").is_file() and s3.has_gold(3):
-        rows += _explanations(pred_dir / "subtask-3.txt", s3.gold_subtask3(), ids, _release_note(s3, split))
+        rows += _explanations(
+            pred_dir / "subtask-3.txt", s3.gold_subtask3(), ids, _release_note(s3, split)
+        )
     return rows
 
 
@@ -67,7 +73,10 @@ def _roles(path: Path, gold_rows: list[semeval2025.EntityAnnotation], ids, note:
         ("subtask1.fine_micro_f1", s.fine.f1),
         ("subtask1.main_role_accuracy", s.main_accuracy),
     ]
-    return [Row(metric, value, docs, note=note, items=s.mentions, unit="mentions") for metric, value in values]
+    return [
+        Row(metric, value, docs, note=note, items=s.mentions, unit="mentions")
+        for metric, value in values
+    ]
 
 
 def _narratives(path: Path, gold_rows, taxonomy, ids, note: str) -> list[Row]:
@@ -76,10 +85,14 @@ def _narratives(path: Path, gold_rows, taxonomy, ids, note: str) -> list[Row]:
     coarse_classes = taxonomy.narratives if taxonomy else None
     fine_classes = taxonomy.subnarratives if taxonomy else None
     coarse = metrics.f1_samples(
-        {k: v.narratives for k, v in gold.items()}, {k: v.narratives for k, v in pred.items()}, coarse_classes
+        {k: v.narratives for k, v in gold.items()},
+        {k: v.narratives for k, v in pred.items()},
+        coarse_classes,
     )
     fine = metrics.f1_samples(
-        {k: v.subnarratives for k, v in gold.items()}, {k: v.subnarratives for k, v in pred.items()}, fine_classes
+        {k: v.subnarratives for k, v in gold.items()},
+        {k: v.subnarratives for k, v in pred.items()},
+        fine_classes,
     )
     return [
         Row("subtask2.f1_samples_coarse", coarse[0], len(gold), coarse[1], note),
@@ -99,7 +112,9 @@ def _explanations(path: Path, gold_rows, ids, note: str) -> list[Row]:
 # --- SemEval-2023 -------------------------------------------------------------------------------
 
 
-def score_semeval2023(pred_dir: Path, split: semeval2023.Split2023, ids: Collection[str] | None = None) -> list[Row]:
+def score_semeval2023(
+    pred_dir: Path, split: semeval2023.Split2023, ids: Collection[str] | None = None
+) -> list[Row]:
     """Genre (macro-F1, accuracy), frames and paragraph techniques (micro-F1 official, macro-F1)."""
     pred_dir = Path(pred_dir)
     rows: list[Row] = []
@@ -113,15 +128,29 @@ def score_semeval2023(pred_dir: Path, split: semeval2023.Split2023, ids: Collect
         pred = semeval2023.read_frames(pred_dir / "subtask-2.txt")
         micro = metrics.micro_prf(gold, pred, semeval2023.FRAMES)
         rows.append(Row("subtask2.frames_micro_f1", micro.f1, len(gold)))
-        rows.append(Row("subtask2.frames_macro_f1", metrics.macro_f1_multilabel(gold, pred, semeval2023.FRAMES), len(gold)))
+        rows.append(
+            Row(
+                "subtask2.frames_macro_f1",
+                metrics.macro_f1_multilabel(gold, pred, semeval2023.FRAMES),
+                len(gold),
+            )
+        )
     if (pred_dir / "subtask-3.txt").is_file() and 3 in split.labels:
-        gold = {k: v for k, v in semeval2023.read_paragraph_labels(split.labels[3]).items() if _keep(k[0], ids)}
+        gold = {
+            k: v
+            for k, v in semeval2023.read_paragraph_labels(split.labels[3]).items()
+            if _keep(k[0], ids)
+        }
         pred = semeval2023.read_paragraph_labels(pred_dir / "subtask-3.txt")
         docs = len({k[0] for k in gold})
         micro = metrics.micro_prf(gold, pred, semeval2023.TECHNIQUES)
         macro = metrics.macro_f1_multilabel(gold, pred, semeval2023.TECHNIQUES)
-        rows.append(Row("subtask3.techniques_micro_f1", micro.f1, docs, items=len(gold), unit="paragraphs"))
-        rows.append(Row("subtask3.techniques_macro_f1", macro, docs, items=len(gold), unit="paragraphs"))
+        rows.append(
+            Row("subtask3.techniques_micro_f1", micro.f1, docs, items=len(gold), unit="paragraphs")
+        )
+        rows.append(
+            Row("subtask3.techniques_macro_f1", macro, docs, items=len(gold), unit="paragraphs")
+        )
     return rows
 
 
@@ -152,9 +181,15 @@ def score_ptc(pred_dir: Path, split: ptc.PtcSplit, ids: Collection[str] | None =
             Row("si.span_f1", prf.f1, n),
         ]
     if (pred_dir / "tc.txt").is_file() and split.tc_labels:
-        gold_tc = [(s.key, s.technique) for s in split.gold_techniques() if _keep(s.article_id, ids)]
+        gold_tc = [
+            (s.key, s.technique) for s in split.gold_techniques() if _keep(s.article_id, ids)
+        ]
         articles = {key[0] for key, _ in gold_tc}
-        pred_tc = [(s.key, s.technique) for s in ptc.read_technique_spans(pred_dir / "tc.txt") if s.article_id in articles]
+        pred_tc = [
+            (s.key, s.technique)
+            for s in ptc.read_technique_spans(pred_dir / "tc.txt")
+            if s.article_id in articles
+        ]
         micro, _ = metrics.technique_classification(gold_tc, pred_tc)
         rows.append(Row("tc.micro_f1", micro.f1, len(articles), items=len(gold_tc), unit="spans"))
     return rows

@@ -15,7 +15,12 @@ from typing import Any
 
 from narrascope import training
 from narrascope.config import Config
-from narrascope.evaluation.predict import PredictionRun, predict_ptc, predict_semeval2023, predict_semeval2025
+from narrascope.evaluation.predict import (
+    PredictionRun,
+    predict_ptc,
+    predict_semeval2023,
+    predict_semeval2025,
+)
 
 # what each dataset's learned analyzers are trained as, and which prediction files they produce
 TASKS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -53,11 +58,15 @@ def narrascope_system(fold: Fold) -> PredictionRun:
     if fold.held_ids is not None:
         for task, files in TASKS[fold.dataset].items():
             if task not in training.TRAINERS:
-                messages.append(f"{task}: no trainer registered, not cross-validated ({', '.join(files)} left out)")
+                messages.append(
+                    f"{task}: no trainer registered, not cross-validated ({', '.join(files)} left out)"
+                )
                 dropped += files
                 continue
             model_dir = fold.out.parent / "models" / task
-            training.train(task, fold.data, model_dir, exclude_ids=sorted(fold.held_ids), seed=fold.seed)
+            training.train(
+                task, fold.data, model_dir, exclude_ids=sorted(fold.held_ids), seed=fold.seed
+            )
             config.options.setdefault(task, {})["model"] = str(model_dir)
     if fold.dataset == "semeval2025":
         run = predict_semeval2025(fold.split, fold.out, config, fold.held_ids, fold.releases)

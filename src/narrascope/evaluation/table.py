@@ -21,9 +21,13 @@ def print_results(results: list[Evaluation], console: Console | None = None) -> 
         table = Table(title=title)
         table.add_column("metric", no_wrap=True)
         for column in ("value", "documents", "note"):
-            table.add_column(column, justify="right" if column in ("value", "documents") else "left")
+            table.add_column(
+                column, justify="right" if column in ("value", "documents") else "left"
+            )
         for row in result.rows:
-            table.add_row(row.metric, format_value(row.value, row.std), str(row.documents), row.describe())
+            table.add_row(
+                row.metric, format_value(row.value, row.std), str(row.documents), row.describe()
+            )
         console.print(table)
         if not result.rows:
             console.print("no metric could be computed (no predictions with gold to score)")

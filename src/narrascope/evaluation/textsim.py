@@ -13,7 +13,9 @@ from collections.abc import Mapping
 import numpy as np
 
 
-def explanation_similarity(gold: Mapping[str, str], pred: Mapping[str, str]) -> tuple[str, float, float]:
+def explanation_similarity(
+    gold: Mapping[str, str], pred: Mapping[str, str]
+) -> tuple[str, float, float]:
     """(metric name, mean, population std) over gold documents; a missing prediction scores 0."""
     ids = list(gold)
     if not ids:
@@ -36,5 +38,7 @@ def _minilm_cosine(candidates: list[str], references: list[str]) -> np.ndarray:
     encoder = get_encoder()
     a = encoder.encode(candidates)
     b = encoder.encode(references)
-    cos = np.sum(a * b, axis=1) / np.maximum(np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1), 1e-12)
+    cos = np.sum(a * b, axis=1) / np.maximum(
+        np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1), 1e-12
+    )
     return np.where([bool(c.strip()) for c in candidates], cos, 0.0)

@@ -12,8 +12,13 @@ from narrascope.document import Document, Relation
 
 # how much one record adds to an edge's weight: stated facts count fully, denials not at all
 MODALITY_WEIGHT = {
-    "asserted": 1.0, "reported": 0.8, "alleged": 0.5, "planned": 0.5,
-    "hypothetical": 0.3, "called_for": 0.3, "denied": 0.0,
+    "asserted": 1.0,
+    "reported": 0.8,
+    "alleged": 0.5,
+    "planned": 0.5,
+    "hypothetical": 0.3,
+    "called_for": 0.3,
+    "denied": 0.0,
 }
 
 
@@ -73,7 +78,11 @@ class Graph:
 
     def filtered(self, types: Iterable[str] | None = None, actor: str | None = None) -> Graph:
         keep = set(types or [])
-        edges = [e for e in self.edges if (not keep or e.type in keep) and (actor is None or actor in (e.source, e.target))]
+        edges = [
+            e
+            for e in self.edges
+            if (not keep or e.type in keep) and (actor is None or actor in (e.source, e.target))
+        ]
         used = {a for e in edges for a in (e.source, e.target)}
         return Graph({k: v for k, v in self.nodes.items() if k in used}, edges)
 
@@ -97,9 +106,24 @@ def records_from_documents(docs: Iterable[Document]) -> Iterable[RelationRecord]
             yield record_from_relation(doc.id, r, _day(doc.published), doc.source)
 
 
-def record_from_relation(article_id: str, r: Relation, published: date | None = None, outlet: str | None = None) -> RelationRecord:
-    return RelationRecord(article_id, r.source, r.type, r.target, r.start, r.end, r.sentence, r.modality,
-                          r.object, r.attribution, r.confidence, published, outlet)
+def record_from_relation(
+    article_id: str, r: Relation, published: date | None = None, outlet: str | None = None
+) -> RelationRecord:
+    return RelationRecord(
+        article_id,
+        r.source,
+        r.type,
+        r.target,
+        r.start,
+        r.end,
+        r.sentence,
+        r.modality,
+        r.object,
+        r.attribution,
+        r.confidence,
+        published,
+        outlet,
+    )
 
 
 def actor_label(actor: str) -> tuple[str, str]:
@@ -149,7 +173,9 @@ def build_graph(
             month = iso[:7]
             edge.timeline[month] = edge.timeline.get(month, 0) + 1
         if len(edge.evidence) < max_evidence:
-            edge.evidence.append(Evidence(r.article_id, r.start, r.end, r.sentence, r.modality, iso))
+            edge.evidence.append(
+                Evidence(r.article_id, r.start, r.end, r.sentence, r.modality, iso)
+            )
     for key, edge in edges.items():
         edge.articles = len(articles[key])
         edge.timeline = dict(sorted(edge.timeline.items()))
@@ -165,5 +191,11 @@ def _nodes(edges: Iterable[Edge]) -> dict[str, dict[str, Any]]:
     nodes = {}
     for actor in sorted(set(out_w) | set(in_w)):
         label, kind = actor_label(actor)
-        nodes[actor] = {"id": actor, "label": label, "kind": kind, "out": out_w[actor], "in": in_w[actor]}
+        nodes[actor] = {
+            "id": actor,
+            "label": label,
+            "kind": kind,
+            "out": out_w[actor],
+            "in": in_w[actor],
+        }
     return nodes

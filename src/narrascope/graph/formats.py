@@ -12,9 +12,16 @@ from narrascope.graph.build import Graph
 
 FORMATS = ("json", "graphml", "html")
 TYPE_COLOURS = {
-    "supplies_weapons": "#d62728", "military_cooperation": "#ff7f0e", "attacks": "#8c0000",
-    "threatens": "#9467bd", "accuses_condemns": "#7f7f7f", "sanctions": "#1f77b4", "violates": "#e377c2",
-    "negotiates": "#2ca02c", "supports": "#17becf", "demands": "#bcbd22",
+    "supplies_weapons": "#d62728",
+    "military_cooperation": "#ff7f0e",
+    "attacks": "#8c0000",
+    "threatens": "#9467bd",
+    "accuses_condemns": "#7f7f7f",
+    "sanctions": "#1f77b4",
+    "violates": "#e377c2",
+    "negotiates": "#2ca02c",
+    "supports": "#17becf",
+    "demands": "#bcbd22",
 }
 
 
@@ -31,13 +38,28 @@ def to_graphml(graph: Graph) -> str:
     ns = "http://graphml.graphdrawing.org/xmlns"
     root = ET.Element("graphml", xmlns=ns)
     keys = [
-        ("label", "node", "string"), ("kind", "node", "string"), ("out", "node", "int"), ("in", "node", "int"),
-        ("type", "edge", "string"), ("count", "edge", "int"), ("weight", "edge", "double"), ("articles", "edge", "int"),
-        ("first", "edge", "string"), ("last", "edge", "string"), ("modalities", "edge", "string"),
-        ("objects", "edge", "string"), ("timeline", "edge", "string"), ("evidence", "edge", "string"),
+        ("label", "node", "string"),
+        ("kind", "node", "string"),
+        ("out", "node", "int"),
+        ("in", "node", "int"),
+        ("type", "edge", "string"),
+        ("count", "edge", "int"),
+        ("weight", "edge", "double"),
+        ("articles", "edge", "int"),
+        ("first", "edge", "string"),
+        ("last", "edge", "string"),
+        ("modalities", "edge", "string"),
+        ("objects", "edge", "string"),
+        ("timeline", "edge", "string"),
+        ("evidence", "edge", "string"),
     ]
     for name, domain, kind in keys:
-        ET.SubElement(root, "key", id=f"{domain[0]}_{name}", attrib={"for": domain, "attr.name": name, "attr.type": kind})
+        ET.SubElement(
+            root,
+            "key",
+            id=f"{domain[0]}_{name}",
+            attrib={"for": domain, "attr.name": name, "attr.type": kind},
+        )
     g = ET.SubElement(root, "graph", id="actors", edgedefault="directed")
     for node in graph.nodes.values():
         n = ET.SubElement(g, "node", id=node["id"])
@@ -60,7 +82,9 @@ def to_graphml(graph: Graph) -> str:
 
 def to_html(graph: Graph, title: str = "narrascope actor network") -> str:
     """One HTML file, no external resources: inline SVG drawn by a small force layout script."""
-    data = json.dumps({**to_dict(graph), "colours": TYPE_COLOURS}, ensure_ascii=False).replace("</", "<\\/")
+    data = json.dumps({**to_dict(graph), "colours": TYPE_COLOURS}, ensure_ascii=False).replace(
+        "</", "<\\/"
+    )
     return _HTML.replace("__TITLE__", html.escape(title)).replace("__DATA__", data)
 
 

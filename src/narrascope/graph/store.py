@@ -60,18 +60,41 @@ def load_graph(
     finally:
         con.close()
     edges = []
-    for source, target, type_, n, n_articles, first, last, modalities, objects, months, evidence in rows:
+    for (
+        source,
+        target,
+        type_,
+        n,
+        n_articles,
+        first,
+        last,
+        modalities,
+        objects,
+        months,
+        evidence,
+    ) in rows:
         modalities = dict(modalities or {})
-        edge = Edge(source, target, type_, count=n, articles=n_articles,
-                    weight=round(sum(MODALITY_WEIGHT.get(m, 1.0) * k for m, k in modalities.items()), 3),
-                    first=first.isoformat() if first else None, last=last.isoformat() if last else None,
-                    modalities=modalities)
+        edge = Edge(
+            source,
+            target,
+            type_,
+            count=n,
+            articles=n_articles,
+            weight=round(sum(MODALITY_WEIGHT.get(m, 1.0) * k for m, k in modalities.items()), 3),
+            first=first.isoformat() if first else None,
+            last=last.isoformat() if last else None,
+            modalities=modalities,
+        )
         for obj in objects or []:
             for item in obj.split("; "):
                 edge.objects[item] = edge.objects.get(item, 0) + 1
         edge.timeline = dict(sorted(Counter(months or []).items()))
-        edge.evidence = [Evidence(ev["article_id"], ev["start"], ev["end"], ev["sentence"], ev["modality"], ev["day"])
-                         for ev in evidence or []]
+        edge.evidence = [
+            Evidence(
+                ev["article_id"], ev["start"], ev["end"], ev["sentence"], ev["modality"], ev["day"]
+            )
+            for ev in evidence or []
+        ]
         edges.append(edge)
     edges.sort(key=lambda e: (-e.weight, e.key))
     return Graph(_nodes(edges), edges)

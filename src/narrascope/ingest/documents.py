@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -37,7 +37,7 @@ def parse_date(value: Any) -> date | datetime | None:
     if isinstance(value, (date, datetime)):
         return value
     if isinstance(value, time.struct_time):
-        return datetime(*value[:6], tzinfo=timezone.utc)
+        return datetime(*value[:6], tzinfo=UTC)
     text = str(value).strip()
     if not text:
         return None
@@ -86,7 +86,9 @@ def build_document(
         source=source or None,
         url=url or None,
         published=when,
-        language=Language(code=language.strip().lower(), score=1.0) if language and language.strip() else None,
+        language=Language(code=language.strip().lower(), score=1.0)
+        if language and language.strip()
+        else None,
         meta={"input": input, **(meta or {})},
         warnings=warnings,
     )

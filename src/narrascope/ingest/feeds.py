@@ -28,7 +28,9 @@ def feed_documents(
     # a file object, never bytes or str: feedparser treats those as a path or URL to open itself
     headers = {"content-location": base_url} if base_url else None
     parsed = feedparser.parse(io.BytesIO(content), response_headers=headers)
-    entries = parsed.entries[: options.max_feed_entries] if options.max_feed_entries else parsed.entries
+    entries = (
+        parsed.entries[: options.max_feed_entries] if options.max_feed_entries else parsed.entries
+    )
     if not entries:
         if parsed.bozo:
             problem = " ".join(str(parsed.get("bozo_exception", "not a feed")).split())
@@ -95,7 +97,9 @@ def entry_document(
             notes.append(f"could not fetch {link}: {page}; used the feed entry's own text")
             failure = Failure(input=where, reason=str(page))
         else:
-            doc = html_document(page.content, options, id=link, input=where, url=page.url, warnings=notes)
+            doc = html_document(
+                page.content, options, id=link, input=where, url=page.url, warnings=notes
+            )
             if isinstance(doc, Document):
                 doc.source = source or doc.source
                 doc.published = published or doc.published
@@ -104,7 +108,10 @@ def entry_document(
             notes.append(f"no article text at {link}: {doc.reason}; used the feed entry's own text")
             failure = doc
     else:
-        failure = Failure(input=where, reason="feed entry has no text" if link else "feed entry has no link and no text")
+        failure = Failure(
+            input=where,
+            reason="feed entry has no text" if link else "feed entry has no link and no text",
+        )
 
     body = html_to_text(_entry_html(entry))
     if not body:

@@ -63,12 +63,16 @@ def binary_reason(head: bytes) -> str | None:
 def decode(data: bytes) -> tuple[str, list[str]]:
     """UTF-8 text with line endings kept; invalid bytes become U+FFFD with a warning, not a failure."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace"), ["decoded as UTF-16 (byte-order mark found)"]
+        return data.decode("utf-16", errors="replace"), [
+            "decoded as UTF-16 (byte-order mark found)"
+        ]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         text = data.decode("utf-8", errors="replace")
-        return text, [f"invalid UTF-8 (first bad byte at offset {exc.start}); undecodable bytes replaced with U+FFFD"]
+        return text, [
+            f"invalid UTF-8 (first bad byte at offset {exc.start}); undecodable bytes replaced with U+FFFD"
+        ]
 
 
 def read_bytes(path: Path, limit: int, limit_text: str | None = None) -> bytes:
@@ -110,7 +114,11 @@ def sniff_kind(head: bytes) -> str:
 def file_kind(path: Path) -> str:
     """The reader for a file: by its extension, else by its first bytes."""
     suffixes = [suffix.lower() for suffix in path.suffixes[-2:]]
-    if len(suffixes) == 2 and suffixes[1] == ".gz" and EXTENSION_KINDS.get(suffixes[0]) in RECORD_KINDS:
+    if (
+        len(suffixes) == 2
+        and suffixes[1] == ".gz"
+        and EXTENSION_KINDS.get(suffixes[0]) in RECORD_KINDS
+    ):
         return EXTENSION_KINDS[suffixes[0]]  # gzip-compressed records, read by records.py
     kind = EXTENSION_KINDS.get(path.suffix.lower())
     if kind:
@@ -122,11 +130,17 @@ def file_kind(path: Path) -> str:
         return "text"  # the reader reports the error
 
 
-def text_document(path: Path, doc_id: str, input: str, options: IngestOptions) -> Document | Failure:
+def text_document(
+    path: Path, doc_id: str, input: str, options: IngestOptions
+) -> Document | Failure:
     """A plain-text article: title line, blank line(s), body."""
     try:
         # a character is at most 4 bytes in UTF-8: anything larger is over max_chars for sure
-        data = read_bytes(path, options.max_chars * 4, f"the limit of {options.max_chars:,} characters (max_chars)")
+        data = read_bytes(
+            path,
+            options.max_chars * 4,
+            f"the limit of {options.max_chars:,} characters (max_chars)",
+        )
     except InputError as exc:
         return Failure(input=input, reason=str(exc))
     text, warnings = decode(data)

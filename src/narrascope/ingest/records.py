@@ -11,8 +11,8 @@ import gzip
 import json
 import sys
 import zlib
-from contextlib import contextmanager
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -69,7 +69,7 @@ def _text(value: Any) -> str | None:
 def open_records(path: Path) -> Iterator[BinaryIO]:
     """The file's bytes, decompressed when it ends in .gz, after a check that they are text."""
     try:
-        with (gzip.open(path, "rb") if path.suffix.lower() == ".gz" else path.open("rb")) as handle:
+        with gzip.open(path, "rb") if path.suffix.lower() == ".gz" else path.open("rb") as handle:
             reason = binary_reason(handle.read(8192))
             if reason:
                 raise InputError(reason)
@@ -97,7 +97,9 @@ def jsonl_documents(path: Path, name: str, options: IngestOptions) -> Iterator[D
         yield from jsonl_records(handle, name, options)
 
 
-def jsonl_records(handle: BinaryIO, name: str, options: IngestOptions) -> Iterator[Document | Failure]:
+def jsonl_records(
+    handle: BinaryIO, name: str, options: IngestOptions
+) -> Iterator[Document | Failure]:
     bad: set[int] = set()
     for number, line in enumerate(_lines(handle, bad), start=1):
         if not line.strip():
@@ -105,15 +107,22 @@ def jsonl_records(handle: BinaryIO, name: str, options: IngestOptions) -> Iterat
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield Failure(input=f"{name}:{number}", reason=f"invalid JSON: {exc.msg} (column {exc.colno})")
+            yield Failure(
+                input=f"{name}:{number}", reason=f"invalid JSON: {exc.msg} (column {exc.colno})"
+            )
             continue
         if not isinstance(record, dict):
-            yield Failure(input=f"{name}:{number}", reason=f"expected a JSON object, got {type(record).__name__}")
+            yield Failure(
+                input=f"{name}:{number}",
+                reason=f"expected a JSON object, got {type(record).__name__}",
+            )
             continue
         yield record_document(record, name, number, options, [REPLACED] if number in bad else [])
 
 
-def csv_documents(path: Path, name: str, options: IngestOptions, delimiter: str = ",") -> Iterator[Document | Failure]:
+def csv_documents(
+    path: Path, name: str, options: IngestOptions, delimiter: str = ","
+) -> Iterator[Document | Failure]:
     """One document per row; the header names the fields. Quoted fields may span lines."""
     with open_records(path) as handle:
         bad: set[int] = set()

@@ -48,7 +48,9 @@ def _guarded(input: str, items: Iterable[Item]) -> Iterator[Item]:
     except (InputError, FetchError) as exc:
         yield Failure(input=input, reason=_one_line(str(exc)))
     except Exception as exc:  # a reader bug must not end the whole run
-        yield Failure(input=input, reason=_one_line(f"unexpected error: {type(exc).__name__}: {exc}"))
+        yield Failure(
+            input=input, reason=_one_line(f"unexpected error: {type(exc).__name__}: {exc}")
+        )
 
 
 def _one_line(text: str) -> str:
@@ -79,7 +81,10 @@ def directory_documents(directory: Path, input: str, options: IngestOptions) -> 
         found = True
         yield from _guarded(str(path), file_documents(path, relative, str(path), options))
     if not found:
-        yield Failure(input=input, reason=f"folder has no articles (no files matching {' '.join(options.glob)})")
+        yield Failure(
+            input=input,
+            reason=f"folder has no articles (no files matching {' '.join(options.glob)})",
+        )
 
 
 def file_documents(path: Path, name: str, input: str, options: IngestOptions) -> Iterator[Item]:
@@ -117,7 +122,9 @@ def stdin_documents(stream: BinaryIO, options: IngestOptions) -> Iterator[Item]:
     """Standard input: plain text, HTML, a feed or JSONL, told apart by the first bytes."""
     data = stream.read(options.max_bytes + 1)
     if len(data) > options.max_bytes:
-        raise InputError(f"standard input exceeds the limit of {options.max_bytes:,} bytes (max_bytes)")
+        raise InputError(
+            f"standard input exceeds the limit of {options.max_bytes:,} bytes (max_bytes)"
+        )
     reason = binary_reason(data[:8192])
     if reason:
         raise InputError(reason)
@@ -127,7 +134,14 @@ def stdin_documents(stream: BinaryIO, options: IngestOptions) -> Iterator[Item]:
     elif kind == "feed":
         yield from feed_documents(data, "-", options)
     elif kind == "html":
-        yield html_document(data, options, id=f"stdin:{content_hash(data.decode('utf-8', 'replace'))[:16]}", input="-")
+        yield html_document(
+            data,
+            options,
+            id=f"stdin:{content_hash(data.decode('utf-8', 'replace'))[:16]}",
+            input="-",
+        )
     else:
         text, warnings = decode(data)
-        yield build_document(options, id=f"stdin:{content_hash(text)[:16]}", text=text, input="-", warnings=warnings)
+        yield build_document(
+            options, id=f"stdin:{content_hash(text)[:16]}", text=text, input="-", warnings=warnings
+        )

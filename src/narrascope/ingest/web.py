@@ -63,7 +63,9 @@ def resolve(host: str, port: int, allow_private: bool) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise FetchError(f"cannot resolve host {host!r}: {getattr(exc, 'strerror', None) or exc}") from None
+        raise FetchError(
+            f"cannot resolve host {host!r}: {getattr(exc, 'strerror', None) or exc}"
+        ) from None
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not allow_private:
         for address in addresses:
@@ -132,7 +134,9 @@ def fetch(url: str, options: IngestOptions) -> Fetched:
                         url = str(response.url.join(response.headers["location"]))
                         continue
                     if response.status_code >= 400:
-                        raise FetchError(f"HTTP {response.status_code} {response.reason_phrase}".strip())
+                        raise FetchError(
+                            f"HTTP {response.status_code} {response.reason_phrase}".strip()
+                        )
                     return Fetched(
                         url=str(response.url),
                         content_type=response.headers.get("content-type", "").lower(),
@@ -143,7 +147,9 @@ def fetch(url: str, options: IngestOptions) -> Fetched:
         raise FetchError(f"timed out after {options.timeout:g} s") from None
     except httpx.ConnectError as exc:
         reason = str(exc)
-        raise FetchError(reason if reason.startswith("refused:") else f"cannot connect: {reason}") from None
+        raise FetchError(
+            reason if reason.startswith("refused:") else f"cannot connect: {reason}"
+        ) from None
     except httpx.HTTPError as exc:
         raise FetchError(f"{type(exc).__name__}: {exc}") from None
 

@@ -18,11 +18,63 @@ from narrascope.relations import modality as modality_rules
 CALL_WORDS = frozenset({"should", "must", "ought"})
 FIRST_PERSON = frozenset({"i", "we", "our", "us", "my", "me", "ourselves"})
 EVALUATIVE = frozenset(
-    """alarming disturbing troubling irrefutable blatant outrageous shameful ridiculous absurd disgraceful terrible
-    horrific heroic brave cowardly reckless deplorable appalling disastrous catastrophic shocking scandalous
-    hypocritical cynical naive foolish stupid insane criminal evil barbaric brutal rightly rightfully wrongly sadly
-    unfortunately clearly obviously undoubtedly surely arguably regrettably tragically desperate shadowy sinister
-    dangerous irresponsible unacceptable laughable pathetic admirable courageous remarkable""".split()
+    [
+        "alarming",
+        "disturbing",
+        "troubling",
+        "irrefutable",
+        "blatant",
+        "outrageous",
+        "shameful",
+        "ridiculous",
+        "absurd",
+        "disgraceful",
+        "terrible",
+        "horrific",
+        "heroic",
+        "brave",
+        "cowardly",
+        "reckless",
+        "deplorable",
+        "appalling",
+        "disastrous",
+        "catastrophic",
+        "shocking",
+        "scandalous",
+        "hypocritical",
+        "cynical",
+        "naive",
+        "foolish",
+        "stupid",
+        "insane",
+        "criminal",
+        "evil",
+        "barbaric",
+        "brutal",
+        "rightly",
+        "rightfully",
+        "wrongly",
+        "sadly",
+        "unfortunately",
+        "clearly",
+        "obviously",
+        "undoubtedly",
+        "surely",
+        "arguably",
+        "regrettably",
+        "tragically",
+        "desperate",
+        "shadowy",
+        "sinister",
+        "dangerous",
+        "irresponsible",
+        "unacceptable",
+        "laughable",
+        "pathetic",
+        "admirable",
+        "courageous",
+        "remarkable",
+    ]
 )
 FACT_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"})
 NAMED_ENTS = frozenset({"GPE", "ORG", "PERSON", "NORP", "LOC", "FAC", "EVENT", "LAW"})
@@ -34,12 +86,28 @@ def classify(tokens: list[Any]) -> str:
     if any(t.lower_ in CALL_WORDS and t.dep_ == "aux" for t in tokens):
         return "call_to_action"
     text = " ".join(words)
-    if "time to" in text or "time for" in text or "need to" in text or "needs to" in text or words[:2] == ["let", "us"]:
+    if (
+        "time to" in text
+        or "time for" in text
+        or "need to" in text
+        or "needs to" in text
+        or words[:2] == ["let", "us"]
+    ):
         return "call_to_action"
     first = next((t for t in tokens if not t.is_punct), None)
-    if first is not None and first.dep_ == "ROOT" and first.tag_ == "VB" and not any(c.dep_ == "nsubj" for c in first.children):
+    if (
+        first is not None
+        and first.dep_ == "ROOT"
+        and first.tag_ == "VB"
+        and not any(c.dep_ == "nsubj" for c in first.children)
+    ):
         return "call_to_action"
-    if FIRST_PERSON & set(words) or EVALUATIVE & set(words) or "!" in words or (words and words[-1] == "?"):
+    if (
+        FIRST_PERSON & set(words)
+        or EVALUATIVE & set(words)
+        or "!" in words
+        or (words and words[-1] == "?")
+    ):
         return "opinion"
     return "factual"
 
@@ -92,7 +160,14 @@ def find_claims(doc: Document, parsed: Any, threshold: float = 0.4) -> list[Clai
         if kind == "call_to_action":
             modality = "called_for"
         claims.append(
-            Claim(start=sentence.start, end=sentence.end, text=doc.text[sentence.start : sentence.end],
-                  kind=kind, modality=modality, attribution=attribution, score=score)
+            Claim(
+                start=sentence.start,
+                end=sentence.end,
+                text=doc.text[sentence.start : sentence.end],
+                kind=kind,
+                modality=modality,
+                attribution=attribution,
+                score=score,
+            )
         )
     return claims

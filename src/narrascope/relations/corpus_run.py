@@ -54,16 +54,34 @@ def main(argv: list[str] | None = None) -> None:
             counts["claims"] += len(doc.claims)
             if out:
                 for r in doc.relations:
-                    out.write(json.dumps({"doc_id": doc.id, **r.model_dump(exclude={"trigger"}),
-                                          "trigger": r.trigger.text if r.trigger else ""}, ensure_ascii=False) + "\n")
+                    out.write(
+                        json.dumps(
+                            {
+                                "doc_id": doc.id,
+                                **r.model_dump(exclude={"trigger"}),
+                                "trigger": r.trigger.text if r.trigger else "",
+                            },
+                            ensure_ascii=False,
+                        )
+                        + "\n"
+                    )
             doc.cache.clear()
     if out:
         out.close()
     layer = sum(seconds[n] for n in LAYER)
     shared = sum(v for k, v in seconds.items() if k not in LAYER)
-    print(json.dumps({"counts": counts, "seconds": {k: round(v, 2) for k, v in seconds.items()},
-                      "layer_seconds": round(layer, 2), "shared_seconds": round(shared, 2),
-                      "layer_share_of_shared": round(layer / shared, 3) if shared else None}, indent=1))
+    print(
+        json.dumps(
+            {
+                "counts": counts,
+                "seconds": {k: round(v, 2) for k, v in seconds.items()},
+                "layer_seconds": round(layer, 2),
+                "shared_seconds": round(shared, 2),
+                "layer_share_of_shared": round(layer / shared, 3) if shared else None,
+            },
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

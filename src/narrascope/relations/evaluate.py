@@ -17,7 +17,8 @@ import argparse
 import json
 from pathlib import Path
 
-from narrascope.relations.regression import Record, evaluate, main as regression_main
+from narrascope.relations.regression import Record, evaluate
+from narrascope.relations.regression import main as regression_main
 
 
 def read_records(path: Path, sentence_local: bool = False) -> list[Record]:
@@ -28,9 +29,19 @@ def read_records(path: Path, sentence_local: bool = False) -> list[Record]:
         item = json.loads(line)
         if sentence_local and str(item.get("note", "")).startswith("implicit"):
             continue
-        out.append(Record(item["doc_id"], item["source"], item["type"], item["target"], int(item["start"]),
-                          int(item["end"]), item.get("object", ""), item.get("modality", "asserted"),
-                          item.get("attribution", "")))
+        out.append(
+            Record(
+                item["doc_id"],
+                item["source"],
+                item["type"],
+                item["target"],
+                int(item["start"]),
+                int(item["end"]),
+                item.get("object", ""),
+                item.get("modality", "asserted"),
+                item.get("attribution", ""),
+            )
+        )
     return out
 
 
@@ -42,8 +53,20 @@ def predict_folder(folder: Path, doc_ids: set[str]) -> list[Record]:
     for doc_id in sorted(doc_ids):
         with open(folder / doc_id, newline="", encoding="utf-8") as handle:
             doc = pipeline.analyze(document_from_text(handle.read()))
-        out.extend(Record(doc_id, r.source, r.type, r.target, r.start, r.end, r.object, r.modality, r.attribution)
-                   for r in doc.relations)
+        out.extend(
+            Record(
+                doc_id,
+                r.source,
+                r.type,
+                r.target,
+                r.start,
+                r.end,
+                r.object,
+                r.modality,
+                r.attribution,
+            )
+            for r in doc.relations
+        )
     return out
 
 
@@ -53,19 +76,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--texts", type=Path, help="folder with the gold documents")
     parser.add_argument("--predictions", type=Path, help="predicted records in the same format")
     parser.add_argument("--set", type=Path, help="score a regression set folder instead")
-    parser.add_argument("--sentence-local", action="store_true", help="skip gold records with an 'implicit' note")
+    parser.add_argument(
+        "--sentence-local", action="store_true", help="skip gold records with an 'implicit' note"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if args.set is not None or args.gold is None:
-        regression_main((["--set", str(args.set)] if args.set else [])
-                        + (["--json"] if args.json else []))
+        regression_main(
+            (["--set", str(args.set)] if args.set else []) + (["--json"] if args.json else [])
+        )
         return
     gold = read_records(args.gold, args.sentence_local)
     if args.predictions:
         predicted = read_records(args.predictions)
     elif args.texts:
         # every document in the folder is scored, also those without gold relations
-        predicted = predict_folder(args.texts, {p.name for p in args.texts.glob("*.txt")} | {r.doc for r in gold})
+        predicted = predict_folder(
+            args.texts, {p.name for p in args.texts.glob("*.txt")} | {r.doc for r in gold}
+        )
     else:
         parser.error("give --predictions or --texts")
     result = evaluate(predicted, gold)
@@ -73,9 +101,11 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(result.as_dict(), indent=1))
     else:
         o = result.overall
-        print(f"P={o.precision:.3f} R={o.recall:.3f} F1={o.f1:.3f} (tp={o.tp} fp={o.fp} fn={o.fn}); on matches: "
-              f"modality {result.modality_agreement:.3f}, object {result.object_agreement:.3f}, "
-              f"attribution {result.attribution_agreement:.3f}")
+        print(
+            f"P={o.precision:.3f} R={o.recall:.3f} F1={o.f1:.3f} (tp={o.tp} fp={o.fp} fn={o.fn}); on matches: "
+            f"modality {result.modality_agreement:.3f}, object {result.object_agreement:.3f}, "
+            f"attribution {result.attribution_agreement:.3f}"
+        )
 
 
 if __name__ == "__main__":

@@ -43,8 +43,26 @@ CLAUSE_DEPS = frozenset({"conj", "ccomp", "advcl", "parataxis", "relcl"})
 ARG_MODIFIER_DEPS = frozenset({"poss", "amod", "compound", "nmod", "npadvmod", "nummod"})
 ARG_PREPS = frozenset({"of", "in", "like", "including", "as"})
 # "Iran's proxies", "Russia's allies": the possessor is someone else than the ones meant
-RELATIONAL_HEADS = frozenset({"proxy", "proxies", "ally", "allies", "partner", "partners", "friend", "friends",
-                              "neighbour", "neighbours", "neighbor", "neighbors", "enemy", "enemies", "client", "clients"})
+RELATIONAL_HEADS = frozenset(
+    {
+        "proxy",
+        "proxies",
+        "ally",
+        "allies",
+        "partner",
+        "partners",
+        "friend",
+        "friends",
+        "neighbour",
+        "neighbours",
+        "neighbor",
+        "neighbors",
+        "enemy",
+        "enemies",
+        "client",
+        "clients",
+    }
+)
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 # "shipped shells in violation of ...", "launched a war in support of ...": the verb's subject acts
 INHERIT_PREPS = frozenset({"in", "with", "through", "via", "by"})
@@ -52,7 +70,9 @@ INHERIT_PREPS = frozenset({"in", "with", "through", "via", "by"})
 PURPOSE_PREPS = frozenset({"for"})
 PURPOSE_TYPES = frozenset({"negotiates", "supports", "supplies_weapons", "military_cooperation"})
 # "US-backed attacks", "Iranian-made drones": the modifier names a backer or maker, not the actor
-NOT_AGENT_WORDS = frozenset({"backed", "made", "funded", "supplied", "sponsored", "built", "designed", "manufactured"})
+NOT_AGENT_WORDS = frozenset(
+    {"backed", "made", "funded", "supplied", "sponsored", "built", "designed", "manufactured"}
+)
 NOT_AGENT_SUFFIXES = tuple("-" + word for word in NOT_AGENT_WORDS)
 # "criticised Israel over the bombardment of Rafah": the accused is the agent of the content
 ACCUSATION_PREPS = frozenset({"over", "for", "of"})
@@ -124,7 +144,9 @@ class Extractor:
         verb = tok
         while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
             verb = verb.head
-        if verb.dep_ in ("xcomp", "ccomp") and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        if verb.dep_ in ("xcomp", "ccomp") and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in verb.children
+        ):
             for child in verb.head.children:
                 if child.dep_ == "nsubj":
                     m = self.mentions.by_token.get(child.i)
@@ -148,15 +170,21 @@ class Extractor:
             add(own)
         elif tok.lower_ in PRONOUNS and tok.pos_ == "PRON":
             add(self.coref(tok))
-        elif tok.lower_ in NON_STATE_HEADS or any(c.lower_ in ("former", "ex") for c in tok.children):
+        elif tok.lower_ in NON_STATE_HEADS or any(
+            c.lower_ in ("former", "ex") for c in tok.children
+        ):
             pass
         elif tok.lower_ in RELATIONAL_HEADS:
             for child in tok.children:
                 if child.dep_ == "appos":
-                    out.extend(m for m in self.actors_of(child, role, spec, depth + 1) if m not in out)
+                    out.extend(
+                        m for m in self.actors_of(child, role, spec, depth + 1) if m not in out
+                    )
         else:
             for child in tok.children:
-                if child.dep_ in ARG_MODIFIER_DEPS and not child.lower_.endswith(NOT_AGENT_SUFFIXES):
+                if child.dep_ in ARG_MODIFIER_DEPS and not child.lower_.endswith(
+                    NOT_AGENT_SUFFIXES
+                ):
                     m = self.mentions.by_token.get(child.i)
                     if m is None and child.lower_ in PRONOUNS and child.dep_ == "poss":
                         m = self.coref(child)
@@ -166,9 +194,15 @@ class Extractor:
                     if child.dep_ == "prep" and child.lower_ in ARG_PREPS:
                         for pobj in child.children:
                             if pobj.dep_ == "pobj":
-                                out.extend(m for m in self.actors_of(pobj, role, spec, depth + 1) if m not in out)
+                                out.extend(
+                                    m
+                                    for m in self.actors_of(pobj, role, spec, depth + 1)
+                                    if m not in out
+                                )
                     elif child.dep_ == "appos":
-                        out.extend(m for m in self.actors_of(child, role, spec, depth + 1) if m not in out)
+                        out.extend(
+                            m for m in self.actors_of(child, role, spec, depth + 1) if m not in out
+                        )
         for child in tok.children:
             if child.dep_ == "conj" and self.same_sentence(child, tok):
                 out.extend(m for m in self.actors_of(child, role, spec, depth) if m not in out)
@@ -196,10 +230,20 @@ class Extractor:
             governor = head.head if verb.dep_ == "pcomp" else head
             if governor.lower_ in DEMAND_VERBS:
                 objs = [c for c in governor.children if c.dep_ in ("dobj", "dative")]
-                objs += [p for c in governor.children if c.dep_ == "prep" and c.lower_ in ("on", "upon") for p in c.children if p.dep_ == "pobj"]
+                objs += [
+                    p
+                    for c in governor.children
+                    if c.dep_ == "prep" and c.lower_ in ("on", "upon")
+                    for p in c.children
+                    if p.dep_ == "pobj"
+                ]
                 if objs:
                     return objs, True
-            objs = [c for c in governor.children if c.dep_ in ("dobj", "dative") and self.mentions.by_token.get(c.i)]
+            objs = [
+                c
+                for c in governor.children
+                if c.dep_ in ("dobj", "dative") and self.mentions.by_token.get(c.i)
+            ]
             if objs and verb.dep_ in ("xcomp", "pcomp"):
                 return objs, True
             if verb.dep_ == "ccomp":
@@ -211,7 +255,11 @@ class Extractor:
             owners = [c for c in head.children if c.dep_ == "poss"]
             if owners:
                 return owners, True
-        if verb.dep_ == "acl" and head.dep_ in ("dobj", "attr") and any(c.lower_ == "to" for c in verb.children):
+        if (
+            verb.dep_ == "acl"
+            and head.dep_ in ("dobj", "attr")
+            and any(c.lower_ == "to" for c in verb.children)
+        ):
             # "had no plans to attack NATO": the one who has the plans
             toks, _ = self.subject_tokens(head.head, depth + 1)
             return toks, True
@@ -228,7 +276,11 @@ class Extractor:
             return noun.head, True
         if noun.dep_ in ("attr", "oprd") and noun.head.pos_ in ("VERB", "AUX"):
             return noun.head, True
-        if noun.dep_ == "pobj" and noun.head.lower_ in (preps or INHERIT_PREPS) and noun.head.head.pos_ in ("VERB", "AUX"):
+        if (
+            noun.dep_ == "pobj"
+            and noun.head.lower_ in (preps or INHERIT_PREPS)
+            and noun.head.head.pos_ in ("VERB", "AUX")
+        ):
             verb = noun.head.head
             if verb.lower_ in SPEECH_VERBS:
                 inner = [c for c in verb.children if c.dep_ == "ccomp"]
@@ -256,22 +308,36 @@ class Extractor:
             keep.add(tok.i)
             for child in tok.children:
                 # a coordinated noun ("Abrams and Leopard tanks") stays, a coordinated clause does not
-                if child.dep_ in CLAUSE_DEPS and (child.pos_ in ("VERB", "AUX") or child.dep_ != "conj"):
+                if child.dep_ in CLAUSE_DEPS and (
+                    child.pos_ in ("VERB", "AUX") or child.dep_ != "conj"
+                ):
                     continue
                 stack.append(child)
         return keep
 
     def core_region(self, tok: Any, light: Any) -> set[int]:
         """Where the transferred or used thing is named: objects and of/with/on phrases of the trigger."""
-        heads = [c for t in (tok, light) if t is not None for c in t.children
-                 if c.dep_ in ("dobj", "nsubjpass", "attr", "compound")
-                 or (c.dep_ == "prep" and c.lower_ in ("of", "with", "on", "over", "regarding", "about", "for"))]
+        heads = [
+            c
+            for t in (tok, light)
+            if t is not None
+            for c in t.children
+            if c.dep_ in ("dobj", "nsubjpass", "attr", "compound")
+            or (
+                c.dep_ == "prep"
+                and c.lower_ in ("of", "with", "on", "over", "regarding", "about", "for")
+            )
+        ]
         return self.region(*heads) if heads else set()
 
     def weapons_in(self, indices: set[int]) -> list[str]:
         out: list[str] = []
         for w in self.mentions.weapons:
-            if w.token in indices and w.text not in out and self.token_sentence[w.token] == self._sentence:
+            if (
+                w.token in indices
+                and w.text not in out
+                and self.token_sentence[w.token] == self._sentence
+            ):
                 out.append(w.text)
         return out
 
@@ -294,13 +360,20 @@ class Extractor:
     def trigger_spec(self, tok: Any) -> tuple[TriggerSpec | None, str]:
         word = tok.lower_
         if tok.dep_ == "amod":
-            return None, ""  # a participle used as an adjective: "trained engineers", "armed groups"
+            return (
+                None,
+                "",
+            )  # a participle used as an adjective: "trained engineers", "armed groups"
         if tok.pos_ in ("VERB", "AUX") or (tok.tag_.startswith("VB")):
             base = VERB_FORMS.get(word)
             if base is not None:
                 return VERBS[base], base
-            if word in STRENGTHEN and (any(c.dep_ == "nsubj" for c in tok.children) or tok.head.lower_ in DEMAND_VERBS):
-                return TriggerSpec("supplies_weapons", dobj_target=False, needs_weapon=True, confidence=0.55), "strengthen"
+            if word in STRENGTHEN and (
+                any(c.dep_ == "nsubj" for c in tok.children) or tok.head.lower_ in DEMAND_VERBS
+            ):
+                return TriggerSpec(
+                    "supplies_weapons", dobj_target=False, needs_weapon=True, confidence=0.55
+                ), "strengthen"
         elif tok.pos_ in ("NOUN", "PROPN"):
             base = NOUN_FORMS.get(word)
             if base is not None and base in NOUNS:
@@ -319,7 +392,9 @@ class Extractor:
             out.extend(self.from_trigger(tok, spec, base, sentence))
         return out
 
-    def from_trigger(self, tok: Any, spec: TriggerSpec, base: str, sentence: int) -> list[Candidate]:
+    def from_trigger(
+        self, tok: Any, spec: TriggerSpec, base: str, sentence: int
+    ) -> list[Candidate]:
         self._sentence = sentence
         is_verb = tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
         light = None
@@ -347,25 +422,40 @@ class Extractor:
             if passive_subj and not spec.reverse and spec.dobj_target:
                 tgt_tokens = list(passive_subj) if type_ != "supplies_weapons" else []
         else:
-            src_tokens = [c for c in tok.children if c.dep_ in ("poss", "amod", "nmod")
-                          and c.lower_.split("-")[-1] not in NOT_AGENT_WORDS]
+            src_tokens = [
+                c
+                for c in tok.children
+                if c.dep_ in ("poss", "amod", "nmod")
+                and c.lower_.split("-")[-1] not in NOT_AGENT_WORDS
+            ]
             # "the Minsk agreement", "the Moscow talks" name a place, not a party
-            src_tokens += [c for c in tok.children if c.dep_ == "compound"
-                           and getattr(self.mentions.by_token.get(c.i), "field", "") != "metonyms"]
+            src_tokens += [
+                c
+                for c in tok.children
+                if c.dep_ == "compound"
+                and getattr(self.mentions.by_token.get(c.i), "field", "") != "metonyms"
+            ]
             src_tokens += self.pobjs(tok, spec.source_preps)
             tgt_tokens = []
             if spec.reverse:
                 tgt_tokens, src_tokens = src_tokens[:1], self.pobjs(tok, spec.source_preps)
-            light, is_light = self.noun_governor(tok, INHERIT_PREPS | (PURPOSE_PREPS if type_ in PURPOSE_TYPES else set()))
+            light, is_light = self.noun_governor(
+                tok, INHERIT_PREPS | (PURPOSE_PREPS if type_ in PURPOSE_TYPES else set())
+            )
             blamer, _ = self.noun_governor(tok, ACCUSATION_PREPS)
             if blamer is not None and blamer.lower_ in DOUBT_VERBS:
                 accused = [c for c in blamer.children if c.dep_ == "dobj"]
-                if accused and not [m for t in src_tokens for m in self.actors_of(t, "source", spec)]:
+                if accused and not [
+                    m for t in src_tokens for m in self.actors_of(t, "source", spec)
+                ]:
                     src_tokens, light = accused, None
-            if not [m for t in src_tokens for m in self.actors_of(t, "source", spec)] and light is not None:
-                if is_light or light.pos_ in ("VERB", "AUX"):
-                    src_tokens, _ = self.subject_tokens(light)
-                    inherited = not is_light
+            if (
+                not [m for t in src_tokens for m in self.actors_of(t, "source", spec)]
+                and light is not None
+                and (is_light or light.pos_ in ("VERB", "AUX"))
+            ):
+                src_tokens, _ = self.subject_tokens(light)
+                inherited = not is_light
             if light is not None and not is_light:
                 light_for_preps = None
             else:
@@ -374,11 +464,18 @@ class Extractor:
         # target tokens
         if is_verb:
             if spec.dobj_target and not any(c.dep_ == "dobj" for c in tok.children):
-                tgt_tokens += [d for c in tok.children if c.dep_ == "conj" and c.pos_ == "VERB"
-                               for d in c.children if d.dep_ == "dobj"]
+                tgt_tokens += [
+                    d
+                    for c in tok.children
+                    if c.dep_ == "conj" and c.pos_ == "VERB"
+                    for d in c.children
+                    if d.dep_ == "dobj"
+                ]
             if spec.dobj_target:
                 for c in tok.children:
-                    if c.dep_ in ("dobj", "dative", "iobj") and not (type_ == "supplies_weapons" and c.i in self.mentions.weapon_by_token):
+                    if c.dep_ in ("dobj", "dative", "iobj") and not (
+                        type_ == "supplies_weapons" and c.i in self.mentions.weapon_by_token
+                    ):
                         tgt_tokens.append(c)
             else:
                 tgt_tokens += [c for c in tok.children if c.dep_ in ("dative", "iobj")]
@@ -401,7 +498,9 @@ class Extractor:
         if is_verb and (type_ in ("supports", "demands") or base == "help"):
             # "helping Russia to improve ...", "urged Iran to stop ...": the object parsed as a clause subject
             for c in tok.children:
-                if c.dep_ == "ccomp" and any(a.lower_ == "to" for a in c.children if a.dep_ == "aux"):
+                if c.dep_ == "ccomp" and any(
+                    a.lower_ == "to" for a in c.children if a.dep_ == "aux"
+                ):
                     tgt_tokens += [s for s in c.children if s.dep_ == "nsubj"]
         if is_verb and base == "deploy":
             # deploying against someone is an attack; deploying to or on someone's territory is cooperation
@@ -412,15 +511,25 @@ class Extractor:
                 type_ = "military_cooperation"
                 spec = TriggerSpec("military_cooperation", confidence=0.6)
                 tgt_tokens = self.pobjs(tok, ("to", "in", "on", "into"))
-        if is_verb and base == "threaten" and not [m for t in tgt_tokens for m in self.actors_of(t, "target", spec)]:
+        if (
+            is_verb
+            and base == "threaten"
+            and not [m for t in tgt_tokens for m in self.actors_of(t, "target", spec)]
+        ):
             # "NATO threatens sanctions if Russia invades": the one the condition is about
             for c in tok.children:
-                if c.dep_ == "advcl" and any(m.lower_ == "if" for m in c.children if m.dep_ == "mark"):
+                if c.dep_ == "advcl" and any(
+                    m.lower_ == "if" for m in c.children if m.dep_ == "mark"
+                ):
                     tgt_tokens += self.subject_tokens(c)[0]
         if not is_verb and base == "proxy":
             tgt_tokens += [c for c in tok.children if c.dep_ == "appos"]
-        if is_verb and base == "warn" and any(c.dep_ in ("dobj", "dative") for c in tok.children) \
-                and any(c.dep_ == "ccomp" for c in tok.children):
+        if (
+            is_verb
+            and base == "warn"
+            and any(c.dep_ in ("dobj", "dative") for c in tok.children)
+            and any(c.dep_ == "ccomp" for c in tok.children)
+        ):
             # "X warned Y that it would face ...": a warning of one's own action is a threat
             type_ = "threatens"
             tgt_tokens = [c for c in tok.children if c.dep_ in ("dobj", "dative")]
@@ -436,7 +545,12 @@ class Extractor:
         if base in MILITARY_BLOCS_ONLY:
             targets = [m for m in targets if m.actor in MILITARY_BLOCS]
         # "Zelensky urged NATO to send air defence": the recipient is the one who asks
-        if not targets and type_ == "supplies_weapons" and tok.dep_ in ("xcomp", "ccomp") and tok.head.lower_ in DEMAND_VERBS:
+        if (
+            not targets
+            and type_ == "supplies_weapons"
+            and tok.dep_ in ("xcomp", "ccomp")
+            and tok.head.lower_ in DEMAND_VERBS
+        ):
             asker, _ = self.subject_tokens(tok.head)
             targets = [m for t in asker for m in self.actors_of(t, "target", spec)]
         if not sources or (not targets and type_ != "violates"):
@@ -470,7 +584,9 @@ class Extractor:
             objects = []
         if type_ == "threatens" and not objects and is_verb:
             # the threatened means: "threatens sanctions", "threatened Finland with countermeasures"
-            means = [c for c in tok.children if c.dep_ == "dobj" and not self.mentions.by_token.get(c.i)]
+            means = [
+                c for c in tok.children if c.dep_ == "dobj" and not self.mentions.by_token.get(c.i)
+            ]
             means += self.pobjs(tok, ("with",))
             objects = [m.text for m in means[:1]]
 
@@ -480,12 +596,34 @@ class Extractor:
             for t_id in targets_ids or [m.actor for m in targets]:
                 if s.actor == t_id:
                     continue
-                out.append(Candidate(s.actor, type_, t_id, list(objects), tok, light, round(confidence, 2), sentence))
+                out.append(
+                    Candidate(
+                        s.actor,
+                        type_,
+                        t_id,
+                        list(objects),
+                        tok,
+                        light,
+                        round(confidence, 2),
+                        sentence,
+                    )
+                )
             if type_ == "attacks":
                 # "U.S.-made HIMARS" used by Ukraine: the maker supplies the user
                 for maker, weapon in self.makers(region):
                     if maker.actor != s.actor:
-                        out.append(Candidate(maker.actor, "supplies_weapons", s.actor, [weapon], tok, light, 0.55, sentence))
+                        out.append(
+                            Candidate(
+                                maker.actor,
+                                "supplies_weapons",
+                                s.actor,
+                                [weapon],
+                                tok,
+                                light,
+                                0.55,
+                                sentence,
+                            )
+                        )
         return out
 
     def makers(self, indices: set[int]) -> list[tuple[Mention, str]]:
@@ -524,7 +662,11 @@ class Extractor:
             elif cand.attribution.lower() in THIRD_PERSON and ctx.speaker is not None:
                 cand.attribution = self.last_person(ctx.speaker.idx) or cand.attribution
             # talks about a supply or a deal are about a future transfer
-            if cand.type == "negotiates" and cand.objects and cand.modality in ("asserted", "reported"):
+            if (
+                cand.type == "negotiates"
+                and cand.objects
+                and cand.modality in ("asserted", "reported")
+            ):
                 cand.modality = "planned"
             if ctx.speaker is not None and cand.type in COMMUNICATIVE:
                 speaker = self.actors_of(ctx.speaker, "source", TriggerSpec("speech"))
@@ -543,9 +685,16 @@ class Extractor:
             trig = cand.trigger
             out.append(
                 Relation(
-                    source=cand.source, type=cand.type, target=cand.target, object="; ".join(cand.objects),
-                    modality=cand.modality, attribution=cand.attribution, start=start, end=end,
-                    sentence=self.doc.text[start:end], confidence=cand.confidence,
+                    source=cand.source,
+                    type=cand.type,
+                    target=cand.target,
+                    object="; ".join(cand.objects),
+                    modality=cand.modality,
+                    attribution=cand.attribution,
+                    start=start,
+                    end=end,
+                    sentence=self.doc.text[start:end],
+                    confidence=cand.confidence,
                     trigger=Span(start=trig.idx, end=trig.idx + len(trig.text), text=trig.text),
                 )
             )

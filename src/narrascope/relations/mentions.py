@@ -89,7 +89,17 @@ def find_actors(text: str, index: TokenIndex) -> list[Mention]:
         if entry is None or entry.actor is None:
             continue
         start, end = match.span()
-        out.append(Mention(start, end, match.group(0), entry.actor, entry.kind, entry.field, index.head_of(start, end)))
+        out.append(
+            Mention(
+                start,
+                end,
+                match.group(0),
+                entry.actor,
+                entry.kind,
+                entry.field,
+                index.head_of(start, end),
+            )
+        )
     return out
 
 
@@ -108,7 +118,12 @@ def merge_adjacent(text: str, things: list[Thing], index: TokenIndex) -> list[Th
     for thing in things:
         if out and text[out[-1].end : thing.start] == " ":
             prev = out[-1]
-            out[-1] = Thing(prev.start, thing.end, text[prev.start : thing.end], index.head_of(prev.start, thing.end))
+            out[-1] = Thing(
+                prev.start,
+                thing.end,
+                text[prev.start : thing.end],
+                index.head_of(prev.start, thing.end),
+            )
         else:
             out.append(thing)
     return out

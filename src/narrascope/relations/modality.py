@@ -23,14 +23,45 @@ CALL_AUX = frozenset({"should", "must", "ought"})
 HYPO_AUX = frozenset({"could", "might", "would", "may"})
 PLAN_AUX = frozenset({"will", "shall", "'ll", "’ll"})
 HYPO_MARK = frozenset({"if", "unless", "whether"})
-HYPO_NOUNS = frozenset({"risk", "possibility", "prospect", "fear", "fears", "danger", "likelihood", "chance", "scenario"})
+HYPO_NOUNS = frozenset(
+    {
+        "risk",
+        "possibility",
+        "prospect",
+        "fear",
+        "fears",
+        "danger",
+        "likelihood",
+        "chance",
+        "scenario",
+    }
+)
 DENY_NOUNS = frozenset({"refusal", "denial", "rejection"})
 HYPO_ADV = frozenset({"potentially", "possibly", "perhaps", "maybe"})
-PLAN_NOUNS = frozenset({"plan", "plans", "negotiations", "negotiation", "talks", "deal", "offer", "pledge", "promise",
-                        "proposal", "intention", "agreement", "readiness"})
+PLAN_NOUNS = frozenset(
+    {
+        "plan",
+        "plans",
+        "negotiations",
+        "negotiation",
+        "talks",
+        "deal",
+        "offer",
+        "pledge",
+        "promise",
+        "proposal",
+        "intention",
+        "agreement",
+        "readiness",
+    }
+)
 PLAN_MODS = frozenset({"planned", "upcoming", "proposed", "future", "promised", "pledged"})
-ALLEGED_MODS = frozenset({"allegedly", "alleged", "purportedly", "purported", "supposedly", "suspected", "reportedly"})
-COMPLEMENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "pcomp", "pobj", "prep", "advcl", "conj", "acl", "relcl", "attr"})
+ALLEGED_MODS = frozenset(
+    {"allegedly", "alleged", "purportedly", "purported", "supposedly", "suspected", "reportedly"}
+)
+COMPLEMENT_DEPS = frozenset(
+    {"ccomp", "xcomp", "dobj", "pcomp", "pobj", "prep", "advcl", "conj", "acl", "relcl", "attr"}
+)
 SPEECH_CHILD_DEPS = frozenset({"parataxis", "advcl", "ccomp"})
 # what a verb of saying, denying or accusing governs as its content
 CONTENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "pcomp", "prep", "pobj"})
@@ -49,7 +80,11 @@ def phrase(tok: Any, max_tokens: int = 8) -> str:
     left = tok.left_edge.i
     tokens = [t for t in tok.doc[left : tok.i + 1]]
     for child in tok.rights:
-        if child.dep_ in ("prep", "compound", "appos") and child.lower_ in ("of", "in", "at", "for", "from") and len(tokens) + len(list(child.subtree)) <= max_tokens:
+        if (
+            child.dep_ in ("prep", "compound", "appos")
+            and child.lower_ in ("of", "in", "at", "for", "from")
+            and len(tokens) + len(list(child.subtree)) <= max_tokens
+        ):
             tokens.extend(child.subtree)
         else:
             break
@@ -108,7 +143,9 @@ def analyse(trigger: Any, lo: int, hi: int, light_verb: Any = None) -> Context:
     own = [trigger] + ([light_verb] if light_verb is not None else [])
     for tok in own:
         children = list(tok.children)
-        if any(c.dep_ == "neg" for c in children) or any(c.dep_ == "det" and c.lower_ == "no" for c in children):
+        if any(c.dep_ == "neg" for c in children) or any(
+            c.dep_ == "det" and c.lower_ == "no" for c in children
+        ):
             flags.add("denied")
         aux = _aux(tok)
         if _inverted_should(tok):
@@ -130,14 +167,20 @@ def analyse(trigger: Any, lo: int, hi: int, light_verb: Any = None) -> Context:
     # walk up the heads: reporting verbs, demands, plans, hedges, conditions
     prev, node = (light_verb or trigger), (light_verb or trigger).head
     steps = 0
-    nominal = False  # once the path runs through a noun phrase, only reporting and denial carry over
+    nominal = (
+        False  # once the path runs through a noun phrase, only reporting and denial carry over
+    )
     while node.i != prev.i and lo <= node.i < hi and steps < 12:
         steps += 1
         text = node.lower_
         via = prev.dep_
         near = steps <= 2 and not nominal
-        if near and via in ("acl", "xcomp", "dobj") and any(
-            (c.dep_ == "det" and c.lower_ == "no") or c.dep_ == "neg" for c in node.children
+        if (
+            near
+            and via in ("acl", "xcomp", "dobj")
+            and any(
+                (c.dep_ == "det" and c.lower_ == "no") or c.dep_ == "neg" for c in node.children
+            )
         ):
             flags.add("denied")  # "no plans to attack", "did not try to strike"
         if near and text in DENY_NOUNS and via in ("acl", "xcomp", "prep", "pobj"):
@@ -156,7 +199,11 @@ def analyse(trigger: Any, lo: int, hi: int, light_verb: Any = None) -> Context:
                 speaker, speaker_kind = speaker or _speaker_of(node), speaker_kind or "doubt"
             elif text in SPEECH_VERBS and via in ("ccomp", "xcomp", "dobj", "conj", "parataxis"):
                 speaker, speaker_kind = speaker or _speaker_of(node), speaker_kind or "speech"
-            elif text in PLAN_VERBS and via in ("xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp") and steps <= 3:
+            elif (
+                text in PLAN_VERBS
+                and via in ("xcomp", "ccomp", "dobj", "pobj", "prep", "pcomp")
+                and steps <= 3
+            ):
                 flags.add("planned")
             elif text in HEDGE_VERBS and near:
                 flags.add("hypothetical")
@@ -165,7 +212,11 @@ def analyse(trigger: Any, lo: int, hi: int, light_verb: Any = None) -> Context:
             if text in HYPO_NOUNS and node.pos_ == "NOUN" and steps <= 3:
                 flags.add("hypothetical")
         aux = _aux(node)
-        if node.pos_ in ("VERB", "AUX") and not nominal and via in ("ccomp", "xcomp", "advcl", "conj", "dobj", "prep", "pobj"):
+        if (
+            node.pos_ in ("VERB", "AUX")
+            and not nominal
+            and via in ("ccomp", "xcomp", "advcl", "conj", "dobj", "prep", "pobj")
+        ):
             if aux & CALL_AUX:
                 flags.add("called_for")
             if aux & HYPO_AUX:
@@ -175,14 +226,25 @@ def analyse(trigger: Any, lo: int, hi: int, light_verb: Any = None) -> Context:
         # ", the Pentagon said" / "as confirmed by X" hanging off the path
         if speaker is None:
             for child in node.children:
-                if child.dep_ in SPEECH_CHILD_DEPS and child.i != prev.i and child.lower_ in SPEECH_VERBS and lo <= child.i < hi:
-                    speaker, speaker_kind = _speaker_of(child), ("doubt" if child.lower_ in DOUBT_VERBS else "speech")
+                if (
+                    child.dep_ in SPEECH_CHILD_DEPS
+                    and child.i != prev.i
+                    and child.lower_ in SPEECH_VERBS
+                    and lo <= child.i < hi
+                ):
+                    speaker, speaker_kind = (
+                        _speaker_of(child),
+                        ("doubt" if child.lower_ in DOUBT_VERBS else "speech"),
+                    )
                     break
         prev, node = node, node.head
     if speaker is None:
         for child in trigger.children:
             if child.dep_ in SPEECH_CHILD_DEPS and child.lower_ in SPEECH_VERBS:
-                speaker, speaker_kind = _speaker_of(child), ("doubt" if child.lower_ in DOUBT_VERBS else "speech")
+                speaker, speaker_kind = (
+                    _speaker_of(child),
+                    ("doubt" if child.lower_ in DOUBT_VERBS else "speech"),
+                )
                 break
     if speaker is None:
         according = _according_to([trigger.doc[i] for i in range(lo, hi)])

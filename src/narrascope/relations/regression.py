@@ -63,8 +63,14 @@ class Score:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def as_dict(self) -> dict[str, float | int]:
-        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 3),
-                "recall": round(self.recall, 3), "f1": round(self.f1, 3)}
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": round(self.precision, 3),
+            "recall": round(self.recall, 3),
+            "f1": round(self.f1, 3),
+        }
 
 
 @dataclass
@@ -95,7 +101,9 @@ def _norm(text: str) -> str:
     return " ".join(text.casefold().replace("the ", "").split())
 
 
-def evaluate(predicted: Iterable[Record], expected: Iterable[Record], min_overlap: int = 1) -> Evaluation:
+def evaluate(
+    predicted: Iterable[Record], expected: Iterable[Record], min_overlap: int = 1
+) -> Evaluation:
     """Precision/recall/F1 of triples per evidence sentence, with agreement on the matched pairs."""
     gold_groups: dict[tuple, list[Record]] = defaultdict(list)
     for g in expected:
@@ -132,10 +140,21 @@ def evaluate(predicted: Iterable[Record], expected: Iterable[Record], min_overla
             agree["modality"][0] += any(p.modality == g.modality for p in preds)
             if g.object:
                 agree["object"][1] += 1
-                agree["object"][0] += any(_norm(g.object) in _norm(p.object) or (p.object and _norm(p.object) in _norm(g.object)) for p in preds)
+                agree["object"][0] += any(
+                    _norm(g.object) in _norm(p.object)
+                    or (p.object and _norm(p.object) in _norm(g.object))
+                    for p in preds
+                )
             if g.attribution:
                 agree["attribution"][1] += 1
-                agree["attribution"][0] += any(p.attribution and (_norm(p.attribution) in _norm(g.attribution) or _norm(g.attribution) in _norm(p.attribution)) for p in preds)
+                agree["attribution"][0] += any(
+                    p.attribution
+                    and (
+                        _norm(p.attribution) in _norm(g.attribution)
+                        or _norm(g.attribution) in _norm(p.attribution)
+                    )
+                    for p in preds
+                )
     extras = [preds[0] for pkey, preds in pred_groups.items() if pkey not in used]
     for p in extras:
         overall.fp += 1
@@ -144,8 +163,15 @@ def evaluate(predicted: Iterable[Record], expected: Iterable[Record], min_overla
     def ratio(pair: list[int]) -> float:
         return pair[0] / pair[1] if pair[1] else 0.0
 
-    return Evaluation(overall, dict(by_type), ratio(agree["modality"]), ratio(agree["object"]),
-                      ratio(agree["attribution"]), extras, misses)
+    return Evaluation(
+        overall,
+        dict(by_type),
+        ratio(agree["modality"]),
+        ratio(agree["object"]),
+        ratio(agree["attribution"]),
+        extras,
+        misses,
+    )
 
 
 # --- the packaged regression set -----------------------------------------------------------
@@ -156,7 +182,9 @@ def default_set() -> Path:
 
 
 def load_expected(folder: Path) -> tuple[dict[str, str], list[Record]]:
-    texts = {p.name: p.read_text(encoding="utf-8") for p in sorted((folder / "articles").glob("*.txt"))}
+    texts = {
+        p.name: p.read_text(encoding="utf-8") for p in sorted((folder / "articles").glob("*.txt"))
+    }
     records = []
     for line in (folder / "expected.jsonl").read_text(encoding="utf-8").splitlines():
         if not line.strip():
@@ -164,10 +192,22 @@ def load_expected(folder: Path) -> tuple[dict[str, str], list[Record]]:
         item = json.loads(line)
         start = texts[item["doc"]].find(item["sentence"])
         if start < 0:
-            raise ValueError(f"{item['doc']}: evidence sentence not found: {item['sentence'][:60]!r}")
-        records.append(Record(item["doc"], item["source"], item["type"], item["target"], start,
-                              start + len(item["sentence"]), item.get("object", ""), item.get("modality", "asserted"),
-                              item.get("attribution", "")))
+            raise ValueError(
+                f"{item['doc']}: evidence sentence not found: {item['sentence'][:60]!r}"
+            )
+        records.append(
+            Record(
+                item["doc"],
+                item["source"],
+                item["type"],
+                item["target"],
+                start,
+                start + len(item["sentence"]),
+                item.get("object", ""),
+                item.get("modality", "asserted"),
+                item.get("attribution", ""),
+            )
+        )
     return texts, records
 
 
@@ -178,8 +218,20 @@ def predict(texts: dict[str, str]) -> list[Record]:
     out = []
     for name, text in texts.items():
         doc = pipeline.analyze(document_from_text(text))
-        out.extend(Record(name, r.source, r.type, r.target, r.start, r.end, r.object, r.modality, r.attribution)
-                   for r in doc.relations)
+        out.extend(
+            Record(
+                name,
+                r.source,
+                r.type,
+                r.target,
+                r.start,
+                r.end,
+                r.object,
+                r.modality,
+                r.attribution,
+            )
+            for r in doc.relations
+        )
     return out
 
 
@@ -197,12 +249,23 @@ def save_results(path: Path, folder: Path | None = None) -> dict:
     note = f"tp={o.tp} fp={o.fp} fn={o.fn}"
     texts, _ = load_expected(folder or default_set())
     rows = [
-        {"task": "relations regression set", "metric": metric, "value": round(value, 3),
-         "documents": len(texts), "system": "narrascope rules", "std": None, "note": note}
-        for metric, value in (("precision", o.precision), ("recall", o.recall), ("f1", o.f1),
-                              ("modality_agreement", result.modality_agreement),
-                              ("object_agreement", result.object_agreement),
-                              ("attribution_agreement", result.attribution_agreement))
+        {
+            "task": "relations regression set",
+            "metric": metric,
+            "value": round(value, 3),
+            "documents": len(texts),
+            "system": "narrascope rules",
+            "std": None,
+            "note": note,
+        }
+        for metric, value in (
+            ("precision", o.precision),
+            ("recall", o.recall),
+            ("f1", o.f1),
+            ("modality_agreement", result.modality_agreement),
+            ("object_agreement", result.object_agreement),
+            ("attribution_agreement", result.attribution_agreement),
+        )
     ]
     payload = {
         "title": "Relations: project regression set",
@@ -216,12 +279,20 @@ def save_results(path: Path, folder: Path | None = None) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Score the relation extractor on the regression set.")
-    parser.add_argument("--set", type=Path, default=None, help="folder with articles/ and expected.jsonl")
+    parser = argparse.ArgumentParser(
+        description="Score the relation extractor on the regression set."
+    )
+    parser.add_argument(
+        "--set", type=Path, default=None, help="folder with articles/ and expected.jsonl"
+    )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--show-errors", action="store_true")
-    parser.add_argument("--results", type=Path, default=None,
-                        help="write the scores as a docs/results JSON file here")
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=None,
+        help="write the scores as a docs/results JSON file here",
+    )
     args = parser.parse_args(argv)
     if args.results:
         payload = save_results(args.results, args.set)
@@ -233,14 +304,29 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(result.as_dict(), indent=1))
     else:
         o = result.overall
-        print(f"overall  P={o.precision:.3f} R={o.recall:.3f} F1={o.f1:.3f}  (tp={o.tp} fp={o.fp} fn={o.fn})")
+        print(
+            f"overall  P={o.precision:.3f} R={o.recall:.3f} F1={o.f1:.3f}  (tp={o.tp} fp={o.fp} fn={o.fn})"
+        )
         for type_, s in sorted(result.by_type.items()):
-            print(f"  {type_:22} P={s.precision:.2f} R={s.recall:.2f} F1={s.f1:.2f}  (tp={s.tp} fp={s.fp} fn={s.fn})")
-        print(f"on matches: modality {result.modality_agreement:.3f}, object {result.object_agreement:.3f}, "
-              f"attribution {result.attribution_agreement:.3f}")
+            print(
+                f"  {type_:22} P={s.precision:.2f} R={s.recall:.2f} F1={s.f1:.2f}  (tp={s.tp} fp={s.fp} fn={s.fn})"
+            )
+        print(
+            f"on matches: modality {result.modality_agreement:.3f}, object {result.object_agreement:.3f}, "
+            f"attribution {result.attribution_agreement:.3f}"
+        )
     if args.show_errors:
         for r in result.false_positives:
-            print("FP", r.doc, r.source, r.type, r.target, r.modality, repr(r.object), repr(r.attribution))
+            print(
+                "FP",
+                r.doc,
+                r.source,
+                r.type,
+                r.target,
+                r.modality,
+                repr(r.object),
+                repr(r.attribution),
+            )
         for r in result.false_negatives:
             print("FN", r.doc, r.source, r.type, r.target, r.modality)
 

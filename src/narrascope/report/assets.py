@@ -18,7 +18,9 @@ def _row_rules() -> str:
     A mark in row r draws its bar r pitches below the text; a paragraph whose marks need n rows
     gets lines tall enough that the deepest bar clears the next line.
     """
-    rules = [f".r{r} {{ padding-bottom: calc(1px + {r} * var(--pitch)); }}" for r in range(MAX_ROWS)]
+    rules = [
+        f".r{r} {{ padding-bottom: calc(1px + {r} * var(--pitch)); }}" for r in range(MAX_ROWS)
+    ]
     rules += [
         f".rows-{n} {{ line-height: max(1.65em, calc(1.15em + {n} * var(--pitch) + 5px)); "
         f"padding-bottom: calc({n} * var(--pitch) / 2); }}"

@@ -29,7 +29,11 @@ TOC_OPEN_MAX = 50
 
 
 def _csp_hash(source: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
+    return (
+        "'sha256-"
+        + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii")
+        + "'"
+    )
 
 
 def _head(title: str, css: str, js: str) -> str:
@@ -63,14 +67,19 @@ def _metadata(doc: Document) -> str:
     fields.append(("characters", str(len(doc.text))))
     if doc.analyzers:
         fields.append(("analyzers", ", ".join(doc.analyzers)))
-    items = "".join(f"<div><dt>{escape(k)}</dt><dd><code>{escape(v)}</code></dd></div>" for k, v in fields)
+    items = "".join(
+        f"<div><dt>{escape(k)}</dt><dd><code>{escape(v)}</code></dd></div>" for k, v in fields
+    )
     return f'<dl class="ns-meta">{items}</dl>'
 
 
 def render_section(doc: Document, palette: Palette | None = None) -> str:
     """One article: heading, metadata, warnings, then the marked text beside the panels."""
     palette = palette or Palette.for_docs([doc])
-    parts = [f'<section class="ns-doc" id="{doc_anchor(doc)}">', f"<h2>{escape(_display_title(doc))}</h2>"]
+    parts = [
+        f'<section class="ns-doc" id="{doc_anchor(doc)}">',
+        f"<h2>{escape(_display_title(doc))}</h2>",
+    ]
     parts.append(_metadata(doc))
     if doc.warnings:
         items = "".join(f"<li>{escape(w)}</li>" for w in doc.warnings)
@@ -91,7 +100,7 @@ def _toc(entries: list[tuple[str, str, str]]) -> str:
     state = " open" if len(entries) <= TOC_OPEN_MAX else ""
     return (
         f'<nav class="ns-toc"><details{state}><summary>Articles ({len(entries)})</summary>'
-        f'<ol>{"".join(items)}</ol></details></nav>\n'
+        f"<ol>{''.join(items)}</ol></details></nav>\n"
     )
 
 
@@ -101,7 +110,7 @@ class _Spool:
     holding a large run in memory."""
 
     def __init__(self, docs: Iterable[Document]) -> None:
-        self._file = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self._file = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed in close())
         self._source = iter(docs)
 
     def first_pass(self) -> Iterator[Document]:

@@ -113,7 +113,9 @@ def _narrative_marks(doc: Document) -> Iterable[Mark]:
     for item in [*doc.narratives.narratives, *doc.narratives.subnarratives]:
         key = item.parent if item.level == "subnarrative" and item.parent else item.label
         for span in item.evidence:
-            yield Mark("narrative", item.label, span.start, span.end, key=key, note=_score(item.score))
+            yield Mark(
+                "narrative", item.label, span.start, span.end, key=key, note=_score(item.score)
+            )
 
 
 def _join(group: list[Mark]) -> Mark:
@@ -148,7 +150,9 @@ def collect_marks(doc: Document, merge: bool = True) -> list[Mark]:
     With `merge`, marks of one kind with the same offsets become one bar where that kind allows
     it (drawing); without, every layer item stays one mark (counting).
     """
-    covered = {(m.start, m.end) for p in doc.roles for m in p.mentions} | {(a.start, a.end) for a in doc.actors}
+    covered = {(m.start, m.end) for p in doc.roles for m in p.mentions} | {
+        (a.start, a.end) for a in doc.actors
+    }
     marks = [
         *_technique_marks(doc),
         *_role_marks(doc),

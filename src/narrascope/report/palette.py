@@ -20,7 +20,32 @@ COLOURS: tuple[str, ...] = (
 )  # fmt: skip
 
 # the order in which labels of one kind take colours: the most distinct first, greys last
-_SEQUENCE: tuple[int, ...] = (1, 3, 2, 0, 4, 9, 6, 5, 8, 10, 16, 11, 14, 12, 15, 13, 17, 18, 20, 21, 22, 23, 7, 19)
+_SEQUENCE: tuple[int, ...] = (
+    1,
+    3,
+    2,
+    0,
+    4,
+    9,
+    6,
+    5,
+    8,
+    10,
+    16,
+    11,
+    14,
+    12,
+    15,
+    13,
+    17,
+    18,
+    20,
+    21,
+    22,
+    23,
+    7,
+    19,
+)
 
 # where each kind starts in the sequence, so small vocabularies of different kinds (entity types,
 # relation types) drawn side by side rarely share a colour
@@ -49,7 +74,7 @@ class Palette:
                 self._index[(kind, label)] = _SEQUENCE[(offset + i) % len(_SEQUENCE)]
 
     @classmethod
-    def for_docs(cls, docs: Iterable[Document]) -> "Palette":
+    def for_docs(cls, docs: Iterable[Document]) -> Palette:
         return cls(mark for doc in docs for mark in collect_marks(doc))
 
     def index(self, mark: Mark) -> int:

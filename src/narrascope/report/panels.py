@@ -51,7 +51,9 @@ def _chip(kind: str, label: str, palette: Palette) -> str:
 def _evidence_links(doc: Document, spans: Iterable[Span]) -> str:
     """Links to the paragraphs holding the evidence, one per paragraph."""
     paragraphs = doc_paragraphs(doc)
-    indices = sorted({p.index for s in spans if (p := paragraph_of(paragraphs, s.start)) is not None})
+    indices = sorted(
+        {p.index for s in spans if (p := paragraph_of(paragraphs, s.start)) is not None}
+    )
     return " ".join(f'<a href="#{paragraph_anchor(doc, i)}">¶{i}</a>' for i in indices)
 
 
@@ -106,12 +108,14 @@ def techniques_panel(doc: Document, palette: Palette) -> str:
         rows = []
         for para in labelled:
             labels = ", ".join(
-                f"{escape(s.label)} <span class=\"ns-num\">{s.score:.2f}</span>"
+                f'{escape(s.label)} <span class="ns-num">{s.score:.2f}</span>'
                 for s in sorted(para.labels, key=lambda s: (-s.score, s.label))
             )
             link = f'<a href="#{paragraph_anchor(doc, para.paragraph)}">¶{para.paragraph}</a>'
             rows.append(f"<tr><th>{link}</th><td>{labels}</td></tr>")
-        parts.append(f'<p class="ns-sub">By paragraph</p><table class="ns-table">{"".join(rows)}</table>')
+        parts.append(
+            f'<p class="ns-sub">By paragraph</p><table class="ns-table">{"".join(rows)}</table>'
+        )
     return _panel("techniques", "Persuasion techniques", "".join(parts))
 
 
@@ -131,14 +135,19 @@ def narratives_panel(doc: Document) -> str:
     children: dict[str | None, list[NarrativeLabel]] = defaultdict(list)
     for sub in layer.subnarratives:
         children[sub.parent].append(sub)
-    parts = [f'<p class="ns-sub">Taxonomy: {escape(layer.taxonomy)}'
-             + (f", domain: {escape(layer.domain)}" if layer.domain else "") + "</p>"]
+    parts = [
+        f'<p class="ns-sub">Taxonomy: {escape(layer.taxonomy)}'
+        + (f", domain: {escape(layer.domain)}" if layer.domain else "")
+        + "</p>"
+    ]
     parts.append('<ul class="ns-tree">')
     for narrative in layer.narratives:
         parts.append(f"<li>{_narrative_item(doc, narrative)}")
         subs = children.pop(narrative.label, [])
         if subs:
-            parts.append("<ul>" + "".join(f"<li>{_narrative_item(doc, s)}</li>" for s in subs) + "</ul>")
+            parts.append(
+                "<ul>" + "".join(f"<li>{_narrative_item(doc, s)}</li>" for s in subs) + "</ul>"
+            )
         parts.append("</li>")
     # subnarratives whose parent was not selected still show, under their own heading
     for parent, subs in sorted(children.items(), key=lambda kv: kv[0] or ""):
@@ -148,7 +157,9 @@ def narratives_panel(doc: Document) -> str:
     parts.append("</ul>")
     if layer.candidates:
         parts.append('<p class="ns-sub">Closest, not chosen</p><ul class="ns-tree ns-muted">')
-        parts.append("".join(f"<li>{_narrative_item(doc, c)}</li>" for c in layer.candidates) + "</ul>")
+        parts.append(
+            "".join(f"<li>{_narrative_item(doc, c)}</li>" for c in layer.candidates) + "</ul>"
+        )
     return _panel("narratives", "Narratives", "".join(parts))
 
 
@@ -169,14 +180,16 @@ def roles_panel(doc: Document, palette: Palette) -> str:
         return ""
     rows = []
     for profile in sorted(doc.roles, key=lambda p: (-len(p.mentions), p.entity)):
-        who = escape(profile.entity) + (f' <span class="ns-muted">{escape(profile.actor)}</span>' if profile.actor else "")
+        who = escape(profile.entity) + (
+            f' <span class="ns-muted">{escape(profile.actor)}</span>' if profile.actor else ""
+        )
         fine = "<br>".join(
-            f"{escape(r.label)} <span class=\"ns-num\">{r.score:.2f}</span>"
+            f'{escape(r.label)} <span class="ns-num">{r.score:.2f}</span>'
             for r in sorted(profile.fine_roles, key=lambda r: (-r.score, r.label))[:4]
         )
         rows.append(
             f"<tr><th>{who}</th><td>{_chip('role', profile.main_role, palette)}</td>"
-            f"<td>{fine}</td><td class=\"ns-num\">{len(profile.mentions)}</td></tr>"
+            f'<td>{fine}</td><td class="ns-num">{len(profile.mentions)}</td></tr>'
         )
     head = "<tr><th>Entity</th><th>Main role</th><th>Fine roles</th><th>Mentions</th></tr>"
     return _panel("roles", "Roles", f'<table class="ns-table">{head}{"".join(rows)}</table>')
@@ -189,7 +202,9 @@ def relations_panel(doc: Document) -> str:
     head = "<tr><th>Source</th><th>Type</th><th>Target</th><th>Object</th></tr>"
     rows = []
     for rel in doc.relations:
-        cells = "".join(f"<td>{_breakable(c)}</td>" for c in (rel.source, rel.type, rel.target, rel.object))
+        cells = "".join(
+            f"<td>{_breakable(c)}</td>" for c in (rel.source, rel.type, rel.target, rel.object)
+        )
         details = [escape(rel.modality)]
         if rel.attribution:
             details.append(f"according to {escape(rel.attribution)}")
@@ -199,7 +214,9 @@ def relations_panel(doc: Document) -> str:
             details.append(
                 f'<a href="#{offset_anchor(doc, rel.start)}" data-kind="relation" title="{escape(rel.sentence)}">¶{para.index}</a>'
             )
-        rows.append(f'<tr class="ns-rel">{cells}</tr><tr class="ns-detail"><td colspan="4">{" · ".join(details)}</td></tr>')
+        rows.append(
+            f'<tr class="ns-rel">{cells}</tr><tr class="ns-detail"><td colspan="4">{" · ".join(details)}</td></tr>'
+        )
     note = '<p class="ns-sub">modality · according to · confidence · evidence sentence</p>'
     table = f'{note}<table class="ns-table ns-small">{head}{"".join(rows)}</table>'
     return _panel("relations", f"Relations ({len(doc.relations)})", table)
@@ -210,13 +227,19 @@ def claims_panel(doc: Document, palette: Palette) -> str:
         return ""
     items = []
     for claim in doc.claims:
-        meta = escape(claim.modality) + (f", according to {escape(claim.attribution)}" if claim.attribution else "")
+        meta = escape(claim.modality) + (
+            f", according to {escape(claim.attribution)}" if claim.attribution else ""
+        )
         chip = _chip("claim", claim.kind, palette)
         items.append(
-            f"<li>{chip} <span class=\"ns-muted\">{meta}</span> <span class=\"ns-num\">{claim.score:.2f}</span>"
+            f'<li>{chip} <span class="ns-muted">{meta}</span> <span class="ns-num">{claim.score:.2f}</span>'
             f"<br>{_offset_link(doc, claim.start, _excerpt(claim.text), 'claim')}</li>"
         )
-    return _panel("claims", f"Claims ({len(doc.claims)})", f'<ul class="ns-plain ns-claims">{"".join(items)}</ul>')
+    return _panel(
+        "claims",
+        f"Claims ({len(doc.claims)})",
+        f'<ul class="ns-plain ns-claims">{"".join(items)}</ul>',
+    )
 
 
 def entities_panel(doc: Document) -> str:
@@ -232,7 +255,11 @@ def entities_panel(doc: Document) -> str:
             for name, n in sorted(groups[label].items(), key=lambda kv: (-kv[1], kv[0]))
         )
         rows.append(f"<tr><th>{escape(label)}</th><td>{names}</td></tr>")
-    return _panel("entities", f"Entities ({len(doc.entities)})", f'<table class="ns-table">{"".join(rows)}</table>')
+    return _panel(
+        "entities",
+        f"Entities ({len(doc.entities)})",
+        f'<table class="ns-table">{"".join(rows)}</table>',
+    )
 
 
 def render_panels(doc: Document, palette: Palette | None = None) -> str:

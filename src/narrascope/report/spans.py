@@ -97,7 +97,9 @@ def place_marks(marks: list[Mark], paragraph: Paragraph) -> list[Placed]:
         if m.start < paragraph.end and m.end > paragraph.start
     ]
     # ties on offsets: keep the kinds in a fixed order so rows are stable
-    inside.sort(key=lambda item: (item[1], -item[2], kind_rank.get(marks[item[0]].kind, 99), item[0]))
+    inside.sort(
+        key=lambda item: (item[1], -item[2], kind_rank.get(marks[item[0]].kind, 99), item[0])
+    )
     rows = assign_rows([(start, end) for _, start, end in inside])
     return [Placed(marks[i], i, start, end, row) for (i, start, end), row in zip(inside, rows)]
 
@@ -112,15 +114,25 @@ def _open_tag(placed: Placed, colour: int) -> str:
     )
 
 
-def render_paragraph(doc: Document, paragraph: Paragraph, marks: list[Mark], palette: Palette) -> str:
+def render_paragraph(
+    doc: Document, paragraph: Paragraph, marks: list[Mark], palette: Palette
+) -> str:
     """One <p> with the paragraph's text cut at mark boundaries and wrapped in nested marks."""
     placed = place_marks(marks, paragraph)
-    cuts = sorted({paragraph.start, paragraph.end, *(p.start for p in placed), *(p.end for p in placed)})
-    anchors = {p.mark.start for p in placed if p.mark.kind in ANCHORED_KINDS and p.start == p.mark.start}
+    cuts = sorted(
+        {paragraph.start, paragraph.end, *(p.start for p in placed), *(p.end for p in placed)}
+    )
+    anchors = {
+        p.mark.start for p in placed if p.mark.kind in ANCHORED_KINDS and p.start == p.mark.start
+    }
     depth = max((p.row + 1 for p in placed), default=0)
-    is_title = paragraph.index == 0 and doc.title.strip() == doc.text[paragraph.start : paragraph.end]
+    is_title = (
+        paragraph.index == 0 and doc.title.strip() == doc.text[paragraph.start : paragraph.end]
+    )
     classes = f"ns-para rows-{min(depth, MAX_ROWS)}" + (" ns-title" if is_title else "")
-    out = [f'<p class="{classes}" id="{paragraph_anchor(doc, paragraph.index)}" data-p="{paragraph.index}">']
+    out = [
+        f'<p class="{classes}" id="{paragraph_anchor(doc, paragraph.index)}" data-p="{paragraph.index}">'
+    ]
     # sweep the cuts left to right, keeping the marks that cover the current segment
     waiting = deque(sorted(placed, key=lambda p: p.start))
     active: list[Placed] = []
@@ -160,7 +172,9 @@ def render_legend(doc: Document, palette: Palette) -> str:
         )
         for key in sorted(counts):
             colour = palette.index(sample[(kind, key)])
-            out.append(f'<span class="sw k-{kind} c{colour}">{escape(key)} <span class="ns-count">{counts[key]}</span></span>')
+            out.append(
+                f'<span class="sw k-{kind} c{colour}">{escape(key)} <span class="ns-count">{counts[key]}</span></span>'
+            )
         out.append("</div>")
     out.append("</div>")
     return "".join(out)

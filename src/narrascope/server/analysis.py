@@ -28,7 +28,9 @@ class Busy(Exception):
 
 
 class AnalysisQueue:
-    def __init__(self, pipeline_factory: Callable[[], Pipeline], batch_size: int = 16, max_pending: int = 256) -> None:
+    def __init__(
+        self, pipeline_factory: Callable[[], Pipeline], batch_size: int = 16, max_pending: int = 256
+    ) -> None:
         self._factory = pipeline_factory
         self.batch_size = batch_size
         self.max_pending = max_pending
@@ -60,7 +62,9 @@ class AnalysisQueue:
     def _ensure_worker(self) -> None:
         with self._lock:
             if self._worker is None or not self._worker.is_alive():
-                self._worker = threading.Thread(target=self._work, name="narrascope-analysis", daemon=True)
+                self._worker = threading.Thread(
+                    target=self._work, name="narrascope-analysis", daemon=True
+                )
                 self._worker.start()
 
     async def analyze(self, docs: list[Document]) -> list[Document | Failure]:
@@ -96,7 +100,10 @@ class AnalysisQueue:
             try:
                 results = self._run([doc for doc, _ in live]) if live else []
             except Exception as exc:  # the pipeline itself broke: fail these requests, keep serving
-                results = [Failure(input=doc.id, reason=f"analysis failed: {type(exc).__name__}: {exc}") for doc, _ in live]
+                results = [
+                    Failure(input=doc.id, reason=f"analysis failed: {type(exc).__name__}: {exc}")
+                    for doc, _ in live
+                ]
             finally:
                 with self._lock:
                     self.pending -= len(items)

@@ -21,9 +21,13 @@ from narrascope.server.security import check_write, require_read
 
 # Declares the bearer scheme in the OpenAPI document (the /docs "Authorize" button); the checks
 # themselves are `check_write` and `require_read`, which know whether this server has a token.
-router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(HTTPBearer(auto_error=False, description="NARRASCOPE_API_TOKEN"))])
+router = APIRouter(
+    prefix="/api",
+    tags=["api"],
+    dependencies=[Depends(HTTPBearer(auto_error=False, description="NARRASCOPE_API_TOKEN"))],
+)
 READ = [Depends(require_read)]
-ERROR = {"model": dict[str, str], "description": "`{\"error\": reason}`"}
+ERROR = {"model": dict[str, str], "description": '`{"error": reason}`'}
 ERRORS: dict[int | str, dict[str, Any]] = {s: ERROR for s in (401, 404, 413, 415, 422, 503)}
 
 
@@ -33,15 +37,24 @@ class AnalyzeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str | None = Field(None, description="The article: title line, blank line, body.")
-    url: str | None = Field(None, max_length=2048, description="An http(s) URL to fetch instead of `text` (public addresses only).")
-    id: str | None = Field(None, max_length=256, description="Article id (default: derived from the content hash).")
+    url: str | None = Field(
+        None,
+        max_length=2048,
+        description="An http(s) URL to fetch instead of `text` (public addresses only).",
+    )
+    id: str | None = Field(
+        None, max_length=256, description="Article id (default: derived from the content hash)."
+    )
     title: str | None = Field(None, max_length=2000)
     source: str | None = Field(None, max_length=500)
     published: date | datetime | None = None
-    store: bool = Field(False, description="Also store the result in the corpus (needs the token when one is configured).")
+    store: bool = Field(
+        False,
+        description="Also store the result in the corpus (needs the token when one is configured).",
+    )
 
     @model_validator(mode="after")
-    def _one_input(self) -> "AnalyzeRequest":
+    def _one_input(self) -> AnalyzeRequest:
         if (self.text is None) == (self.url is None):
             raise ValueError("give exactly one of 'text' or 'url'")
         return self
@@ -50,7 +63,9 @@ class AnalyzeRequest(BaseModel):
 class BatchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    items: list[AnalyzeRequest] = Field(..., min_length=1, description="Articles to analyse (at most the server's batch limit).")
+    items: list[AnalyzeRequest] = Field(
+        ..., min_length=1, description="Articles to analyse (at most the server's batch limit)."
+    )
     store: bool = Field(False, description="Store every result in the corpus.")
 
 
@@ -104,7 +119,16 @@ def filters(
     date_from: date | None = Query(None, alias="from"),
     date_to: date | None = Query(None, alias="to"),
 ) -> Filters:
-    return Filters(q=q, source=source, language=language, narrative=narrative, technique=technique, actor=actor, date_from=date_from, date_to=date_to)
+    return Filters(
+        q=q,
+        source=source,
+        language=language,
+        narrative=narrative,
+        technique=technique,
+        actor=actor,
+        date_from=date_from,
+        date_to=date_to,
+    )
 
 
 # --- analysis --------------------------------------------------------------------------------
@@ -121,7 +145,14 @@ async def build_document(item: AnalyzeRequest, rt: Runtime) -> Document:
     try:
         if item.url is not None:
             return await anyio.to_thread.run_sync(inputs.from_url, item.url, rt.settings)
-        return inputs.from_text(item.text or "", rt.settings, id=item.id, title=item.title, source=item.source, published=item.published)
+        return inputs.from_text(
+            item.text or "",
+            rt.settings,
+            id=item.id,
+            title=item.title,
+            source=item.source,
+            published=item.published,
+        )
     except inputs.InputRejected as exc:
         raise HTTPException(exc.status, exc.reason) from None
 
@@ -138,7 +169,12 @@ def _json(doc: Document) -> Response:
     return Response(doc.to_json(), media_type="application/json")
 
 
-@router.post("/analyze", response_model=Document, responses=ERRORS, summary="Analyse one article (text or URL)")
+@router.post(
+    "/analyze",
+    response_model=Document,
+    responses=ERRORS,
+    summary="Analyse one article (text or URL)",
+)
 async def analyze(item: AnalyzeRequest, request: Request) -> Response:
     """Run the pipeline on one article and return the result document with every layer."""
     rt = runtime(request)
@@ -153,13 +189,20 @@ async def analyze(item: AnalyzeRequest, request: Request) -> Response:
     return _json(result)
 
 
-@router.post("/analyze/batch", response_model=BatchResponse, responses=ERRORS, summary="Analyse several articles")
+@router.post(
+    "/analyze/batch",
+    response_model=BatchResponse,
+    responses=ERRORS,
+    summary="Analyse several articles",
+)
 async def analyze_batch(batch: BatchRequest, request: Request) -> BatchResponse:
     """Analyse up to the batch limit of articles together; a bad item gets an error, the rest go on."""
     rt = runtime(request)
     check_write(request)
     if len(batch.items) > rt.settings.max_batch:
-        raise HTTPException(413, f"batch of {len(batch.items)} items is over the limit of {rt.settings.max_batch}")
+        raise HTTPException(
+            413, f"batch of {len(batch.items)} items is over the limit of {rt.settings.max_batch}"
+        )
     built: list[Document | str] = []
     for item in batch.items:
         try:
@@ -171,8 +214,15 @@ async def analyze_batch(batch: BatchRequest, request: Request) -> BatchResponse:
     return await _analyse_many(rt, built, batch.store)
 
 
-@router.post("/analyze/upload", response_model=BatchResponse, responses=ERRORS, summary="Analyse uploaded files")
-async def analyze_upload(request: Request, files: list[UploadFile] = File(...), store: bool = Query(False)) -> BatchResponse:
+@router.post(
+    "/analyze/upload",
+    response_model=BatchResponse,
+    responses=ERRORS,
+    summary="Analyse uploaded files",
+)
+async def analyze_upload(
+    request: Request, files: list[UploadFile] = File(...), store: bool = Query(False)
+) -> BatchResponse:
     """Text or HTML files as multipart form data; the same limits as a batch."""
     rt = runtime(request)
     check_write(request)
@@ -182,7 +232,11 @@ async def analyze_upload(request: Request, files: list[UploadFile] = File(...), 
     for upload in files:
         data = await upload.read()
         try:
-            built.append(await anyio.to_thread.run_sync(inputs.from_upload, upload.filename or "upload", data, rt.settings))
+            built.append(
+                await anyio.to_thread.run_sync(
+                    inputs.from_upload, upload.filename or "upload", data, rt.settings
+                )
+            )
         except inputs.InputRejected as exc:
             built.append(exc.reason)
     return await _analyse_many(rt, built, store)
@@ -195,7 +249,9 @@ async def _analyse_many(rt: Runtime, built: list[Document | str], store: bool) -
     results: list[BatchItem] = []
     good: list[Document] = []
     for i, item in enumerate(built):
-        result = next(analysed) if isinstance(item, Document) else Failure(input=str(i), reason=item)
+        result = (
+            next(analysed) if isinstance(item, Document) else Failure(input=str(i), reason=item)
+        )
         if isinstance(result, Failure):
             results.append(BatchItem(index=i, error=result.reason))
         else:
@@ -208,7 +264,13 @@ async def _analyse_many(rt: Runtime, built: list[Document | str], store: bool) -
 # --- stored articles -----------------------------------------------------------------------------
 
 
-@router.get("/articles", response_model=ArticlePage, responses=ERRORS, dependencies=READ, summary="Search and filter stored articles")
+@router.get(
+    "/articles",
+    response_model=ArticlePage,
+    responses=ERRORS,
+    dependencies=READ,
+    summary="Search and filter stored articles",
+)
 def list_articles(
     request: Request,
     f: Filters = Depends(filters),
@@ -216,10 +278,21 @@ def list_articles(
     offset: int = Query(0, ge=0, le=10_000_000),
 ) -> ArticlePage:
     page = corpus(request).list_articles(f, limit=limit, offset=offset)
-    return ArticlePage(total=page.total, offset=page.offset, limit=page.limit, items=[ArticleSummary(**item) for item in page.items])
+    return ArticlePage(
+        total=page.total,
+        offset=page.offset,
+        limit=page.limit,
+        items=[ArticleSummary(**item) for item in page.items],
+    )
 
 
-@router.get("/articles/{article_id}", response_model=Document, responses=ERRORS, dependencies=READ, summary="One stored article with all its layers")
+@router.get(
+    "/articles/{article_id}",
+    response_model=Document,
+    responses=ERRORS,
+    dependencies=READ,
+    summary="One stored article with all its layers",
+)
 def get_article(article_id: str, request: Request) -> Response:
     text = corpus(request).result_json(article_id)
     if text is None:
@@ -228,12 +301,29 @@ def get_article(article_id: str, request: Request) -> Response:
 
 
 LAYERS = tuple(
-    name for name in Document.model_fields
-    if name not in {"schema_version", "id", "title", "text", "source", "url", "published", "content_hash", "meta"}
+    name
+    for name in Document.model_fields
+    if name
+    not in {
+        "schema_version",
+        "id",
+        "title",
+        "text",
+        "source",
+        "url",
+        "published",
+        "content_hash",
+        "meta",
+    }
 )
 
 
-@router.get("/articles/{article_id}/layers/{layer}", responses=ERRORS, dependencies=READ, summary="One layer of a stored article")
+@router.get(
+    "/articles/{article_id}/layers/{layer}",
+    responses=ERRORS,
+    dependencies=READ,
+    summary="One layer of a stored article",
+)
 def get_layer(article_id: str, layer: Literal[LAYERS], request: Request) -> Any:  # type: ignore[valid-type]
     """Just one layer (e.g. `relations`, `narratives`, `techniques`) of a stored article."""
     text = corpus(request).result_json(article_id)
@@ -245,17 +335,29 @@ def get_layer(article_id: str, layer: Literal[LAYERS], request: Request) -> Any:
 # --- aggregations --------------------------------------------------------------------------------
 
 
-@router.get("/stats/overview", responses=ERRORS, dependencies=READ, summary="Article, source and date counts")
+@router.get(
+    "/stats/overview",
+    responses=ERRORS,
+    dependencies=READ,
+    summary="Article, source and date counts",
+)
 def stats_overview(request: Request, f: Filters = Depends(filters)) -> dict[str, Any]:
     return corpus(request).overview(f)
 
 
-@router.get("/stats/choices", responses=ERRORS, dependencies=READ, summary="Values for filter menus")
+@router.get(
+    "/stats/choices", responses=ERRORS, dependencies=READ, summary="Values for filter menus"
+)
 def stats_choices(request: Request) -> dict[str, list[str]]:
     return corpus(request).choices()
 
 
-@router.get("/stats/prevalence", responses=ERRORS, dependencies=READ, summary="Share of articles per label, by month or by source")
+@router.get(
+    "/stats/prevalence",
+    responses=ERRORS,
+    dependencies=READ,
+    summary="Share of articles per label, by month or by source",
+)
 def stats_prevalence(
     request: Request,
     layer: Literal["narratives", "subnarratives", "techniques", "frames", "genre"] = "narratives",
@@ -266,7 +368,12 @@ def stats_prevalence(
     return corpus(request).prevalence(layer, f, by=by, top=top)
 
 
-@router.get("/stats/roles", responses=ERRORS, dependencies=READ, summary="Main-role profiles of the top actors by source")
+@router.get(
+    "/stats/roles",
+    responses=ERRORS,
+    dependencies=READ,
+    summary="Main-role profiles of the top actors by source",
+)
 def stats_roles(
     request: Request,
     actors: int = Query(10, ge=1, le=50),
@@ -276,8 +383,15 @@ def stats_roles(
     return corpus(request).role_profiles(f, top_actors=actors, top_sources=sources)
 
 
-@router.get("/stats/network", responses=ERRORS, dependencies=READ, summary="The actor network: relation counts")
-def stats_network(request: Request, edges: int = Query(40, ge=1, le=500), f: Filters = Depends(filters)) -> list[dict[str, Any]]:
+@router.get(
+    "/stats/network",
+    responses=ERRORS,
+    dependencies=READ,
+    summary="The actor network: relation counts",
+)
+def stats_network(
+    request: Request, edges: int = Query(40, ge=1, le=500), f: Filters = Depends(filters)
+) -> list[dict[str, Any]]:
     return corpus(request).network(f, top_edges=edges)
 
 

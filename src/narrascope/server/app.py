@@ -71,7 +71,9 @@ def create_app(
         from narrascope.store import Store
 
         store = Store(settings.db)
-    runtime = Runtime(settings, AnalysisQueue(factory, settings.batch_size, settings.max_pending), store)
+    runtime = Runtime(
+        settings, AnalysisQueue(factory, settings.batch_size, settings.max_pending), store
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -119,7 +121,9 @@ def pipeline_config(path: Path | None) -> Path | None:
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api") or "text/html" not in request.headers.get("accept", "")
+    return request.url.path.startswith("/api") or "text/html" not in request.headers.get(
+        "accept", ""
+    )
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -129,7 +133,11 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException):  # noqa: ANN202
         reason = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         if _wants_json(request):
-            return JSONResponse({"error": reason}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+            return JSONResponse(
+                {"error": reason},
+                status_code=exc.status_code,
+                headers=getattr(exc, "headers", None),
+            )
         from narrascope.server.pages import error_page
 
         return error_page(request, exc.status_code, reason)

@@ -12,7 +12,18 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
-PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"]
+PALETTE = [
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#ff7f0e",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#7f7f7f",
+    "#bcbd22",
+]
 ROLE_COLOURS = {"Protagonist": "#2e8b57", "Antagonist": "#c0392b", "Innocent": "#2f6db5"}
 
 
@@ -40,24 +51,42 @@ def line_chart(data: dict[str, Any], title: str, width: int = 720, height: int =
         x = left + (i * step if len(buckets) > 1 else plot_w / 2)
         return x, top + plot_h * (1 - v / peak)
 
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">']
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}">'
+    ]
     for k in range(5):
         v = peak * k / 4
         _, y = xy(0, v)
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">{_pct(v)}</text>')
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
+        )
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">{_pct(v)}</text>'
+        )
     every = max(1, math.ceil(len(buckets) / 10))
     for i, bucket in enumerate(buckets):
         if i % every == 0 or i == len(buckets) - 1:
             x, _ = xy(i, 0)
-            anchor = "start" if i == 0 and len(buckets) > 1 else "end" if i == len(buckets) - 1 and len(buckets) > 1 else "middle"
-            parts.append(f'<text x="{x:.1f}" y="{height - 12}" text-anchor="{anchor}" class="tick">{escape(bucket)}</text>')
+            anchor = (
+                "start"
+                if i == 0 and len(buckets) > 1
+                else "end"
+                if i == len(buckets) - 1 and len(buckets) > 1
+                else "middle"
+            )
+            parts.append(
+                f'<text x="{x:.1f}" y="{height - 12}" text-anchor="{anchor}" class="tick">{escape(bucket)}</text>'
+            )
     for j, label in enumerate(labels):
         points = [xy(i, v) for i, v in enumerate(data["series"][label])]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-        parts.append(f'<polyline points="{path}" fill="none" stroke="{colour(j)}" stroke-width="2"><title>{escape(label)}</title></polyline>')
+        parts.append(
+            f'<polyline points="{path}" fill="none" stroke="{colour(j)}" stroke-width="2"><title>{escape(label)}</title></polyline>'
+        )
         for (x, y), v, bucket in zip(points, data["series"][label], buckets):
-            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour(j)}"><title>{escape(label)} · {escape(bucket)}: {_pct(v)}</title></circle>')
+            parts.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour(j)}"><title>{escape(label)} · {escape(bucket)}: {_pct(v)}</title></circle>'
+            )
     parts.append("</svg>")
     return Markup("".join(parts)) + legend(labels)
 
@@ -75,13 +104,16 @@ def bars(data: dict[str, Any], filter_name: str) -> Markup:
         rows.append(
             f'<div class="hbar"><a class="hbar-label" href="{escape(href)}" title="{escape(label)}">{escape(label)}</a>'
             f'<span class="bar"><span class="seg" style="width:{100 * share:.1f}%;background:{colour(i)}"></span></span>'
-            f'<small>{_pct(share)} · {round(share * total):,}</small></div>'
+            f"<small>{_pct(share)} · {round(share * total):,}</small></div>"
         )
     return Markup(f'<div class="hbars">{"".join(rows)}</div>')
 
 
 def legend(labels: list[str]) -> Markup:
-    items = "".join(f'<li><span class="swatch" style="background:{colour(i)}"></span>{escape(label)}</li>' for i, label in enumerate(labels))
+    items = "".join(
+        f'<li><span class="swatch" style="background:{colour(i)}"></span>{escape(label)}</li>'
+        for i, label in enumerate(labels)
+    )
     return Markup(f'<ul class="legend">{items}</ul>')
 
 
@@ -101,8 +133,12 @@ def heatmap(data: dict[str, Any], filter_name: str, row_title: str = "source") -
                 f'<td style="background:rgba(31,119,180,{min(1.0, v * 1.5):.2f})" class="{"dark" if v > 0.4 else ""}">'
                 f'<a href="{escape(href)}">{_pct(v)}</a></td>'
             )
-        rows.append(f'<tr><th scope="row">{escape(bucket)} <small>({data["totals"][i]})</small></th>{"".join(cells)}</tr>')
-    return Markup(f'<table class="heatmap"><thead><tr><th>{escape(row_title)}</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+        rows.append(
+            f'<tr><th scope="row">{escape(bucket)} <small>({data["totals"][i]})</small></th>{"".join(cells)}</tr>'
+        )
+    return Markup(
+        f'<table class="heatmap"><thead><tr><th>{escape(row_title)}</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    )
 
 
 def role_bars(rows: list[dict[str, Any]]) -> Markup:
@@ -111,7 +147,9 @@ def role_bars(rows: list[dict[str, Any]]) -> Markup:
         return Markup('<p class="empty">No role annotations in this selection.</p>')
     grouped: dict[str, dict[str, dict[str, int]]] = {}
     for row in rows:  # aggregated rows: at most actors x sources x 3
-        grouped.setdefault(row["actor"], {}).setdefault(row["source"], {})[row["main_role"]] = int(row["n"])
+        grouped.setdefault(row["actor"], {}).setdefault(row["source"], {})[row["main_role"]] = int(
+            row["n"]
+        )
     out = ['<div class="roles">']
     for actor, by_source in grouped.items():
         out.append(f'<div class="role-actor"><h4>{escape(actor)}</h4>')
@@ -120,7 +158,9 @@ def role_bars(rows: list[dict[str, Any]]) -> Markup:
             segs = "".join(
                 f'<span class="seg" style="width:{100 * n / total:.1f}%;background:{ROLE_COLOURS.get(role, "#999")}" '
                 f'title="{escape(role)}: {n} of {total}"></span>'
-                for role, n in sorted(counts.items(), key=lambda kv: (MAIN_ORDER.get(kv[0], 9), kv[0]))
+                for role, n in sorted(
+                    counts.items(), key=lambda kv: (MAIN_ORDER.get(kv[0], 9), kv[0])
+                )
             )
             href = "/articles?" + urlencode({"actor": actor, "source": source})
             out.append(
@@ -129,14 +169,19 @@ def role_bars(rows: list[dict[str, Any]]) -> Markup:
             )
         out.append("</div>")
     out.append("</div>")
-    key = "".join(f'<li><span class="swatch" style="background:{c}"></span>{r}</li>' for r, c in ROLE_COLOURS.items())
+    key = "".join(
+        f'<li><span class="swatch" style="background:{c}"></span>{r}</li>'
+        for r, c in ROLE_COLOURS.items()
+    )
     return Markup("".join(out) + f'<ul class="legend">{key}</ul>')
 
 
 MAIN_ORDER = {"Protagonist": 0, "Antagonist": 1, "Innocent": 2}
 
 
-def _layout(nodes: list[str], cx: float, cy: float, radius: float) -> dict[str, tuple[float, float]]:
+def _layout(
+    nodes: list[str], cx: float, cy: float, radius: float
+) -> dict[str, tuple[float, float]]:
     """The most connected actor in the centre, the others on a circle with the hubs spread apart.
 
     Nodes come sorted by degree; stepping round the circle by a stride coprime to its size puts
@@ -180,7 +225,9 @@ def network(edges: list[dict[str, Any]], width: int = 720, height: int = 520) ->
     types = sorted({e["type"] for e in edges})
     type_colour = {t: colour(i) for i, t in enumerate(types)}
     peak = max(e["articles"] for e in edges)
-    parts = [f'<svg class="chart network" viewBox="0 0 {width} {height}" role="img" aria-label="actor network"><defs>']
+    parts = [
+        f'<svg class="chart network" viewBox="0 0 {width} {height}" role="img" aria-label="actor network"><defs>'
+    ]
     for t in types:
         parts.append(
             f'<marker id="arrow-{types.index(t)}" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="11" markerHeight="11" orient="auto">'
@@ -197,7 +244,7 @@ def network(edges: list[dict[str, Any]], width: int = 720, height: int = 520) ->
         x2s, y2s = x2 - dx / dist * 14, y2 - dy / dist * 14
         mx, my = (x1 + x2) / 2 - dy * 0.12, (y1 + y2) / 2 + dx * 0.12
         w = 1 + 4 * e["articles"] / peak
-        label = f'{e["source"]} {e["type"]} {e["target"]}: {e["articles"]} articles, {e["mentions"]} mentions'
+        label = f"{e['source']} {e['type']} {e['target']}: {e['articles']} articles, {e['mentions']} mentions"
         parts.append(
             f'<path d="M{x1:.1f},{y1:.1f} Q{mx:.1f},{my:.1f} {x2s:.1f},{y2s:.1f}" fill="none" stroke="{type_colour[e["type"]]}" '
             f'stroke-width="{w:.1f}" stroke-opacity="0.75" marker-end="url(#arrow-{types.index(e["type"])})"><title>{escape(label)}</title></path>'
@@ -210,9 +257,12 @@ def network(edges: list[dict[str, Any]], width: int = 720, height: int = 520) ->
         href = "/articles?" + urlencode({"actor": n})
         parts.append(
             f'<a href="{escape(href)}"><circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" class="node"><title>{escape(_actor_name(n))}: '
-            f'{degree[n]} article links; click for the articles</title></circle>'
+            f"{degree[n]} article links; click for the articles</title></circle>"
             f'<text x="{tx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}" class="node-label">{escape(n)}</text></a>'
         )
     parts.append("</svg>")
-    key = "".join(f'<li><span class="swatch" style="background:{type_colour[t]}"></span>{escape(t)}</li>' for t in types)
+    key = "".join(
+        f'<li><span class="swatch" style="background:{type_colour[t]}"></span>{escape(t)}</li>'
+        for t in types
+    )
     return Markup("".join(parts) + f'<ul class="legend">{key}</ul>')

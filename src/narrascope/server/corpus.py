@@ -83,7 +83,18 @@ class Filters:
         return sql, params
 
     def is_empty(self) -> bool:
-        return not any([self.q, self.source, self.language, self.narrative, self.technique, self.actor, self.date_from, self.date_to])
+        return not any(
+            [
+                self.q,
+                self.source,
+                self.language,
+                self.narrative,
+                self.technique,
+                self.actor,
+                self.date_from,
+                self.date_to,
+            ]
+        )
 
 
 @dataclass
@@ -110,7 +121,7 @@ def _cached(method: Callable[..., T]) -> Callable[..., T]:
     """
 
     @functools.wraps(method)
-    def wrapper(self: "Corpus", *args: Any, **kwargs: Any) -> T:
+    def wrapper(self: Corpus, *args: Any, **kwargs: Any) -> T:
         key = (method.__name__, args, tuple(sorted(kwargs.items())))
         with self._lock:
             if key in self._cache:
@@ -157,7 +168,8 @@ class Corpus:
         # one scan for the page and the total; the per-article labels are looked up for the page only
         items = self._rows(
             "WITH page AS (SELECT a.article_id, a.title, a.source, a.url, a.published, a.language,"
-            " count(*) OVER () AS total FROM articles a" + where
+            " count(*) OVER () AS total FROM articles a"
+            + where
             + " ORDER BY a.published DESC NULLS LAST, a.article_id LIMIT ? OFFSET ?),"
             " narr AS (SELECT n.article_id, string_agg(DISTINCT n.label, '; ' ORDER BY n.label) AS narratives"
             "  FROM narratives n WHERE n.level = 'narrative' AND n.article_id IN (SELECT article_id FROM page) GROUP BY 1),"
@@ -201,9 +213,24 @@ class Corpus:
     def choices(self) -> dict[str, list[str]]:
         """Values for the filter menus (bounded lists)."""
         return {
-            "sources": [r["v"] for r in self._rows("SELECT source AS v, count(*) AS n FROM articles WHERE source IS NOT NULL GROUP BY 1 ORDER BY n DESC, v LIMIT 200")],
-            "languages": [r["v"] for r in self._rows("SELECT language AS v, count(*) AS n FROM articles WHERE language IS NOT NULL GROUP BY 1 ORDER BY n DESC LIMIT 50")],
-            "narratives": [r["v"] for r in self._rows("SELECT DISTINCT label AS v FROM narratives WHERE level = 'narrative' ORDER BY v LIMIT 500")],
+            "sources": [
+                r["v"]
+                for r in self._rows(
+                    "SELECT source AS v, count(*) AS n FROM articles WHERE source IS NOT NULL GROUP BY 1 ORDER BY n DESC, v LIMIT 200"
+                )
+            ],
+            "languages": [
+                r["v"]
+                for r in self._rows(
+                    "SELECT language AS v, count(*) AS n FROM articles WHERE language IS NOT NULL GROUP BY 1 ORDER BY n DESC LIMIT 50"
+                )
+            ],
+            "narratives": [
+                r["v"]
+                for r in self._rows(
+                    "SELECT DISTINCT label AS v FROM narratives WHERE level = 'narrative' ORDER BY v LIMIT 500"
+                )
+            ],
             "techniques": [
                 r["v"]
                 for r in self._rows(
@@ -215,7 +242,9 @@ class Corpus:
     # --- prevalence ------------------------------------------------------------------------------
 
     @_cached
-    def prevalence(self, layer: str, filters: Filters, by: str = "month", top: int = 8) -> dict[str, Any]:
+    def prevalence(
+        self, layer: str, filters: Filters, by: str = "month", top: int = 8
+    ) -> dict[str, Any]:
         """Share of the selected articles showing each of the `top` labels, per month, per source or overall (`all`).
 
         Returns {"labels": [...], "buckets": [...], "series": {label: [share per bucket]},
@@ -226,7 +255,9 @@ class Corpus:
         return self.prevalence_views(layer, filters, top)[by]
 
     @_cached
-    def prevalence_views(self, layer: str, filters: Filters, top: int = 8, top_sources: int = 12) -> dict[str, dict[str, Any]]:
+    def prevalence_views(
+        self, layer: str, filters: Filters, top: int = 8, top_sources: int = 12
+    ) -> dict[str, dict[str, Any]]:
         """`prevalence` by month, by source (the `top_sources` largest) and overall, from one scan.
 
         GROUPING SETS count the (label, month), (label, source) and (label) groups in one pass over
@@ -267,7 +298,9 @@ class Corpus:
     # --- roles and network -----------------------------------------------------------------------
 
     @_cached
-    def role_profiles(self, filters: Filters, top_actors: int = 10, top_sources: int = 6) -> list[dict[str, Any]]:
+    def role_profiles(
+        self, filters: Filters, top_actors: int = 10, top_sources: int = 6
+    ) -> list[dict[str, Any]]:
         """For the most-mentioned actors: how often each source casts them in each main role."""
         sel, params = filters.selection()
         sql = f"""
@@ -330,7 +363,12 @@ def _views(rows: list[dict[str, Any]], top_sources: int) -> dict[str, dict[str, 
             "buckets": buckets,
             "totals": [bucket_totals[b] for b in buckets],
             "series": {
-                label: [round(hits[by].get((label, b), 0) / bucket_totals[b], 4) if bucket_totals[b] else 0.0 for b in buckets]
+                label: [
+                    round(hits[by].get((label, b), 0) / bucket_totals[b], 4)
+                    if bucket_totals[b]
+                    else 0.0
+                    for b in buckets
+                ]
                 for label in (labels if buckets else [])
             },
         }

@@ -48,8 +48,13 @@ def from_text(
     if not text.strip():
         raise InputRejected(422, f"{name}: empty text")
     if len(text) > settings.max_text_chars:
-        raise InputRejected(413, f"{name}: text of {len(text):,} characters is over the limit of {settings.max_text_chars:,}")
-    doc = document_from_text(text, id=clean_text(id) if id else None, source=source, url=url, published=published)
+        raise InputRejected(
+            413,
+            f"{name}: text of {len(text):,} characters is over the limit of {settings.max_text_chars:,}",
+        )
+    doc = document_from_text(
+        text, id=clean_text(id) if id else None, source=source, url=url, published=published
+    )
     if title:
         doc.title = clean_text(title)
     doc.meta["input"] = name
@@ -61,7 +66,9 @@ def from_url(url: str, settings: ServerSettings) -> Document:
     from narrascope.ingest.options import IngestOptions
     from narrascope.ingest.web import FetchError, fetch, html_document
 
-    options = IngestOptions(allow_private=settings.allow_private_urls, max_chars=settings.max_text_chars, timeout=15.0)
+    options = IngestOptions(
+        allow_private=settings.allow_private_urls, max_chars=settings.max_text_chars, timeout=15.0
+    )
     try:
         fetched = fetch(url, options)
     except FetchError as exc:

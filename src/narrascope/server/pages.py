@@ -32,7 +32,9 @@ from narrascope.server.security import check_same_origin, check_write, require_r
 
 router = APIRouter(include_in_schema=False)
 # autoescape on for every template: article text is always escaped
-templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True))
+templates = Jinja2Templates(
+    env=Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True)
+)
 
 
 def _rt(request: Request) -> Runtime:
@@ -43,7 +45,9 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> Re
     rt = _rt(request)
     context.setdefault("has_corpus", rt.corpus is not None)
     context.setdefault("needs_token", rt.settings.token is not None)
-    return templates.TemplateResponse(request, name, context, status_code=status, headers=SECURITY_HEADERS)
+    return templates.TemplateResponse(
+        request, name, context, status_code=status, headers=SECURITY_HEADERS
+    )
 
 
 def error_page(request: Request, status: int, reason: str) -> Response:
@@ -60,7 +64,9 @@ def report_css() -> Response:
 
 @router.get("/static/report.js")
 def report_js() -> Response:
-    return Response(assets.js(), media_type="text/javascript", headers={"Cache-Control": "max-age=3600"})
+    return Response(
+        assets.js(), media_type="text/javascript", headers={"Cache-Control": "max-age=3600"}
+    )
 
 
 # --- analyse -------------------------------------------------------------------------------------
@@ -86,23 +92,36 @@ async def analyze_form(request: Request) -> Response:
         files = [(f.filename or "upload", await f.read()) for f in uploads]
     given = sum(bool(x) for x in (text.strip(), url, files))
     if given != 1:
-        return render(request, "index.html", status=422, text=text, url=url, error="Give one of: pasted text, a URL, or files.")
+        return render(
+            request,
+            "index.html",
+            status=422,
+            text=text,
+            url=url,
+            error="Give one of: pasted text, a URL, or files.",
+        )
     try:
         if store or files:
             check_write(request, token)
         if store and rt.store is None:
             raise HTTPException(404, "no corpus to store into: the server was started without --db")
     except HTTPException as exc:  # show the form again, with what was typed
-        return render(request, "index.html", status=exc.status_code, text=text, url=url, error=exc.detail)
+        return render(
+            request, "index.html", status=exc.status_code, text=text, url=url, error=exc.detail
+        )
     rejected: list[Failure] = []
     try:
         if files:
             if len(files) > rt.settings.max_batch:
-                raise inputs.InputRejected(413, f"{len(files)} files is over the limit of {rt.settings.max_batch}")
+                raise inputs.InputRejected(
+                    413, f"{len(files)} files is over the limit of {rt.settings.max_batch}"
+                )
             docs = []
             for name, data in files:
                 try:
-                    docs.append(await anyio.to_thread.run_sync(inputs.from_upload, name, data, rt.settings))
+                    docs.append(
+                        await anyio.to_thread.run_sync(inputs.from_upload, name, data, rt.settings)
+                    )
                 except inputs.InputRejected as exc:
                     rejected.append(Failure(input=name, reason=exc.reason))
         elif url:
@@ -110,7 +129,9 @@ async def analyze_form(request: Request) -> Response:
         else:
             docs = [inputs.from_text(text, rt.settings, name="pasted text")]
     except inputs.InputRejected as exc:
-        return render(request, "index.html", status=exc.status, text=text, url=url, error=exc.reason)
+        return render(
+            request, "index.html", status=exc.status, text=text, url=url, error=exc.reason
+        )
     try:
         results = await rt.queue.analyze(docs) if docs else []
     except Busy as exc:
@@ -128,11 +149,21 @@ def _quote(value: str) -> str:
     return quote(value, safe="")
 
 
-def analysis_page(request: Request, docs: list[Document], failures: Sequence[Failure] = (), stored: bool = False) -> Response:
+def analysis_page(
+    request: Request, docs: list[Document], failures: Sequence[Failure] = (), stored: bool = False
+) -> Response:
     palette = Palette.for_docs(docs) if docs else None
     sections = [Markup(render_section(doc, palette)) for doc in docs]
     title = docs[0].title if len(docs) == 1 and docs[0].title else f"{len(docs)} articles"
-    return render(request, "analysis.html", docs=docs, sections=sections, failures=failures, stored=stored, title=title)
+    return render(
+        request,
+        "analysis.html",
+        docs=docs,
+        sections=sections,
+        failures=failures,
+        stored=stored,
+        title=title,
+    )
 
 
 # --- stored articles -----------------------------------------------------------------------------
@@ -151,8 +182,14 @@ def _filters(request: Request) -> Filters:
         return p.get(name, "")[:500]
 
     return Filters(
-        q=text("q"), source=text("source"), language=text("language"), narrative=text("narrative"),
-        technique=text("technique"), actor=text("actor"), date_from=day("from"), date_to=day("to"),
+        q=text("q"),
+        source=text("source"),
+        language=text("language"),
+        narrative=text("narrative"),
+        technique=text("technique"),
+        actor=text("actor"),
+        date_from=day("from"),
+        date_to=day("to"),
     )
 
 
@@ -178,8 +215,15 @@ def articles(request: Request) -> Response:
     pages = max(1, -(-page.total // size))
     link = lambda n: "/articles?" + urlencode({**params, "page": n})  # noqa: E731
     return render(
-        request, "articles.html", page=page, f=f, choices=corpus.choices(), page_no=page_no, pages=pages,
-        prev_link=link(page_no - 1) if page_no > 1 else None, next_link=link(page_no + 1) if page_no < pages else None,
+        request,
+        "articles.html",
+        page=page,
+        f=f,
+        choices=corpus.choices(),
+        page_no=page_no,
+        pages=pages,
+        prev_link=link(page_no - 1) if page_no > 1 else None,
+        next_link=link(page_no + 1) if page_no < pages else None,
     )
 
 
@@ -205,7 +249,10 @@ def dashboard(request: Request) -> Response:
     narratives = corpus.prevalence_views("narratives", f, top=10)
     techniques = corpus.prevalence_views("techniques", f, top=10)
     context = dict(
-        f=f, overview=overview, choices=corpus.choices(), query=query,
+        f=f,
+        overview=overview,
+        choices=corpus.choices(),
+        query=query,
         narrative_share=charts.bars(narratives["all"], "narrative"),
         technique_share=charts.bars(techniques["all"], "technique"),
         narrative_trend=charts.line_chart(_first(narratives["month"], 8), "narratives over time"),

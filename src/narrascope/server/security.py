@@ -33,7 +33,11 @@ def check_write(request: Request, form_token: str | None = None) -> None:
     settings: ServerSettings = request.app.state.settings
     given = _bearer(request) or form_token
     if not token_matches(settings, given):
-        reason = "this operation writes: send 'Authorization: Bearer <token>'" if given is None else "wrong API token"
+        reason = (
+            "this operation writes: send 'Authorization: Bearer <token>'"
+            if given is None
+            else "wrong API token"
+        )
         raise HTTPException(401, reason, headers={"WWW-Authenticate": "Bearer"})
 
 
@@ -41,7 +45,11 @@ def require_read(request: Request) -> None:
     """FastAPI dependency: reads are open unless the server protects them."""
     settings: ServerSettings = request.app.state.settings
     if settings.protect_reads and not token_matches(settings, _bearer(request)):
-        raise HTTPException(401, "reads need 'Authorization: Bearer <token>' on this server", headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401,
+            "reads need 'Authorization: Bearer <token>' on this server",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
 
 
 def require_write(request: Request) -> None:
@@ -114,5 +122,14 @@ class BodyLimit:
 
 async def _reject(send: Send, status: int, reason: str) -> None:
     body = json.dumps({"error": reason}).encode()
-    await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

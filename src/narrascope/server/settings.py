@@ -39,7 +39,7 @@ class ServerSettings:
         db: Path | None = None,
         env: Mapping[str, str] | None = None,
         **overrides: Any,
-    ) -> "ServerSettings":
+    ) -> ServerSettings:
         """Defaults, then the config file's `[server]` table, then the environment, then overrides."""
         env = os.environ if env is None else env
         values: dict[str, Any] = {}

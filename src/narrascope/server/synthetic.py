@@ -26,11 +26,32 @@ TECHNIQUES = [
     "Flag-Waving", "Causal_Oversimplification", "Slogans", "Appeal_to_Authority", "Black-and-White_Fallacy",
     "Thought-terminating_Cliches", "Whataboutism,Straw_Men,Red_Herring", "Bandwagon,Reductio_ad_hitlerum",
 ]  # fmt: skip
-ACTORS = ["RUS", "UKR", "USA", "IRN", "PRK", "CHN", "DEU", "FRA", "GBR", "NATO", "EU", "ISR", "POL", "TUR"]
+ACTORS = [
+    "RUS",
+    "UKR",
+    "USA",
+    "IRN",
+    "PRK",
+    "CHN",
+    "DEU",
+    "FRA",
+    "GBR",
+    "NATO",
+    "EU",
+    "ISR",
+    "POL",
+    "TUR",
+]
 ROLES = ["Protagonist", "Antagonist", "Innocent"]
 RELATIONS = ["supply", "attack", "sanction", "condemn", "threaten", "negotiate", "support"]
 GENRES = ["reporting", "opinion", "satire"]
-FRAMES = ["Security_and_defense", "Political", "Economic", "Morality", "Legality_Constitutionality_jurisprudence"]
+FRAMES = [
+    "Security_and_defense",
+    "Political",
+    "Economic",
+    "Morality",
+    "Legality_Constitutionality_jurisprudence",
+]
 
 
 def build(path: str | Path, articles: int = 100_000, sources: int = 40) -> float:
@@ -38,7 +59,10 @@ def build(path: str | Path, articles: int = 100_000, sources: int = 40) -> float
     started = time.perf_counter()
     with Store(path) as store:
         con = store.con
-        con.execute("CREATE OR REPLACE TEMP TABLE ids AS SELECT i, 'syn' || lpad(i::VARCHAR, 7, '0') AS id, md5(i::VARCHAR)[:32] AS h FROM range(?) t(i)", [articles])
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE ids AS SELECT i, 'syn' || lpad(i::VARCHAR, 7, '0') AS id, md5(i::VARCHAR)[:32] AS h FROM range(?) t(i)",
+            [articles],
+        )
         pick = "list_extract(?::VARCHAR[], 1 + (hash(i, {salt}) % len(?::VARCHAR[]))::INTEGER)"
 
         def choice(salt: str, values: list[str]) -> tuple[str, list]:
@@ -91,7 +115,10 @@ def build(path: str | Path, articles: int = 100_000, sources: int = 40) -> float
             a_params + y_params + b_params,
         )
         g_expr, g_params = choice("'genre'", GENRES)
-        con.execute(f"INSERT INTO genre (article_id, content_hash, idx, label, score) SELECT id, h, 0, {g_expr}, 0.8 FROM ids", g_params)
+        con.execute(
+            f"INSERT INTO genre (article_id, content_hash, idx, label, score) SELECT id, h, 0, {g_expr}, 0.8 FROM ids",
+            g_params,
+        )
         f_expr, f_params = choice("k, 'frame'", FRAMES)
         con.execute(
             f"INSERT INTO frames (article_id, content_hash, idx, label, score, selected) SELECT id, h, k, {f_expr}, 0.7, true FROM ids, range(2) r(k)",

@@ -9,7 +9,7 @@ Rows go in as Arrow tables, one INSERT per table and batch.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,9 @@ class Store:
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:
-            raise StoreError(f"{self.path}: cannot open store: {str(exc).splitlines()[0]}") from None
+            raise StoreError(
+                f"{self.path}: cannot open store: {str(exc).splitlines()[0]}"
+            ) from None
         self.read_only = read_only
         self.tables: list[Table] = [articles_table(), *layer_tables()]
         if not read_only:
@@ -62,10 +64,15 @@ class Store:
         for table in [*self.tables, FAILURES]:
             columns = ", ".join(f"{_quote(n)} {t}" for n, t in table.columns)
             self.con.execute(f"CREATE TABLE IF NOT EXISTS {_quote(table.name)} ({columns})")
-            existing = {row[1] for row in self.con.execute(f"PRAGMA table_info({_quote(table.name)})").fetchall()}
+            existing = {
+                row[1]
+                for row in self.con.execute(f"PRAGMA table_info({_quote(table.name)})").fetchall()
+            }
             for name, kind in table.columns:
                 if name not in existing:
-                    self.con.execute(f"ALTER TABLE {_quote(table.name)} ADD COLUMN {_quote(name)} {kind}")
+                    self.con.execute(
+                        f"ALTER TABLE {_quote(table.name)} ADD COLUMN {_quote(name)} {kind}"
+                    )
 
     def table_names(self) -> list[str]:
         return [t.name for t in self.tables] + [FAILURES.name]
@@ -84,15 +91,23 @@ class Store:
                 ids = list(latest)
                 # rows of an article are only ever written with its `articles` row, so if none of
                 # these ids is stored there is nothing to delete anywhere (the common case)
-                stored = self.con.execute("SELECT 1 FROM articles WHERE article_id IN (SELECT unnest($1)) LIMIT 1", [ids]).fetchone()
+                stored = self.con.execute(
+                    "SELECT 1 FROM articles WHERE article_id IN (SELECT unnest($1)) LIMIT 1", [ids]
+                ).fetchone()
                 if stored:
                     for table in self.tables:
-                        self.con.execute(f"DELETE FROM {_quote(table.name)} WHERE article_id IN (SELECT unnest($1))", [ids])
+                        self.con.execute(
+                            f"DELETE FROM {_quote(table.name)} WHERE article_id IN (SELECT unnest($1))",
+                            [ids],
+                        )
                 for table in self.tables:
                     self._insert(table, [row for doc in batch for row in table.rows(doc)])
             if failures:
                 now = datetime.now(UTC).replace(tzinfo=None)
-                self._insert(FAILURES, [{"input": f.input, "reason": f.reason, "failed_at": now} for f in failures])
+                self._insert(
+                    FAILURES,
+                    [{"input": f.input, "reason": f.reason, "failed_at": now} for f in failures],
+                )
             self.con.commit()
         except BaseException:
             self.con.rollback()
@@ -106,7 +121,9 @@ class Store:
         columns = ", ".join(_quote(n) for n in table.column_names)
         self.con.register("_narrascope_rows", data)
         try:
-            self.con.execute(f"INSERT INTO {_quote(table.name)} ({columns}) SELECT {columns} FROM _narrascope_rows")
+            self.con.execute(
+                f"INSERT INTO {_quote(table.name)} ({columns}) SELECT {columns} FROM _narrascope_rows"
+            )
         finally:
             self.con.unregister("_narrascope_rows")
 
@@ -117,22 +134,33 @@ class Store:
         return {h for (h,) in self.con.execute("SELECT content_hash FROM articles").fetchall()}
 
     def has_hash(self, content_hash: str) -> bool:
-        return self.con.execute("SELECT 1 FROM articles WHERE content_hash = ? LIMIT 1", [content_hash]).fetchone() is not None
+        return (
+            self.con.execute(
+                "SELECT 1 FROM articles WHERE content_hash = ? LIMIT 1", [content_hash]
+            ).fetchone()
+            is not None
+        )
 
     def count(self, table: str = "articles") -> int:
         self._check_table(table)
         return int(self.con.execute(f"SELECT count(*) FROM {_quote(table)}").fetchone()[0])  # type: ignore[index]
 
     def get(self, article_id: str) -> Document:
-        row = self.con.execute("SELECT result FROM articles WHERE article_id = ?", [article_id]).fetchone()
+        row = self.con.execute(
+            "SELECT result FROM articles WHERE article_id = ?", [article_id]
+        ).fetchone()
         if row is None:
             raise KeyError(article_id)
         return Document.model_validate_json(row[0])
 
-    def iter_documents(self, ids: Iterable[str] | None = None, chunk: int = 256) -> Iterator[Document]:
+    def iter_documents(
+        self, ids: Iterable[str] | None = None, chunk: int = 256
+    ) -> Iterator[Document]:
         """Stored documents in the order they were stored (or only those with the given ids)."""
         if ids is None:
-            cursor = self.con.cursor().execute("SELECT result FROM articles ORDER BY analysed_at, article_id")
+            cursor = self.con.cursor().execute(
+                "SELECT result FROM articles ORDER BY analysed_at, article_id"
+            )
         else:
             cursor = self.con.cursor().execute(
                 "SELECT result FROM articles WHERE article_id IN (SELECT unnest($1)) ORDER BY analysed_at, article_id",
@@ -163,15 +191,23 @@ class Store:
         path = Path(path)
         if fmt == "jsonl" and table == "articles":
             n = 0
-            cursor = self.con.cursor().execute("SELECT result FROM articles ORDER BY analysed_at, article_id")
+            cursor = self.con.cursor().execute(
+                "SELECT result FROM articles ORDER BY analysed_at, article_id"
+            )
             with path.open("w", encoding="utf-8") as out:
                 while rows := cursor.fetchmany(1024):
                     out.writelines(result + "\n" for (result,) in rows)
                     n += len(rows)
             return n
-        options = {"jsonl": "FORMAT json", "csv": "FORMAT csv, HEADER", "parquet": "FORMAT parquet"}[fmt]
+        options = {
+            "jsonl": "FORMAT json",
+            "csv": "FORMAT csv, HEADER",
+            "parquet": "FORMAT parquet",
+        }[fmt]
         target = str(path).replace("'", "''")
-        self.con.execute(f"COPY (SELECT * FROM {_quote(table)} ORDER BY ALL) TO '{target}' ({options})")
+        self.con.execute(
+            f"COPY (SELECT * FROM {_quote(table)} ORDER BY ALL) TO '{target}' ({options})"
+        )
         return self.count(table)
 
     def _check_table(self, table: str) -> None:

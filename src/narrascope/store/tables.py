@@ -14,7 +14,7 @@ import json
 import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -29,7 +29,11 @@ from narrascope.document import (
     TechniqueSpan,
 )
 
-KEY_COLUMNS: tuple[tuple[str, str], ...] = (("article_id", "VARCHAR"), ("content_hash", "VARCHAR"), ("idx", "INTEGER"))
+KEY_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("article_id", "VARCHAR"),
+    ("content_hash", "VARCHAR"),
+    ("idx", "INTEGER"),
+)
 
 Row = dict[str, Any]
 
@@ -47,7 +51,9 @@ class Table:
         return [name for name, _ in self.columns]
 
 
-def _layer(name: str, columns: tuple[tuple[str, str], ...], rows: Callable[[Document], list[Row]]) -> Table:
+def _layer(
+    name: str, columns: tuple[tuple[str, str], ...], rows: Callable[[Document], list[Row]]
+) -> Table:
     return Table(name, KEY_COLUMNS + columns, rows)
 
 
@@ -77,9 +83,13 @@ def sql_type(annotation: Any) -> str:
     return "JSON"
 
 
-def model_columns(model: type[BaseModel], exclude: Iterable[str] = ()) -> tuple[tuple[str, str], ...]:
+def model_columns(
+    model: type[BaseModel], exclude: Iterable[str] = ()
+) -> tuple[tuple[str, str], ...]:
     skip = set(exclude)
-    return tuple((name, sql_type(f.annotation)) for name, f in model.model_fields.items() if name not in skip)
+    return tuple(
+        (name, sql_type(f.annotation)) for name, f in model.model_fields.items() if name not in skip
+    )
 
 
 def to_sql_value(value: Any, kind: str) -> Any:
@@ -116,7 +126,11 @@ def _timestamp(value: Any) -> datetime | None:
 
 
 def _item_row(item: BaseModel, columns: tuple[tuple[str, str], ...], **extra: Any) -> Row:
-    row = {name: to_sql_value(getattr(item, name, None), kind) for name, kind in columns if name not in extra}
+    row = {
+        name: to_sql_value(getattr(item, name, None), kind)
+        for name, kind in columns
+        if name not in extra
+    }
     row.update(extra)
     return row
 
@@ -133,7 +147,10 @@ def list_table(field: str, model: type[BaseModel]) -> Table:
     columns = model_columns(model)
 
     def rows(doc: Document) -> list[Row]:
-        return [{**_keys(doc, i), **_item_row(item, columns)} for i, item in enumerate(getattr(doc, field))]
+        return [
+            {**_keys(doc, i), **_item_row(item, columns)}
+            for i, item in enumerate(getattr(doc, field))
+        ]
 
     return _layer(field, columns, rows)
 
@@ -158,7 +175,10 @@ def _narratives() -> Table:
             return []
         labels = [*layer.narratives, *layer.subnarratives]
         return [
-            {**_keys(doc, i), **_item_row(label, columns, taxonomy=layer.taxonomy, domain=layer.domain)}
+            {
+                **_keys(doc, i),
+                **_item_row(label, columns, taxonomy=layer.taxonomy, domain=layer.domain),
+            }
             for i, label in enumerate(labels)
         ]
 
@@ -187,7 +207,12 @@ def _roles() -> Table:
 
 
 def _role_mentions() -> Table:
-    columns = (("profile", "INTEGER"), ("entity", "VARCHAR"), ("actor", "VARCHAR"), *model_columns(RoleMention))
+    columns = (
+        ("profile", "INTEGER"),
+        ("entity", "VARCHAR"),
+        ("actor", "VARCHAR"),
+        *model_columns(RoleMention),
+    )
 
     def rows(doc: Document) -> list[Row]:
         out: list[Row] = []
@@ -212,7 +237,12 @@ def _technique_spans() -> Table:
 
 def _technique_paragraphs() -> Table:
     """One row per (paragraph, technique) so that counting techniques is a GROUP BY."""
-    columns = (("paragraph", "INTEGER"), ("start", "BIGINT"), ("end", "BIGINT"), *model_columns(LabelScore))
+    columns = (
+        ("paragraph", "INTEGER"),
+        ("start", "BIGINT"),
+        ("end", "BIGINT"),
+        *model_columns(LabelScore),
+    )
 
     def rows(doc: Document) -> list[Row]:
         out: list[Row] = []
@@ -289,7 +319,9 @@ def layer_tables() -> list[Table]:
 
 
 def _layer_fields() -> set[str]:
-    return {n for n, f in Document.model_fields.items() if n in SPECIAL or _layer_model(f.annotation)}
+    return {
+        n for n, f in Document.model_fields.items() if n in SPECIAL or _layer_model(f.annotation)
+    }
 
 
 def articles_table() -> Table:

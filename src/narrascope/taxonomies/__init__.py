@@ -72,25 +72,46 @@ def _check(condition: bool, where: str, message: str) -> None:
 
 def parse_taxonomy(data: dict, where: str = "<dict>") -> Taxonomy:
     """Validate and index a taxonomy given as parsed JSON."""
-    _check(isinstance(data.get("domains"), list) and data["domains"], where, "needs a non-empty 'domains' list")
-    tax = Taxonomy(name=str(data.get("name") or where), other=str(data.get("other", "Other")), domains={})
+    _check(
+        isinstance(data.get("domains"), list) and data["domains"],
+        where,
+        "needs a non-empty 'domains' list",
+    )
+    tax = Taxonomy(
+        name=str(data.get("name") or where), other=str(data.get("other", "Other")), domains={}
+    )
     for dom in data["domains"]:
         dom_id = str(dom.get("id", "")).strip()
-        _check(bool(dom_id) and ":" not in dom_id, where, f"domain id {dom_id!r} must be non-empty without ':'")
+        _check(
+            bool(dom_id) and ":" not in dom_id,
+            where,
+            f"domain id {dom_id!r} must be non-empty without ':'",
+        )
         tax.domains[dom_id] = str(dom.get("name", dom_id))
         for nar in dom.get("narratives", []):
             name = str(nar.get("name", "")).strip()
             _check(bool(name), where, f"a narrative of {dom_id} has no name")
             label = f"{dom_id}: {name}"
             _check(label not in tax.labels, where, f"duplicate label {label!r}")
-            tax.labels[label] = Label(label, "narrative", dom_id, str(nar.get("description", name)), tuple(nar.get("examples", ())))
+            tax.labels[label] = Label(
+                label,
+                "narrative",
+                dom_id,
+                str(nar.get("description", name)),
+                tuple(nar.get("examples", ())),
+            )
             for sub in nar.get("subnarratives", []):
                 sub_name = str(sub.get("name", "")).strip()
                 _check(bool(sub_name), where, f"a subnarrative of {label!r} has no name")
                 sub_label = f"{label}: {sub_name}"
                 _check(sub_label not in tax.labels, where, f"duplicate label {sub_label!r}")
                 tax.labels[sub_label] = Label(
-                    sub_label, "subnarrative", dom_id, str(sub.get("description", sub_name)), tuple(sub.get("examples", ())), label
+                    sub_label,
+                    "subnarrative",
+                    dom_id,
+                    str(sub.get("description", sub_name)),
+                    tuple(sub.get("examples", ())),
+                    label,
                 )
     _check(bool(tax.narratives), where, "defines no narratives")
     return tax
@@ -120,7 +141,9 @@ def load_taxonomy(name_or_path: str | Path = "semeval2025") -> Taxonomy:
 
 def packaged() -> list[str]:
     """Names of the packaged narrative taxonomies (files with a 'domains' list)."""
-    return sorted(p.stem for p in PACKAGED.glob("*.json") if '"domains"' in p.read_text(encoding="utf-8"))
+    return sorted(
+        p.stem for p in PACKAGED.glob("*.json") if '"domains"' in p.read_text(encoding="utf-8")
+    )
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ deterministic for a given seed. Analyzers load such a directory through their `m
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from importlib import import_module
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 TRAINERS: dict[str, str] = {
     "narratives": "narrascope.training.narratives:train",
@@ -33,5 +33,13 @@ def get_trainer(task: str) -> Callable[..., Path]:
     return getattr(import_module(module), attr)
 
 
-def train(task: str, data: Path, out: Path, *, exclude_ids: Collection[str] | None = None, seed: int = 0, **options: Any) -> Path:
+def train(
+    task: str,
+    data: Path,
+    out: Path,
+    *,
+    exclude_ids: Collection[str] | None = None,
+    seed: int = 0,
+    **options: Any,
+) -> Path:
     return get_trainer(task)(Path(data), Path(out), exclude_ids=exclude_ids, seed=seed, **options)

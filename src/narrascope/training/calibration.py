@@ -13,7 +13,12 @@ def calibrate(scores: np.ndarray, gold: np.ndarray) -> np.ndarray:
         pos = gold[:, k].sum()
         if pos == 0:
             continue
-        f1 = [2 * ((scores[:, k] >= t) & (gold[:, k] == 1)).sum() / max((scores[:, k] >= t).sum() + pos, 1) for t in grid]
+        f1 = [
+            2
+            * ((scores[:, k] >= t) & (gold[:, k] == 1)).sum()
+            / max((scores[:, k] >= t).sum() + pos, 1)
+            for t in grid
+        ]
         out[k] = grid[int(np.argmax(f1))]
     return out
 

@@ -72,7 +72,9 @@ class RoleGold:
     fine_roles: list[str]
 
 
-def _release(data: Path, lang: str, release: str, subtask: int) -> tuple[Path | None, dict[str, str]]:
+def _release(
+    data: Path, lang: str, release: str, subtask: int
+) -> tuple[Path | None, dict[str, str]]:
     """The subtask's gold file in a language's training release and the release's raw documents."""
     folder = Path(data) / lang / release
     gold = folder / f"subtask-{subtask}-annotations.txt"
@@ -94,7 +96,13 @@ def read_narrative_articles(
         for doc_id, labels in semeval2025.read_subtask2(gold).items():
             if doc_id in texts and doc_id not in exclude:
                 articles.append(
-                    Article(doc_id, lang, texts[doc_id], sorted(labels.narratives), sorted(labels.subnarratives))
+                    Article(
+                        doc_id,
+                        lang,
+                        texts[doc_id],
+                        sorted(labels.narratives),
+                        sorted(labels.subnarratives),
+                    )
                 )
     return sorted(articles, key=lambda a: a.id)
 
@@ -116,7 +124,14 @@ def read_role_mentions(
             if m.doc_id not in articles:
                 articles[m.doc_id] = Article(m.doc_id, lang, texts[m.doc_id])
             mentions.append(
-                RoleGold(m.doc_id, m.start, m.end_exclusive, m.mention, m.main_role, sorted(set(m.fine_roles)))
+                RoleGold(
+                    m.doc_id,
+                    m.start,
+                    m.end_exclusive,
+                    m.mention,
+                    m.main_role,
+                    sorted(set(m.fine_roles)),
+                )
             )
     mentions.sort(key=lambda m: (m.article, m.start, m.end))
     return dict(sorted(articles.items())), mentions

@@ -32,12 +32,20 @@ from narrascope.training.vectors import encoder_cache
 
 
 def frame_taxonomy() -> list[dict]:
-    return json.loads((resources.files("narrascope.taxonomies") / "frames.json").read_text(encoding="utf-8"))["frames"]
+    return json.loads(
+        (resources.files("narrascope.taxonomies") / "frames.json").read_text(encoding="utf-8")
+    )["frames"]
 
 
-def training_data(exclude_ids: Collection[str] | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def training_data(
+    exclude_ids: Collection[str] | None = None,
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
     labels = [f["name"] for f in frame_taxonomy()]
-    rows = [r for i, r in enumerate(load_jsonl("frames.jsonl")) if f"frames-{i}" not in set(exclude_ids or ())]
+    rows = [
+        r
+        for i, r in enumerate(load_jsonl("frames.jsonl"))
+        if f"frames-{i}" not in set(exclude_ids or ())
+    ]
     rows += [{"text": f["description"], "labels": [f["name"]]} for f in frame_taxonomy()]
     x = encoder_cache().encode([r["text"] for r in rows])
     y = np.zeros((len(rows), len(labels)), np.int8)
@@ -51,16 +59,27 @@ def fit_heads(x: np.ndarray, y: np.ndarray, c: float, seed: int) -> tuple[np.nda
     coef = np.zeros((y.shape[1], x.shape[1]), np.float32)
     intercept = np.zeros(y.shape[1], np.float32)
     for k in range(y.shape[1]):
-        m = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, random_state=seed).fit(x, y[:, k])
+        m = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, random_state=seed).fit(
+            x, y[:, k]
+        )
         coef[k], intercept[k] = m.coef_[0], m.intercept_[0]
     return coef, intercept
 
 
-def synthetic_articles(n_rows: int, rng: np.random.Generator, count: int = 400, size: int = 5) -> list[np.ndarray]:
+def synthetic_articles(
+    n_rows: int, rng: np.random.Generator, count: int = 400, size: int = 5
+) -> list[np.ndarray]:
     return [rng.choice(n_rows, size=size, replace=False) for _ in range(count)]
 
 
-def train(data: Path, out: Path, *, exclude_ids: Collection[str] | None = None, seed: int = 0, c: float = 2.0) -> Path:
+def train(
+    data: Path,
+    out: Path,
+    *,
+    exclude_ids: Collection[str] | None = None,
+    seed: int = 0,
+    c: float = 2.0,
+) -> Path:
     """`data` is unused (the examples ship with the package); kept for the trainer signature."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -76,13 +95,30 @@ def train(data: Path, out: Path, *, exclude_ids: Collection[str] | None = None, 
     thresholds = calibrate(scores, gold)
     coef, intercept = fit_heads(x, y, c, seed)
     np.savez_compressed(out / "weights.npz", coef=coef, intercept=intercept)
-    config = {"task": "frames", "labels": labels, "thresholds": [float(t) for t in thresholds], "top_k": TOP_K, "max_labels": MAX_LABELS,
-              "options": {"c": c, "seed": seed}, "training": {"examples": len(x)}}
+    config = {
+        "task": "frames",
+        "labels": labels,
+        "thresholds": [float(t) for t in thresholds],
+        "top_k": TOP_K,
+        "max_labels": MAX_LABELS,
+        "options": {"c": c, "seed": seed},
+        "training": {"examples": len(x)},
+    }
     (out / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
     dev = evaluate(out)
-    (out / "card.md").write_text(CARD.format(n=len(x), c=c, seed=seed, top_k=TOP_K, articles=dev["articles"],
-                                             p=dev["dev_micro_precision"], r=dev["dev_micro_recall"], f=dev["dev_micro_f1"]),
-                                 encoding="utf-8")
+    (out / "card.md").write_text(
+        CARD.format(
+            n=len(x),
+            c=c,
+            seed=seed,
+            top_k=TOP_K,
+            articles=dev["articles"],
+            p=dev["dev_micro_precision"],
+            r=dev["dev_micro_recall"],
+            f=dev["dev_micro_f1"],
+        ),
+        encoding="utf-8",
+    )
     return out
 
 
@@ -123,7 +159,12 @@ def evaluate(model_dir: Path | None = None) -> dict[str, float]:
     pred = [set(model.predict(d).labels) for d in docs]
     gold = [set(r["frames"]) for r in rows]
     p, r, f = micro_f1(pred, gold)
-    return {"dev_micro_precision": p, "dev_micro_recall": r, "dev_micro_f1": f, "articles": len(rows)}
+    return {
+        "dev_micro_precision": p,
+        "dev_micro_recall": r,
+        "dev_micro_f1": f,
+        "articles": len(rows),
+    }
 
 
 def main() -> None:

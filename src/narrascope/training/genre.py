@@ -29,7 +29,11 @@ def _docs(texts: list[str], ids: list[str]) -> list[Document]:
 
 
 def training_matrix(exclude_ids: Collection[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
-    rows = [r for i, r in enumerate(load_jsonl("genre.jsonl")) if f"genre-{i}" not in set(exclude_ids or ())]
+    rows = [
+        r
+        for i, r in enumerate(load_jsonl("genre.jsonl"))
+        if f"genre-{i}" not in set(exclude_ids or ())
+    ]
     docs = _docs([r["text"] for r in rows], [f"genre-{i}" for i in range(len(rows))])
     x = np.stack([genre_features(d) for d in docs])
     y = np.asarray([GENRES.index(r["label"]) for r in rows])
@@ -48,7 +52,14 @@ def dev_text(row: dict) -> str:
     return paras[0] + "\n\n" + "\n".join(paras[1:]) + "\n"
 
 
-def train(data: Path, out: Path, *, exclude_ids: Collection[str] | None = None, seed: int = 0, c: float | None = None) -> Path:
+def train(
+    data: Path,
+    out: Path,
+    *,
+    exclude_ids: Collection[str] | None = None,
+    seed: int = 0,
+    c: float | None = None,
+) -> Path:
     """`data` is unused (the examples ship with the package); kept for the trainer signature.
 
     Without `c`, the regularisation is chosen by 5-fold cross-validation on the training
@@ -60,21 +71,49 @@ def train(data: Path, out: Path, *, exclude_ids: Collection[str] | None = None, 
     folds = StratifiedKFold(5, shuffle=True, random_state=seed)
 
     def cv_f1(value: float) -> float:
-        pred = cross_val_predict(LogisticRegression(C=value, max_iter=3000, class_weight="balanced", random_state=seed), x, y, cv=folds)
+        pred = cross_val_predict(
+            LogisticRegression(C=value, max_iter=3000, class_weight="balanced", random_state=seed),
+            x,
+            y,
+            cv=folds,
+        )
         return float(f1_score(y, pred, average="macro"))
 
     grid = {value: cv_f1(value) for value in ([c] if c else [0.3, 1.0, 3.0, 10.0])}
     c = max(grid, key=lambda value: (grid[value], -value))
-    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", random_state=seed).fit(x, y)
-    np.savez_compressed(out / "weights.npz", coef=model.coef_.astype(np.float32), intercept=model.intercept_.astype(np.float32))
-    config = {"task": "genre", "labels": list(GENRES), "options": {"c": c, "seed": seed},
-              "training": {"examples": len(y), "cv5_macro_f1_on_examples": round(grid[c], 4),
-                           "c_grid_cv5_macro_f1": {str(k): round(v, 4) for k, v in grid.items()}}}
+    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", random_state=seed).fit(
+        x, y
+    )
+    np.savez_compressed(
+        out / "weights.npz",
+        coef=model.coef_.astype(np.float32),
+        intercept=model.intercept_.astype(np.float32),
+    )
+    config = {
+        "task": "genre",
+        "labels": list(GENRES),
+        "options": {"c": c, "seed": seed},
+        "training": {
+            "examples": len(y),
+            "cv5_macro_f1_on_examples": round(grid[c], 4),
+            "c_grid_cv5_macro_f1": {str(k): round(v, 4) for k, v in grid.items()},
+        },
+    }
     (out / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
     dev = evaluate(out)
-    (out / "card.md").write_text(CARD.format(n=len(y), cv=config["training"]["cv5_macro_f1_on_examples"], c=c, seed=seed,
-                                             f1=dev["dev_macro_f1"], acc=dev["dev_accuracy"], articles=dev["articles"],
-                                             errors="; ".join(dev["errors"]) or "none"), encoding="utf-8")
+    (out / "card.md").write_text(
+        CARD.format(
+            n=len(y),
+            cv=config["training"]["cv5_macro_f1_on_examples"],
+            c=c,
+            seed=seed,
+            f1=dev["dev_macro_f1"],
+            acc=dev["dev_accuracy"],
+            articles=dev["articles"],
+            errors="; ".join(dev["errors"]) or "none",
+        ),
+        encoding="utf-8",
+    )
     return out
 
 
@@ -109,9 +148,14 @@ def evaluate(model_dir: Path | None = None) -> dict[str, float]:
     docs, rows = dev_documents()
     pred = [model.predict(d).label for d in docs]
     gold = [r["genre"] for r in rows]
-    return {"dev_macro_f1": float(f1_score(gold, pred, average="macro", labels=list(GENRES), zero_division=0)),
-            "dev_accuracy": float(np.mean([p == g for p, g in zip(pred, gold)])), "articles": len(rows),
-            "errors": [f"{r['id']}: {g} -> {p}" for r, p, g in zip(rows, pred, gold) if p != g]}
+    return {
+        "dev_macro_f1": float(
+            f1_score(gold, pred, average="macro", labels=list(GENRES), zero_division=0)
+        ),
+        "dev_accuracy": float(np.mean([p == g for p, g in zip(pred, gold)])),
+        "articles": len(rows),
+        "errors": [f"{r['id']}: {g} -> {p}" for r, p, g in zip(rows, pred, gold) if p != g],
+    }
 
 
 def main() -> None:

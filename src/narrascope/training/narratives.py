@@ -41,8 +41,16 @@ from narrascope.training.features import (
 )
 
 DEFAULTS: dict = {
-    "features": "mean+sim", "languages": "EN", "C": 0.5, "balanced": True, "thresholds": "fixed",
-    "tfidf_weight": 0.75, "tfidf_C": 10.0, "decision": "ranked", "other_gate": 0.3, "relative": 0.4,
+    "features": "mean+sim",
+    "languages": "EN",
+    "C": 0.5,
+    "balanced": True,
+    "thresholds": "fixed",
+    "tfidf_weight": 0.75,
+    "tfidf_C": 10.0,
+    "decision": "ranked",
+    "other_gate": 0.3,
+    "relative": 0.4,
 }
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.96, 0.05), 2)
 
@@ -68,7 +76,9 @@ def article_vectors(article: Article) -> np.ndarray:
 def feature_labels(taxonomy: Taxonomy) -> list[str]:
     """Labels whose descriptions the document features compare sentences with: every narrative
     and every specific subnarrative (the "Other" labels have no content of their own)."""
-    return taxonomy.narratives + [s for s in taxonomy.subnarratives if not s.endswith(f": {taxonomy.other}")]
+    return taxonomy.narratives + [
+        s for s in taxonomy.subnarratives if not s.endswith(f": {taxonomy.other}")
+    ]
 
 
 def label_matrix(articles: list[Article], labels: list[str], other: str = "Other") -> np.ndarray:
@@ -81,7 +91,9 @@ def label_matrix(articles: list[Article], labels: list[str], other: str = "Other
     return y
 
 
-def fit_heads(x: np.ndarray, y: np.ndarray, C: float, balanced: bool, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def fit_heads(
+    x: np.ndarray, y: np.ndarray, C: float, balanced: bool, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
     """All per-label logistic heads at once (their losses are independent, so one L-BFGS run over
     the summed loss equals one fit per label, and is far faster). L2 penalty 1/(2C) on weights;
     `balanced` weighs each label's positives and negatives equally. Columns without positives get
@@ -112,7 +124,9 @@ def fit_heads(x: np.ndarray, y: np.ndarray, C: float, balanced: bool, seed: int)
         grad[:-1] += w[:-1] / C
         return float(value), grad.ravel()
 
-    result = minimize(loss, np.zeros((d + 1) * k), jac=True, method="L-BFGS-B", options={"maxiter": 150})
+    result = minimize(
+        loss, np.zeros((d + 1) * k), jac=True, method="L-BFGS-B", options={"maxiter": 150}
+    )
     w = result.x.reshape(d + 1, k)
     coef, intercept = w[:-1].T.astype(np.float32), w[-1].astype(np.float32)
     empty = (pos == 0) | (pos == n)
@@ -137,9 +151,12 @@ def f1_samples(gold: list[set[str]], pred: list[set[str]]) -> float:
     return float(np.mean(scores)) if scores else 0.0
 
 
-def tune_thresholds(probs: np.ndarray, y: np.ndarray, labels: list[str], mode: str) -> dict[str, float]:
+def tune_thresholds(
+    probs: np.ndarray, y: np.ndarray, labels: list[str], mode: str
+) -> dict[str, float]:
     """Per label: the grid threshold with the best F1 on out-of-fold scores (0.5 without positives);
     mode 'global': one threshold for all labels, chosen the same way on all labels pooled."""
+
     def f1(col_probs: np.ndarray, col_y: np.ndarray, t: float) -> float:
         pred = col_probs >= t
         tp = float((pred & (col_y == 1)).sum())
@@ -155,17 +172,25 @@ def tune_thresholds(probs: np.ndarray, y: np.ndarray, labels: list[str], mode: s
         if y[:, j].sum() < 2:
             out[label] = 0.5
             continue
-        out[label] = float(max(THRESHOLD_GRID, key=lambda t: (f1(probs[:, j], y[:, j], t), -abs(t - 0.5))))
+        out[label] = float(
+            max(THRESHOLD_GRID, key=lambda t: (f1(probs[:, j], y[:, j], t), -abs(t - 0.5)))
+        )
     return out
 
 
 class Corpus:
     """Articles with their features, labels and domains, ready for fitting."""
 
-    def __init__(self, articles: list[Article], taxonomy: Taxonomy, label_vectors: np.ndarray, features: str) -> None:
+    def __init__(
+        self, articles: list[Article], taxonomy: Taxonomy, label_vectors: np.ndarray, features: str
+    ) -> None:
         self.articles = articles
         self.labels = trained_labels(taxonomy)
-        self.x = np.stack([doc_features(article_vectors(a), label_vectors, features) for a in articles]) if articles else np.zeros((0, 1))
+        self.x = (
+            np.stack([doc_features(article_vectors(a), label_vectors, features) for a in articles])
+            if articles
+            else np.zeros((0, 1))
+        )
         self.y = label_matrix(articles, self.labels)
         self.domains = np.array([article_domain(a) for a in articles])
 
@@ -183,7 +208,9 @@ def _texts(corpus: Corpus, rows: np.ndarray) -> list[str]:
     return [corpus.articles[i].text for i in rows]
 
 
-def _fit_scores(corpus: Corpus, train_rows: np.ndarray, options: dict, seed: int) -> tuple[dict, callable]:
+def _fit_scores(
+    corpus: Corpus, train_rows: np.ndarray, options: dict, seed: int
+) -> tuple[dict, callable]:
     """Fit the embedding heads (and TF-IDF heads when weighted in); returns the parts and a scorer."""
     x, y = corpus.x[train_rows], corpus.y[train_rows]
     mean, scale = standardise(x)
@@ -192,13 +219,23 @@ def _fit_scores(corpus: Corpus, train_rows: np.ndarray, options: dict, seed: int
     weight = float(options["tfidf_weight"])
     if weight > 0:
         vocabulary, idf = tfidf_fit(_texts(corpus, train_rows))
-        t_coef, t_intercept = fit_heads(tfidf_transform(_texts(corpus, train_rows), vocabulary, idf), y, options["tfidf_C"], True, seed)
+        t_coef, t_intercept = fit_heads(
+            tfidf_transform(_texts(corpus, train_rows), vocabulary, idf),
+            y,
+            options["tfidf_C"],
+            True,
+            seed,
+        )
         parts.update(vocabulary=vocabulary, idf=idf, tfidf_coef=t_coef, tfidf_intercept=t_intercept)
 
     def score(rows: np.ndarray) -> np.ndarray:
         probs = predict((corpus.x[rows] - mean) / scale, coef, intercept)
         if weight > 0:
-            t_probs = predict(tfidf_transform(_texts(corpus, rows), parts["vocabulary"], parts["idf"]), parts["tfidf_coef"], parts["tfidf_intercept"])
+            t_probs = predict(
+                tfidf_transform(_texts(corpus, rows), parts["vocabulary"], parts["idf"]),
+                parts["tfidf_coef"],
+                parts["tfidf_intercept"],
+            )
             probs = (1 - weight) * probs + weight * t_probs
         return probs
 
@@ -212,38 +249,59 @@ def fit(corpus: Corpus, rows: np.ndarray, options: dict, seed: int, inner_folds:
     # out-of-fold scores on the training rows, for thresholds
     y = corpus.y[rows]
     oof = np.zeros(y.shape, np.float32)
-    splits = [] if options["thresholds"] == "fixed" else KFold(inner_folds, shuffle=True, random_state=seed).split(rows)
+    splits = (
+        []
+        if options["thresholds"] == "fixed"
+        else KFold(inner_folds, shuffle=True, random_state=seed).split(rows)
+    )
     for inner_train, inner_test in splits:
         _, inner_score = _fit_scores(corpus, rows[inner_train], options, seed)
         oof[inner_test] = inner_score(rows[inner_test])
     thresholds = tune_thresholds(oof, y, corpus.labels, options["thresholds"])
     classes, dom_coef, dom_intercept = fit_domain_head(xs, corpus.domains[rows], seed)
     return {
-        **parts, "score": score, "thresholds": thresholds, "tfidf_weight": float(options["tfidf_weight"]),
+        **parts,
+        "score": score,
+        "thresholds": thresholds,
+        "tfidf_weight": float(options["tfidf_weight"]),
         "decision": decision_rule(options),
-        "domains": classes, "domain_coef": dom_coef.astype(np.float32), "domain_intercept": dom_intercept.astype(np.float32),
+        "domains": classes,
+        "domain_coef": dom_coef.astype(np.float32),
+        "domain_intercept": dom_intercept.astype(np.float32),
     }
 
 
-def fit_domain_head(xs: np.ndarray, domains: np.ndarray, seed: int) -> tuple[list[str], np.ndarray, np.ndarray]:
+def fit_domain_head(
+    xs: np.ndarray, domains: np.ndarray, seed: int
+) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Domain classes and a softmax head over them (training data of one domain: a constant head)."""
     classes = sorted(set(domains.tolist()))
     if len(classes) == 1:
         return classes, np.zeros((1, xs.shape[1])), np.zeros(1)
     head = LogisticRegression(C=1.0, max_iter=2000, random_state=seed).fit(xs, domains)
     if len(classes) == 2:  # binary sklearn head -> two-row softmax form
-        return classes, np.vstack([-head.coef_[0] / 2, head.coef_[0] / 2]), np.array([-head.intercept_[0] / 2, head.intercept_[0] / 2])
+        return (
+            classes,
+            np.vstack([-head.coef_[0] / 2, head.coef_[0] / 2]),
+            np.array([-head.intercept_[0] / 2, head.intercept_[0] / 2]),
+        )
     return list(head.classes_), head.coef_, head.intercept_
 
 
 def decision_rule(options: dict) -> dict[str, object]:
     """The decision stored in model.json: per-label thresholds, or the ranked rule with its gate."""
     if options["decision"] == "ranked":
-        return {"rule": "ranked", "other_gate": float(options["other_gate"]), "relative": float(options["relative"])}
+        return {
+            "rule": "ranked",
+            "other_gate": float(options["other_gate"]),
+            "relative": float(options["relative"]),
+        }
     return {"rule": "thresholds"}
 
 
-def decide_rows(model: dict, corpus: Corpus, rows: np.ndarray, taxonomy: Taxonomy) -> list[tuple[set[str], set[str]]]:
+def decide_rows(
+    model: dict, corpus: Corpus, rows: np.ndarray, taxonomy: Taxonomy
+) -> list[tuple[set[str], set[str]]]:
     probs = model["score"](rows)
     xs = (corpus.x[rows] - model["mean"]) / model["scale"]
     logits = xs @ model["domain_coef"].T + model["domain_intercept"]
@@ -252,7 +310,13 @@ def decide_rows(model: dict, corpus: Corpus, rows: np.ndarray, taxonomy: Taxonom
         domain_scores = dict(zip(model["domains"], lg.tolist()))
         scores = dict(zip(corpus.labels, p.tolist()))
         if model["decision"]["rule"] == "ranked":
-            d = decide_ranked(taxonomy, scores, model["decision"]["other_gate"], model["decision"]["relative"], domain_scores)
+            d = decide_ranked(
+                taxonomy,
+                scores,
+                model["decision"]["other_gate"],
+                model["decision"]["relative"],
+                domain_scores,
+            )
         else:
             d = decide(taxonomy, scores, model["thresholds"], domain_scores)
         out.append((set(d.narratives), set(d.subnarratives)))
@@ -263,9 +327,13 @@ def gold_sets(article: Article) -> tuple[set[str], set[str]]:
     return set(article.narratives) or {"Other"}, set(article.subnarratives) or {"Other"}
 
 
-def load_corpus(data: Path, options: dict, exclude_ids: Collection[str] | None = None) -> tuple[Corpus, Taxonomy, np.ndarray]:
+def load_corpus(
+    data: Path, options: dict, exclude_ids: Collection[str] | None = None
+) -> tuple[Corpus, Taxonomy, np.ndarray]:
     taxonomy = load_taxonomy("semeval2025")
-    label_vectors = encode_texts([taxonomy.labels[label].description for label in feature_labels(taxonomy)])
+    label_vectors = encode_texts(
+        [taxonomy.labels[label].description for label in feature_labels(taxonomy)]
+    )
     articles = read_narrative_articles(data, options["languages"].split(","), exclude_ids)
     encode_articles(articles)
     return Corpus(articles, taxonomy, label_vectors, options["features"]), taxonomy, label_vectors
@@ -275,7 +343,9 @@ def evidence_directions(corpus: Corpus, rows: np.ndarray, taxonomy: Taxonomy) ->
     """Per trained label: description vector + (mean of positive articles - mean of all), normalised
     (the article-level "Other" has no description: its shift alone)."""
     described = [label for label in corpus.labels if label in taxonomy.labels]
-    vectors = dict(zip(described, encode_texts([taxonomy.labels[label].description for label in described])))
+    vectors = dict(
+        zip(described, encode_texts([taxonomy.labels[label].description for label in described]))
+    )
     means = np.stack([_unit(article_vectors(corpus.articles[i]).mean(axis=0)) for i in rows])
     overall = means.mean(axis=0)
     out = []
@@ -286,7 +356,14 @@ def evidence_directions(corpus: Corpus, rows: np.ndarray, taxonomy: Taxonomy) ->
     return np.stack(out).astype(np.float32)
 
 
-def train(data: Path, out: Path, *, exclude_ids: Collection[str] | None = None, seed: int = 0, **options: object) -> Path:
+def train(
+    data: Path,
+    out: Path,
+    *,
+    exclude_ids: Collection[str] | None = None,
+    seed: int = 0,
+    **options: object,
+) -> Path:
     """Train on all of `data` (minus `exclude_ids`) and write the model directory `out`."""
     opts = {**DEFAULTS, **options}
     data = task_folder(data)
@@ -296,27 +373,51 @@ def train(data: Path, out: Path, *, exclude_ids: Collection[str] | None = None, 
     out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
         out / "weights.npz",
-        mean=model["mean"].astype(np.float32), scale=model["scale"].astype(np.float32),
-        coef=model["coef"], intercept=model["intercept"],
-        domain_coef=model["domain_coef"], domain_intercept=model["domain_intercept"],
+        mean=model["mean"].astype(np.float32),
+        scale=model["scale"].astype(np.float32),
+        coef=model["coef"],
+        intercept=model["intercept"],
+        domain_coef=model["domain_coef"],
+        domain_intercept=model["domain_intercept"],
         label_vectors=label_vectors.astype(np.float32),
         evidence_vectors=evidence_directions(corpus, rows, taxonomy),
-        **({"idf": model["idf"], "tfidf_coef": model["tfidf_coef"].astype(np.float16),
-            "tfidf_intercept": model["tfidf_intercept"]} if model["tfidf_weight"] > 0 else {}),
+        **(
+            {
+                "idf": model["idf"],
+                "tfidf_coef": model["tfidf_coef"].astype(np.float16),
+                "tfidf_intercept": model["tfidf_intercept"],
+            }
+            if model["tfidf_weight"] > 0
+            else {}
+        ),
     )
     meta = {
-        "task": "narratives", "taxonomy": taxonomy.name, "labels": corpus.labels, "domains": model["domains"],
-        "features": opts["features"], "thresholds": model["thresholds"], "decision": model["decision"],
+        "task": "narratives",
+        "taxonomy": taxonomy.name,
+        "labels": corpus.labels,
+        "domains": model["domains"],
+        "features": opts["features"],
+        "thresholds": model["thresholds"],
+        "decision": model["decision"],
         "tfidf_weight": model["tfidf_weight"],
         "tfidf_vocabulary": model.get("vocabulary", []),
-        "options": {k: opts[k] for k in sorted(DEFAULTS)}, "seed": seed, "articles": len(corpus.articles),
+        "options": {k: opts[k] for k in sorted(DEFAULTS)},
+        "seed": seed,
+        "articles": len(corpus.articles),
     }
-    (out / "model.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    (out / "card.md").write_text(CARD.format(articles=len(corpus.articles), options=json.dumps(meta["options"])), encoding="utf-8")
+    (out / "model.json").write_text(
+        json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    (out / "card.md").write_text(
+        CARD.format(articles=len(corpus.articles), options=json.dumps(meta["options"])),
+        encoding="utf-8",
+    )
     return out
 
 
-def cross_validate(data: Path, folds: int = 5, seed: int = 0, **options: object) -> dict[str, float]:
+def cross_validate(
+    data: Path, folds: int = 5, seed: int = 0, **options: object
+) -> dict[str, float]:
     """K-fold CV on the English articles; other languages (if any) are always in the training part."""
     opts = {**DEFAULTS, **options}
     corpus, taxonomy, _ = load_corpus(task_folder(data), opts)
@@ -330,8 +431,12 @@ def cross_validate(data: Path, folds: int = 5, seed: int = 0, **options: object)
         gold = [gold_sets(corpus.articles[i]) for i in english[test_idx]]
         coarse.append(f1_samples([g[0] for g in gold], [p[0] for p in pred]))
         fine.append(f1_samples([g[1] for g in gold], [p[1] for p in pred]))
-    return {"f1_samples_fine": float(np.mean(fine)), "f1_samples_coarse": float(np.mean(coarse)),
-            "fine_std": float(np.std(fine)), "coarse_std": float(np.std(coarse))}
+    return {
+        "f1_samples_fine": float(np.mean(fine)),
+        "f1_samples_coarse": float(np.mean(coarse)),
+        "fine_std": float(np.std(fine)),
+        "coarse_std": float(np.std(coarse)),
+    }
 
 
 def baseline_cross_validate(data: Path, folds: int = 5, seed: int = 0) -> dict[str, float]:
@@ -347,7 +452,9 @@ def baseline_cross_validate(data: Path, folds: int = 5, seed: int = 0) -> dict[s
     y = label_matrix(articles, labels)
     fine, coarse = [], []
     for train_idx, test_idx in KFold(folds, shuffle=True, random_state=seed).split(articles):
-        vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=5000)
+        vectorizer = TfidfVectorizer(
+            ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=5000
+        )
         x_train = vectorizer.fit_transform([texts[i] for i in train_idx])
         x_test = vectorizer.transform([texts[i] for i in test_idx])
         coef, intercept = fit_heads(x_train, y[train_idx], C=10.0, balanced=True, seed=seed)
@@ -374,35 +481,63 @@ def zero_shot_evaluate(data: Path, margin: float = 0.03) -> dict[str, float]:
         d = decide(taxonomy, scores, {})
         gold.append(gold_sets(article))
         pred.append((set(d.narratives), set(d.subnarratives)))
-    return {"f1_samples_fine": f1_samples([g[1] for g in gold], [p[1] for p in pred]),
-            "f1_samples_coarse": f1_samples([g[0] for g in gold], [p[0] for p in pred])}
+    return {
+        "f1_samples_fine": f1_samples([g[1] for g in gold], [p[1] for p in pred]),
+        "f1_samples_coarse": f1_samples([g[0] for g in gold], [p[0] for p in pred]),
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="5-fold CV of the narrative heads on the English data")
+    parser = argparse.ArgumentParser(
+        description="5-fold CV of the narrative heads on the English data"
+    )
     parser.add_argument("data", type=Path)
     parser.add_argument("--features", default=DEFAULTS["features"])
     parser.add_argument("--languages", default=DEFAULTS["languages"])
     parser.add_argument("--C", type=float, default=DEFAULTS["C"])
     parser.add_argument("--unbalanced", action="store_true")
-    parser.add_argument("--thresholds", default=DEFAULTS["thresholds"], choices=["label", "global", "fixed"])
-    parser.add_argument("--tfidf-weight", type=float, default=DEFAULTS["tfidf_weight"], help="0: embedding heads only")
-    parser.add_argument("--decision", default=DEFAULTS["decision"], choices=["ranked", "thresholds"])
+    parser.add_argument(
+        "--thresholds", default=DEFAULTS["thresholds"], choices=["label", "global", "fixed"]
+    )
+    parser.add_argument(
+        "--tfidf-weight",
+        type=float,
+        default=DEFAULTS["tfidf_weight"],
+        help="0: embedding heads only",
+    )
+    parser.add_argument(
+        "--decision", default=DEFAULTS["decision"], choices=["ranked", "thresholds"]
+    )
     parser.add_argument("--other-gate", type=float, default=DEFAULTS["other_gate"])
     parser.add_argument("--relative", type=float, default=DEFAULTS["relative"])
-    parser.add_argument("--zero-shot", type=float, default=None, metavar="MARGIN",
-                        help="score the zero-shot route instead, with this margin (e.g. 0.03)")
-    parser.add_argument("--baseline", action="store_true", help="the TF-IDF + logistic regression baseline instead")
+    parser.add_argument(
+        "--zero-shot",
+        type=float,
+        default=None,
+        metavar="MARGIN",
+        help="score the zero-shot route instead, with this margin (e.g. 0.03)",
+    )
+    parser.add_argument(
+        "--baseline", action="store_true", help="the TF-IDF + logistic regression baseline instead"
+    )
     args = parser.parse_args()
     if args.baseline:
         result = baseline_cross_validate(args.data)
     elif args.zero_shot is not None:
         result = zero_shot_evaluate(args.data, args.zero_shot)
     else:
-        result = cross_validate(args.data, features=args.features, languages=args.languages, C=args.C,
-                                balanced=not args.unbalanced, thresholds=args.thresholds,
-                                tfidf_weight=args.tfidf_weight, decision=args.decision,
-                                other_gate=args.other_gate, relative=args.relative)
+        result = cross_validate(
+            args.data,
+            features=args.features,
+            languages=args.languages,
+            C=args.C,
+            balanced=not args.unbalanced,
+            thresholds=args.thresholds,
+            tfidf_weight=args.tfidf_weight,
+            decision=args.decision,
+            other_gate=args.other_gate,
+            relative=args.relative,
+        )
     print(json.dumps({k: round(v, 4) for k, v in result.items()}))
 
 

@@ -38,37 +38,61 @@ from narrascope.training.features import (
     task_folder,
 )
 
-DEFAULTS: dict = {"languages": "EN", "parts": "ctx+bloc+lex+cues", "fine_head": "ovr", "decision": "joint", "C": 0.3,
-                  "fine_C": 0.0, "dense_weight": 0.1, "fine_threshold": 1.0, "balanced": False, "share_main": True}
+DEFAULTS: dict = {
+    "languages": "EN",
+    "parts": "ctx+bloc+lex+cues",
+    "fine_head": "ovr",
+    "decision": "joint",
+    "C": 0.3,
+    "fine_C": 0.0,
+    "dense_weight": 0.1,
+    "fine_threshold": 1.0,
+    "balanced": False,
+    "share_main": True,
+}
 Rows = list[tuple[dict[str, np.ndarray], dict[str, list[str]]]]
 
 
-def build(data: Path, languages: str, exclude_ids: Collection[str] | None = None) -> tuple[Rows, list[RoleGold]]:
+def build(
+    data: Path, languages: str, exclude_ids: Collection[str] | None = None
+) -> tuple[Rows, list[RoleGold]]:
     """Feature parts for every gold mention (articles segmented, embedded and parsed once)."""
     articles, mentions = read_role_mentions(task_folder(data), languages.split(","), exclude_ids)
     encode_articles(articles.values())
     nlp = load_spacy("en_core_web_sm", True)
     docs = {}
-    for (article_id, article), parsed in zip(articles.items(), nlp.pipe(a.text for a in articles.values())):
+    for (article_id, article), parsed in zip(
+        articles.items(), nlp.pipe(a.text for a in articles.values())
+    ):
         doc = article.document()
         doc.cache["spacy"] = parsed
         docs[article_id] = doc
-    rows = [mention_features(docs[m.article], m.start, m.end, docs[m.article].cache["spacy"]) for m in mentions]
+    rows = [
+        mention_features(docs[m.article], m.start, m.end, docs[m.article].cache["spacy"])
+        for m in mentions
+    ]
     return rows, mentions
 
 
 def _membership() -> np.ndarray:
     roles = load_roles()
-    return np.array([[roles.main_of[f] == m for m in roles.main_roles] for f in roles.fine_roles], np.float32)
+    return np.array(
+        [[roles.main_of[f] == m for m in roles.main_roles] for f in roles.fine_roles], np.float32
+    )
 
 
-def _embed(head: LogisticRegression, labels: list[str], width: int, fill: float) -> tuple[np.ndarray, np.ndarray]:
+def _embed(
+    head: LogisticRegression, labels: list[str], width: int, fill: float
+) -> tuple[np.ndarray, np.ndarray]:
     """A fitted head's weights laid out over all `labels` (absent classes get a large negative bias)."""
     coef = np.zeros((len(labels), width), np.float32)
     intercept = np.full(len(labels), fill, np.float32)
     classes = list(head.classes_)
     if len(classes) == 2:
-        rows, biases = np.vstack([-head.coef_[0] / 2, head.coef_[0] / 2]), np.array([-head.intercept_[0] / 2, head.intercept_[0] / 2])
+        rows, biases = (
+            np.vstack([-head.coef_[0] / 2, head.coef_[0] / 2]),
+            np.array([-head.intercept_[0] / 2, head.intercept_[0] / 2]),
+        )
     else:
         rows, biases = head.coef_, head.intercept_
     for c, row, bias in zip(classes, rows, biases):
@@ -91,8 +115,15 @@ def fit(x: np.ndarray, mentions: list[RoleGold], options: dict, seed: int) -> di
     xs = (x - mean) / scale
     weight = "balanced" if options["balanced"] else None
 
-    def head(rows: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None, c: float = options["C"]) -> LogisticRegression:
-        return LogisticRegression(C=c, max_iter=3000, class_weight=weight, random_state=seed).fit(rows, y, sample_weight=sample_weight)
+    def head(
+        rows: np.ndarray,
+        y: np.ndarray,
+        sample_weight: np.ndarray | None = None,
+        c: float = options["C"],
+    ) -> LogisticRegression:
+        return LogisticRegression(C=c, max_iter=3000, class_weight=weight, random_state=seed).fit(
+            rows, y, sample_weight=sample_weight
+        )
 
     width = x.shape[1]
     if options["fine_head"] == "softmax":
@@ -100,8 +131,13 @@ def fit(x: np.ndarray, mentions: list[RoleGold], options: dict, seed: int) -> di
         idx = np.array([i for i, m in enumerate(mentions) for _ in m.fine_roles])
         y = np.array([f for m in mentions for f in m.fine_roles])
         w = np.array([1.0 / len(m.fine_roles) for m in mentions for _ in m.fine_roles])
-        fine_coef, fine_intercept = _embed(head(xs[idx], y, w), list(roles.fine_roles), width, -10.0)
-        main_coef, main_intercept = np.zeros((len(roles.main_roles), width), np.float32), np.zeros(len(roles.main_roles), np.float32)
+        fine_coef, fine_intercept = _embed(
+            head(xs[idx], y, w), list(roles.fine_roles), width, -10.0
+        )
+        main_coef, main_intercept = (
+            np.zeros((len(roles.main_roles), width), np.float32),
+            np.zeros(len(roles.main_roles), np.float32),
+        )
     else:
         main_y = np.array([m.main_role for m in mentions])
         main_coef, main_intercept = _embed(head(xs, main_y), list(roles.main_roles), width, -10.0)
@@ -114,13 +150,23 @@ def fit(x: np.ndarray, mentions: list[RoleGold], options: dict, seed: int) -> di
             if 0 < y[same_main].sum() < same_main.sum():
                 fitted = head(xs[same_main], y[same_main], c=options.get("fine_C") or options["C"])
                 fine_coef[j], fine_intercept[j] = fitted.coef_[0], fitted.intercept_[0]
-            elif same_main.any() and y[same_main].all():  # the only fine role seen for its main role
+            elif (
+                same_main.any() and y[same_main].all()
+            ):  # the only fine role seen for its main role
                 fine_intercept[j] = 8.0
-    return {"mean": mean.astype(np.float32), "scale": scale.astype(np.float32), "main_coef": main_coef,
-            "main_intercept": main_intercept, "fine_coef": fine_coef, "fine_intercept": fine_intercept}
+    return {
+        "mean": mean.astype(np.float32),
+        "scale": scale.astype(np.float32),
+        "main_coef": main_coef,
+        "main_intercept": main_intercept,
+        "fine_coef": fine_coef,
+        "fine_intercept": fine_intercept,
+    }
 
 
-def predict(model: dict, x: np.ndarray, mentions: list[RoleGold], options: dict) -> list[tuple[str, set[str]]]:
+def predict(
+    model: dict, x: np.ndarray, mentions: list[RoleGold], options: dict
+) -> list[tuple[str, set[str]]]:
     """Decisions as the analyzer makes them for given mentions (main scores shared per entity and article)."""
     roles = load_roles()
     main, fine = head_probabilities(model, x, options["fine_head"], _membership())
@@ -128,8 +174,14 @@ def predict(model: dict, x: np.ndarray, mentions: list[RoleGold], options: dict)
         main = share_main_scores(main, [f"{m.article}|{surface_key(m.text)}" for m in mentions])
     out = []
     for m, f in zip(main, fine):
-        chosen, fines = choose_roles(m, f, list(roles.main_roles), list(roles.fine_roles), options["fine_threshold"],
-                                     options["decision"] == "joint")
+        chosen, fines = choose_roles(
+            m,
+            f,
+            list(roles.main_roles),
+            list(roles.fine_roles),
+            options["fine_threshold"],
+            options["decision"] == "joint",
+        )
         out.append((chosen, {s.label for s in fines}))
     return out
 
@@ -141,29 +193,48 @@ def scores(gold: list[RoleGold], pred: list[tuple[str, set[str]]]) -> dict[str, 
     return {"main_accuracy": float(main), "fine_exact_match": float(emr)}
 
 
-def cross_validate(data: Path, folds: int = 5, seed: int = 0, built: tuple[Rows, list[RoleGold]] | None = None, **options: object) -> dict[str, float]:
+def cross_validate(
+    data: Path,
+    folds: int = 5,
+    seed: int = 0,
+    built: tuple[Rows, list[RoleGold]] | None = None,
+    **options: object,
+) -> dict[str, float]:
     """Grouped K-fold CV over English mentions (other languages, if built, always train); `built` reuses `build`."""
     opts = {**DEFAULTS, **options}
     rows, mentions = built or build(data, opts["languages"])
     x = feature_matrix(rows, tuple(opts["parts"].split("+")))
     groups = np.array([m.article for m in mentions])
     english = np.array([i for i, m in enumerate(mentions) if m.article.startswith("EN_")])
-    others = np.array([i for i, m in enumerate(mentions) if not m.article.startswith("EN_")], dtype=int)
+    others = np.array(
+        [i for i, m in enumerate(mentions) if not m.article.startswith("EN_")], dtype=int
+    )
     results, baseline = [], []
     for train_idx, test_idx in GroupKFold(folds).split(english, groups=groups[english]):
         train_rows = np.concatenate([english[train_idx], others])
         model = fit(x[train_rows], [mentions[i] for i in train_rows], opts, seed)
         gold = [mentions[i] for i in english[test_idx]]
         results.append(scores(gold, predict(model, x[english[test_idx]], gold, opts)))
-        majority_main = Counter(mentions[i].main_role for i in english[train_idx]).most_common(1)[0][0]
-        majority_fine = Counter(tuple(mentions[i].fine_roles) for i in english[train_idx]).most_common(1)[0][0]
+        majority_main = Counter(mentions[i].main_role for i in english[train_idx]).most_common(1)[
+            0
+        ][0]
+        majority_fine = Counter(
+            tuple(mentions[i].fine_roles) for i in english[train_idx]
+        ).most_common(1)[0][0]
         baseline.append(scores(gold, [(majority_main, set(majority_fine))] * len(gold)))
     out = {k: float(np.mean([r[k] for r in results])) for k in results[0]}
     out.update({f"majority_{k}": float(np.mean([r[k] for r in baseline])) for k in baseline[0]})
     return out
 
 
-def train(data: Path, out: Path, *, exclude_ids: Collection[str] | None = None, seed: int = 0, **options: object) -> Path:
+def train(
+    data: Path,
+    out: Path,
+    *,
+    exclude_ids: Collection[str] | None = None,
+    seed: int = 0,
+    **options: object,
+) -> Path:
     opts = {**DEFAULTS, **options}
     rows, mentions = build(data, opts["languages"], exclude_ids)
     parts = tuple(opts["parts"].split("+"))
@@ -171,13 +242,28 @@ def train(data: Path, out: Path, *, exclude_ids: Collection[str] | None = None, 
     roles = load_roles()
     out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(out / "weights.npz", **model)
-    meta = {"task": "roles", "main_roles": list(roles.main_roles), "fine_roles": list(roles.fine_roles),
-            "parts": list(parts), "fine_head": opts["fine_head"], "decision": opts["decision"], "fine_threshold": opts["fine_threshold"],
-            "options": {k: opts[k] for k in sorted(DEFAULTS)}, "seed": seed, "mentions": len(mentions)}
+    meta = {
+        "task": "roles",
+        "main_roles": list(roles.main_roles),
+        "fine_roles": list(roles.fine_roles),
+        "parts": list(parts),
+        "fine_head": opts["fine_head"],
+        "decision": opts["decision"],
+        "fine_threshold": opts["fine_threshold"],
+        "options": {k: opts[k] for k in sorted(DEFAULTS)},
+        "seed": seed,
+        "mentions": len(mentions),
+    }
     (out / "model.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
-    (out / "card.md").write_text(CARD.format(mentions=len(mentions), articles=len({m.article for m in mentions}),
-                                             features=model["mean"].shape[0], options=json.dumps(meta["options"])),
-                                 encoding="utf-8")
+    (out / "card.md").write_text(
+        CARD.format(
+            mentions=len(mentions),
+            articles=len({m.article for m in mentions}),
+            features=model["mean"].shape[0],
+            options=json.dumps(meta["options"]),
+        ),
+        encoding="utf-8",
+    )
     return out
 
 
@@ -295,26 +381,64 @@ Published best English systems (fine-tuned LLMs) reach ~0.40-0.50 exact match.
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="5-fold CV (grouped by article) of the role heads on the English data")
+    parser = argparse.ArgumentParser(
+        description="5-fold CV (grouped by article) of the role heads on the English data"
+    )
     parser.add_argument("data", type=Path)
-    parser.add_argument("--languages", default=DEFAULTS["languages"], help="training languages (EN is always the test set)")
-    parser.add_argument("--parts", default=DEFAULTS["parts"], help="comma-separated feature sets, e.g. ctx+lex,ctx+bloc+lex+cues")
-    parser.add_argument("--fine-head", default=DEFAULTS["fine_head"], help="comma-separated: ovr, softmax")
-    parser.add_argument("--decision", default=DEFAULTS["decision"], help="comma-separated: main, joint")
+    parser.add_argument(
+        "--languages",
+        default=DEFAULTS["languages"],
+        help="training languages (EN is always the test set)",
+    )
+    parser.add_argument(
+        "--parts",
+        default=DEFAULTS["parts"],
+        help="comma-separated feature sets, e.g. ctx+lex,ctx+bloc+lex+cues",
+    )
+    parser.add_argument(
+        "--fine-head", default=DEFAULTS["fine_head"], help="comma-separated: ovr, softmax"
+    )
+    parser.add_argument(
+        "--decision", default=DEFAULTS["decision"], help="comma-separated: main, joint"
+    )
     parser.add_argument("--C", default=str(DEFAULTS["C"]), help="comma-separated values")
-    parser.add_argument("--dense-weight", default=str(DEFAULTS["dense_weight"]),
-                        help="comma-separated; 0 standardises hashed cues like the dense columns")
-    parser.add_argument("--fine-threshold", default=str(DEFAULTS["fine_threshold"]), help="comma-separated values")
-    parser.add_argument("--share-main", default="1", help="comma-separated 1/0: share main scores per entity and article")
+    parser.add_argument(
+        "--dense-weight",
+        default=str(DEFAULTS["dense_weight"]),
+        help="comma-separated; 0 standardises hashed cues like the dense columns",
+    )
+    parser.add_argument(
+        "--fine-threshold", default=str(DEFAULTS["fine_threshold"]), help="comma-separated values"
+    )
+    parser.add_argument(
+        "--share-main",
+        default="1",
+        help="comma-separated 1/0: share main scores per entity and article",
+    )
     parser.add_argument("--balanced", action="store_true", help="balanced class weights")
     args = parser.parse_args()
     built = build(args.data, args.languages)
-    grid = itertools.product(args.parts.split(","), args.fine_head.split(","), args.decision.split(","), args.C.split(","),
-                             args.dense_weight.split(","), args.fine_threshold.split(","), args.share_main.split(","))
+    grid = itertools.product(
+        args.parts.split(","),
+        args.fine_head.split(","),
+        args.decision.split(","),
+        args.C.split(","),
+        args.dense_weight.split(","),
+        args.fine_threshold.split(","),
+        args.share_main.split(","),
+    )
     for parts, fine_head, decision, c, dense_weight, threshold, share in grid:
-        options = {"parts": parts, "fine_head": fine_head, "decision": decision, "C": float(c), "dense_weight": float(dense_weight),
-                   "fine_threshold": float(threshold), "share_main": share == "1", "balanced": args.balanced,
-                   "languages": args.languages}
+        options = {
+            "parts": parts,
+            "fine_head": fine_head,
+            "decision": decision,
+            "C": float(c),
+            "dense_weight": float(dense_weight),
+            "fine_threshold": float(threshold),
+            "share_main": share == "1",
+            "balanced": args.balanced,
+            "languages": args.languages,
+        }
         result = cross_validate(args.data, built=built, **options)
         print(json.dumps({**options, **{k: round(v, 4) for k, v in result.items()}}), flush=True)
 

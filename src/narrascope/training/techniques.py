@@ -48,8 +48,6 @@ def ptc_folder(data: Path) -> Path:
     return data / "ptc2020" if (data / "ptc2020").is_dir() else data
 
 
-
-
 def load_ptc(data: Path, exclude_ids: Collection[str] | None = None, cache=None) -> list[Article]:
     split = ptc.find_split(ptc_folder(data), "train")
     excluded = set(exclude_ids or ())
@@ -68,7 +66,10 @@ def load_ptc(data: Path, exclude_ids: Collection[str] | None = None, cache=None)
 def load_own(cache=None) -> list[Article]:
     cache = cache or encoder_cache()
     rows = load_jsonl("techniques.jsonl")
-    return [Article(make_doc(f"own-{i}", r["text"], cache), labels=list(r["labels"]), own=True) for i, r in enumerate(rows)]
+    return [
+        Article(make_doc(f"own-{i}", r["text"], cache), labels=list(r["labels"]), own=True)
+        for i, r in enumerate(rows)
+    ]
 
 
 # --- targets -------------------------------------------------------------------------------
@@ -100,7 +101,9 @@ def token_targets(article: Article, toks: list[tech.Token]) -> np.ndarray:
 # --- heads ---------------------------------------------------------------------------------
 
 
-def fit_multilabel_logistic(x: np.ndarray, y: np.ndarray, c: float, max_iter: int = 150) -> tuple[np.ndarray, np.ndarray]:
+def fit_multilabel_logistic(
+    x: np.ndarray, y: np.ndarray, c: float, max_iter: int = 150
+) -> tuple[np.ndarray, np.ndarray]:
     """Independent class-balanced L2 logistic models for every column of `y`, fitted jointly.
 
     The same objective as one scikit-learn `LogisticRegression(C=c, class_weight="balanced")` per
@@ -131,7 +134,9 @@ def fit_multilabel_logistic(x: np.ndarray, y: np.ndarray, c: float, max_iter: in
         grad = np.concatenate([(x.T @ g + w / c).ravel(), g.sum(axis=0)]).astype(np.float64)
         return float(value), grad
 
-    result = minimize(loss, np.zeros(d * k + k), jac=True, method="L-BFGS-B", options={"maxiter": max_iter})
+    result = minimize(
+        loss, np.zeros(d * k + k), jac=True, method="L-BFGS-B", options={"maxiter": max_iter}
+    )
     coef = result.x[: d * k].reshape(d, k).T.astype(np.float32)
     intercept = result.x[d * k :].astype(np.float32)
     intercept[~usable] = -10.0
@@ -139,11 +144,15 @@ def fit_multilabel_logistic(x: np.ndarray, y: np.ndarray, c: float, max_iter: in
     return coef, intercept
 
 
-def fit_sentence_head(x: np.ndarray, y: np.ndarray, c: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def fit_sentence_head(
+    x: np.ndarray, y: np.ndarray, c: float, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
     return fit_multilabel_logistic(x, y, c)
 
 
-def paragraph_matrix(articles: list[Article], sent_scores: np.ndarray, sent_y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def paragraph_matrix(
+    articles: list[Article], sent_scores: np.ndarray, sent_y: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Sentence rows -> paragraph rows (max over the paragraph's sentences)."""
     scores, gold, row = [], [], 0
     for a in articles:
@@ -158,7 +167,9 @@ def paragraph_matrix(articles: list[Article], sent_scores: np.ndarray, sent_y: n
     return np.asarray(scores), np.asarray(gold)
 
 
-def token_rows(articles: list[Article], any_scores: list[np.ndarray]) -> tuple[sparse.csr_matrix, np.ndarray]:
+def token_rows(
+    articles: list[Article], any_scores: list[np.ndarray]
+) -> tuple[sparse.csr_matrix, np.ndarray]:
     xs, ys = [], []
     for a, scores in zip(articles, any_scores):
         toks = tech.tokens(a.doc)
@@ -172,7 +183,9 @@ def token_rows(articles: list[Article], any_scores: list[np.ndarray]) -> tuple[s
 
 
 def fit_sparse(x, y, c: float, seed: int, multinomial: bool = False) -> tech.SparseLinear:
-    model = LogisticRegression(C=c, max_iter=150, random_state=seed, solver="lbfgs" if multinomial else "liblinear")
+    model = LogisticRegression(
+        C=c, max_iter=150, random_state=seed, solver="lbfgs" if multinomial else "liblinear"
+    )
     model.fit(x, y)
     return tech.SparseLinear(model.coef_, model.intercept_)
 
@@ -234,7 +247,12 @@ def train(
     thresholds = calibrate(para_scores, para_gold)
     log.info("sentence head: out-of-fold scores and thresholds after %.0fs", time.time() - started)
     coef, intercept = fit_sentence_head(x, y, sentence_c, seed)
-    np.savez_compressed(out / "sentence.npz", coef=coef.astype(np.float16), intercept=intercept, thresholds=thresholds)
+    np.savez_compressed(
+        out / "sentence.npz",
+        coef=coef.astype(np.float16),
+        intercept=intercept,
+        thresholds=thresholds,
+    )
 
     # token tagger on PTC articles, with the out-of-fold 'any' score as its sentence context
     any_scores, row = [], 0
@@ -265,8 +283,18 @@ def train(
         "sentence_span_labels": [n for n in names if n not in ptc_targets],
         "sentence_span_margin": 0.0,
         "max_paragraph_labels": max_paragraph_labels,
-        "options": {"sentence_c": sentence_c, "tagger_c": tagger_c, "classifier_c": classifier_c, "seed": seed},
-        "training": {"ptc_articles": len(articles), "own_examples": len(own), "excluded": len(excluded), "seconds": round(time.time() - started, 1)},
+        "options": {
+            "sentence_c": sentence_c,
+            "tagger_c": tagger_c,
+            "classifier_c": classifier_c,
+            "seed": seed,
+        },
+        "training": {
+            "ptc_articles": len(articles),
+            "own_examples": len(own),
+            "excluded": len(excluded),
+            "seconds": round(time.time() - started, 1),
+        },
     }
     (out / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
     write_card(out, config)
@@ -275,10 +303,23 @@ def train(
 
 def write_card(out: Path, config: dict) -> None:
     """card.md from the training facts and, when present, the measured scores in `quality.json`."""
-    quality = json.loads((out / "quality.json").read_text(encoding="utf-8")) if (out / "quality.json").is_file() else {}
-    lines = [f"- {k}: {v}" for k, v in quality.items()] or ["- not measured for this model directory"]
-    (out / "card.md").write_text(CARD.format(training=json.dumps(config["training"]), options=json.dumps(config["options"]),
-                                             tag=config["tag_threshold"], quality="\n".join(lines)), encoding="utf-8")
+    quality = (
+        json.loads((out / "quality.json").read_text(encoding="utf-8"))
+        if (out / "quality.json").is_file()
+        else {}
+    )
+    lines = [f"- {k}: {v}" for k, v in quality.items()] or [
+        "- not measured for this model directory"
+    ]
+    (out / "card.md").write_text(
+        CARD.format(
+            training=json.dumps(config["training"]),
+            options=json.dumps(config["options"]),
+            tag=config["tag_threshold"],
+            quality="\n".join(lines),
+        ),
+        encoding="utf-8",
+    )
 
 
 CARD = """# Persuasion-technique heads
@@ -317,7 +358,9 @@ technique classification ~0.62 micro-F1; SemEval-2023 paragraph techniques 0.376
 """
 
 
-def _tune_tag_threshold(articles: list[Article], any_scores: list[np.ndarray], c: float, seed: int) -> float:
+def _tune_tag_threshold(
+    articles: list[Article], any_scores: list[np.ndarray], c: float, seed: int
+) -> float:
     """Pick the token threshold that maximises span F1 on a 2-fold split of the training articles."""
     from narrascope.evaluation import metrics
 
@@ -335,12 +378,16 @@ def _tune_tag_threshold(articles: list[Article], any_scores: list[np.ndarray], c
             if not toks:
                 continue
             hashed = tech.hash_features(tech.token_feature_dicts(a.doc, toks))
-            dense = sparse.csr_matrix(np.asarray([[any_scores[i][t.sentence]] for t in toks], np.float32))
+            dense = sparse.csr_matrix(
+                np.asarray([[any_scores[i][t.sentence]] for t in toks], np.float32)
+            )
             probs = tech._sigmoid(model.decision(sparse.hstack([hashed, dense]).tocsr())[:, 0])
             gold[a.doc.id] = [(s, e) for s, e, _ in a.spans]
             for t in grid:
                 runs = tech.decode_runs(toks, probs, t)
-                pred[t][a.doc.id] = [(s, e) for s, e, _ in runs if tech.has_content_word(a.doc.text[s:e])]
+                pred[t][a.doc.id] = [
+                    (s, e) for s, e, _ in runs if tech.has_content_word(a.doc.text[s:e])
+                ]
     return max(grid, key=lambda t: metrics.span_prf(gold, pred[t]).f1)
 
 
@@ -358,16 +405,33 @@ def evaluate(model: tech.TechniqueModel, articles: list[Article]) -> dict[str, f
         if a.spans:
             probs = model.classify(a.doc, [(s, e) for s, e, _ in a.spans])
             gold_tc += [((a.doc.id, s, e), lab) for s, e, lab in a.spans]
-            pred_tc += [((a.doc.id, s, e), model.classes[int(k)]) for (s, e, _), k in zip(a.spans, probs.argmax(axis=1))]
+            pred_tc += [
+                ((a.doc.id, s, e), model.classes[int(k)])
+                for (s, e, _), k in zip(a.spans, probs.argmax(axis=1))
+            ]
         for p in layer.paragraphs:
             para_pred.append({label.label for label in p.labels})
-            para_gold.append({tech.ptc_to_2023(lab, a.doc.text[s:e]) for s, e, lab in a.spans if s < p.end and e > p.start})
+            para_gold.append(
+                {
+                    tech.ptc_to_2023(lab, a.doc.text[s:e])
+                    for s, e, lab in a.spans
+                    if s < p.end and e > p.start
+                }
+            )
     si = metrics.span_prf(gold_spans, pred_spans)
     tc, _ = metrics.technique_classification(gold_tc, pred_tc)
     pp, pr, pf = micro_f1(para_pred, para_gold)
-    return {"si_precision": si.precision, "si_recall": si.recall, "si_f1": si.f1, "tc_micro_f1": tc.f1,
-            "paragraph_precision": pp, "paragraph_recall": pr, "paragraph_micro_f1": pf,
-            "articles": len(articles), "spans": len(gold_tc)}
+    return {
+        "si_precision": si.precision,
+        "si_recall": si.recall,
+        "si_f1": si.f1,
+        "tc_micro_f1": tc.f1,
+        "paragraph_precision": pp,
+        "paragraph_recall": pr,
+        "paragraph_micro_f1": pf,
+        "articles": len(articles),
+        "spans": len(gold_tc),
+    }
 
 
 def evaluate_dev(model: tech.TechniqueModel) -> dict[str, float]:
@@ -383,8 +447,14 @@ def evaluate_dev(model: tech.TechniqueModel) -> dict[str, float]:
         pred += [{label.label for label in p.labels} for p in layer.paragraphs]
         gold += [set(p["techniques"]) for p in row["paragraphs"]]
     p, r, f = micro_f1(pred, gold)
-    return {"dev_paragraph_precision": p, "dev_paragraph_recall": r, "dev_paragraph_micro_f1": f,
-            "paragraphs": len(gold), "predicted_labels": sum(len(x) for x in pred), "gold_labels": sum(len(x) for x in gold)}
+    return {
+        "dev_paragraph_precision": p,
+        "dev_paragraph_recall": r,
+        "dev_paragraph_micro_f1": f,
+        "paragraphs": len(gold),
+        "predicted_labels": sum(len(x) for x in pred),
+        "gold_labels": sum(len(x) for x in gold),
+    }
 
 
 def cross_validate(data: Path, folds: int = 5, seed: int = 0, **options) -> dict[str, float]:
@@ -394,23 +464,42 @@ def cross_validate(data: Path, folds: int = 5, seed: int = 0, **options) -> dict
     own = load_own(cache)
     ids = np.asarray([a.doc.id for a in articles])
     results = []
-    for k, (tr, te) in enumerate(GroupKFold(n_splits=folds).split(ids, groups=ids)):
+    for k, (_, te) in enumerate(GroupKFold(n_splits=folds).split(ids, groups=ids)):
         with tempfile.TemporaryDirectory() as tmp:
-            train(data, Path(tmp), exclude_ids=set(ids[te]), seed=seed, articles=articles, own=own, **options)
+            train(
+                data,
+                Path(tmp),
+                exclude_ids=set(ids[te]),
+                seed=seed,
+                articles=articles,
+                own=own,
+                **options,
+            )
             model = tech.TechniqueModel(tmp)
             results.append(evaluate(model, [articles[i] for i in te]))
-        print(f"fold {k}: " + json.dumps({m: round(v, 4) for m, v in results[-1].items()}), flush=True)
+        print(
+            f"fold {k}: " + json.dumps({m: round(v, 4) for m, v in results[-1].items()}), flush=True
+        )
     keys = [k for k in results[0] if k not in {"articles", "spans"}]
     return {k: float(np.mean([r[k] for r in results])) for k in keys}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[3].parent / "shared" / "data")
-    parser.add_argument("--cv", type=int, default=5, help="folds of article-level cross-validation on PTC train (0: skip)")
+    parser.add_argument(
+        "--data", type=Path, default=Path(__file__).resolve().parents[3].parent / "shared" / "data"
+    )
+    parser.add_argument(
+        "--cv",
+        type=int,
+        default=5,
+        help="folds of article-level cross-validation on PTC train (0: skip)",
+    )
     parser.add_argument("--dev", action="store_true", help="score a model on the project's dev set")
     parser.add_argument("--model", type=Path, default=None)
-    parser.add_argument("--option", action="append", default=[], help="name=value, e.g. tagger_c=0.3")
+    parser.add_argument(
+        "--option", action="append", default=[], help="name=value, e.g. tagger_c=0.3"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     options = {k: float(v) for k, v in (o.split("=", 1) for o in args.option)}

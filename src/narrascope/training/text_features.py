@@ -19,22 +19,156 @@ WORD = re.compile(r"\w+(?:['’]\w+)?")
 
 FIRST_SINGULAR = frozenset(["i", "me", "my", "mine", "myself", "i'm", "i've", "i'd", "i'll"])
 FIRST_PLURAL = frozenset(["we", "us", "our", "ours", "ourselves", "we're", "we've", "we'll"])
-SECOND_PERSON = frozenset(["you", "your", "yours", "yourself", "yourselves", "you're", "you've", "you'll"])
-MODALS = frozenset(["must", "should", "ought", "need", "needs", "shall", "cannot", "can't", "mustn't", "shouldn't"])
+SECOND_PERSON = frozenset(
+    ["you", "your", "yours", "yourself", "yourselves", "you're", "you've", "you'll"]
+)
+MODALS = frozenset(
+    ["must", "should", "ought", "need", "needs", "shall", "cannot", "can't", "mustn't", "shouldn't"]
+)
 HEDGES = frozenset(
-    ["may", "might", "could", "perhaps", "possibly", "probably", "reportedly", "allegedly", "apparently", "seemingly", "seems", "appear", "appears", "likely", "unlikely", "suggest", "suggests", "unclear", "unconfirmed"]
+    [
+        "may",
+        "might",
+        "could",
+        "perhaps",
+        "possibly",
+        "probably",
+        "reportedly",
+        "allegedly",
+        "apparently",
+        "seemingly",
+        "seems",
+        "appear",
+        "appears",
+        "likely",
+        "unlikely",
+        "suggest",
+        "suggests",
+        "unclear",
+        "unconfirmed",
+    ]
 )
 ATTRIBUTION = frozenset(
-    ["said", "says", "told", "according", "stated", "announced", "added", "reported", "confirmed", "noted", "spokesman", "spokeswoman", "spokesperson", "statement", "officials", "ministry", "quoted", "briefing"]
+    [
+        "said",
+        "says",
+        "told",
+        "according",
+        "stated",
+        "announced",
+        "added",
+        "reported",
+        "confirmed",
+        "noted",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "statement",
+        "officials",
+        "ministry",
+        "quoted",
+        "briefing",
+    ]
 )
 INTENSIFIERS = frozenset(
-    ["very", "extremely", "absolutely", "utterly", "totally", "completely", "truly", "incredibly", "deeply", "entirely", "ever", "never", "always", "everyone", "nobody", "nothing", "everything", "all"]
+    [
+        "very",
+        "extremely",
+        "absolutely",
+        "utterly",
+        "totally",
+        "completely",
+        "truly",
+        "incredibly",
+        "deeply",
+        "entirely",
+        "ever",
+        "never",
+        "always",
+        "everyone",
+        "nobody",
+        "nothing",
+        "everything",
+        "all",
+    ]
 )
 # Evaluative and emotionally charged words, written for this project (not learned from data).
 EVALUATIVE = frozenset(
-    ["disastrous", "shameful", "reckless", "outrageous", "absurd", "ridiculous", "pathetic", "cowardly", "brutal", "barbaric", "evil", "corrupt", "disgraceful", "scandalous", "criminal", "monstrous", "vile", "despicable", "sinister", "appalling", "catastrophic", "terrible", "horrific", "horrible", "brilliant", "heroic", "noble", "glorious", "courageous", "wise", "foolish", "naive", "stupid", "idiotic", "insane", "crazy", "hypocritical", "dishonest", "lying", "treacherous", "shocking", "alarming", "dangerous", "threat", "menace", "regime", "puppet", "thugs", "tyrant", "dictator", "warmonger", "propaganda", "betrayal", "betrayed", "humiliating", "humiliation", "failure", "failed", "weak", "weakness", "strong", "bold", "unacceptable", "unforgivable", "irresponsible", "deadly", "bloody", "savage", "ruthless"]
+    [
+        "disastrous",
+        "shameful",
+        "reckless",
+        "outrageous",
+        "absurd",
+        "ridiculous",
+        "pathetic",
+        "cowardly",
+        "brutal",
+        "barbaric",
+        "evil",
+        "corrupt",
+        "disgraceful",
+        "scandalous",
+        "criminal",
+        "monstrous",
+        "vile",
+        "despicable",
+        "sinister",
+        "appalling",
+        "catastrophic",
+        "terrible",
+        "horrific",
+        "horrible",
+        "brilliant",
+        "heroic",
+        "noble",
+        "glorious",
+        "courageous",
+        "wise",
+        "foolish",
+        "naive",
+        "stupid",
+        "idiotic",
+        "insane",
+        "crazy",
+        "hypocritical",
+        "dishonest",
+        "lying",
+        "treacherous",
+        "shocking",
+        "alarming",
+        "dangerous",
+        "threat",
+        "menace",
+        "regime",
+        "puppet",
+        "thugs",
+        "tyrant",
+        "dictator",
+        "warmonger",
+        "propaganda",
+        "betrayal",
+        "betrayed",
+        "humiliating",
+        "humiliation",
+        "failure",
+        "failed",
+        "weak",
+        "weakness",
+        "strong",
+        "bold",
+        "unacceptable",
+        "unforgivable",
+        "irresponsible",
+        "deadly",
+        "bloody",
+        "savage",
+        "ruthless",
+    ]
 )
-CALL_WORDS = frozenset(["must", "should", "let's", "demand", "demands", "time", "now", "stop", "act", "join"])
+CALL_WORDS = frozenset(
+    ["must", "should", "let's", "demand", "demands", "time", "now", "stop", "act", "join"]
+)
 
 NAMES = (
     "first_singular",
