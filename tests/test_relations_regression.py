@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from narrascope.relations.regression import (
+from narrascope.evaluation.relations_regression import (
     Record,
     default_set,
     evaluate,
@@ -83,7 +83,7 @@ def test_regression_scores_do_not_drop():
 def test_evaluate_command_on_gold_records(tmp_path, capsys):
     import json
 
-    from narrascope.relations.evaluate import main
+    from narrascope.evaluation.relations_gold import main
 
     text = "Iran Ships Drones\n\nIran has delivered Shahed drones to Russia, officials said.\n"
     (tmp_path / "a.txt").write_text(text, encoding="utf-8")

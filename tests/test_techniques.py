@@ -10,7 +10,7 @@ import pytest
 from narrascope import Document, Pipeline
 from narrascope.analyzers import techniques as tech
 from narrascope.datasets import ptc
-from narrascope.training import text_features
+from narrascope.text import features as text_features
 from narrascope.training.own_data import load_jsonl
 
 

@@ -2,7 +2,7 @@
 
 A multinomial logistic head over the document vector of the shared backbone plus stylistic
 features (person, modality, attribution and quotation density, evaluative words, dateline; see
-`narrascope.training.text_features`). Trained on the project's own labelled examples
+`narrascope.text.features`). Trained on the project's own labelled examples
 (`narrascope train genre`).
 """
 
@@ -17,7 +17,7 @@ import numpy as np
 from narrascope.analyzers.base import Analyzer
 from narrascope.analyzers.embeddings import document_vector
 from narrascope.document import Document, Genre, LabelScore
-from narrascope.training import text_features
+from narrascope.text import features as text_features
 
 GENRES = ("opinion", "reporting", "satire")
 

@@ -42,7 +42,7 @@ from narrascope.document import (
     TechniqueLayer,
     TechniqueSpan,
 )
-from narrascope.training import text_features
+from narrascope.text import features as text_features
 
 TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 HASH_BITS = 18  # token tagger

@@ -15,8 +15,8 @@ from collections import Counter
 import numpy as np
 
 from narrascope.datasets import ptc, semeval2025
+from narrascope.evaluation.folds import Fold
 from narrascope.evaluation.predict import PredictionRun
-from narrascope.evaluation.systems import Fold
 
 OTHER = semeval2025.OTHER
 

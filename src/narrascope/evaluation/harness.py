@@ -15,9 +15,10 @@ import numpy as np
 from narrascope.config import Config
 from narrascope.datasets import semeval2025
 from narrascope.evaluation import scoring
+from narrascope.evaluation.folds import Fold
 from narrascope.evaluation.predict import open_split, resolve_releases
 from narrascope.evaluation.rows import Row, mean_rows
-from narrascope.evaluation.systems import Fold, systems_for
+from narrascope.evaluation.systems import systems_for
 
 RESULTS_FILE = "scores.json"
 

@@ -8,13 +8,11 @@ report run every system through the same folds and the same scorer.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 from narrascope import training
 from narrascope.config import Config
+from narrascope.evaluation import baselines
+from narrascope.evaluation.folds import Fold, System
 from narrascope.evaluation.predict import (
     PredictionRun,
     predict_ptc,
@@ -28,25 +26,6 @@ TASKS: dict[str, dict[str, tuple[str, ...]]] = {
     "ptc": {"techniques": ("si.txt", "tc.txt")},
     "semeval2023": {},
 }
-
-
-@dataclass
-class Fold:
-    """One prediction job. `train_ids` is None outside cross-validation (use packaged models)."""
-
-    dataset: str
-    data: Path
-    split: Any
-    out: Path
-    held_ids: set[str] | None = None
-    train_ids: set[str] | None = None
-    releases: dict[int, Any] = field(default_factory=dict)
-    config: Config | None = None
-    seed: int = 0
-    index: int = 0
-
-
-System = Callable[[Fold], PredictionRun]
 
 
 def narrascope_system(fold: Fold) -> PredictionRun:
@@ -81,7 +60,6 @@ def narrascope_system(fold: Fold) -> PredictionRun:
 
 
 def _systems() -> dict[str, dict[str, System]]:
-    from narrascope.evaluation import baselines
 
     return {
         "semeval2025": {

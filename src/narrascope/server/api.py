@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from narrascope.document import Document, Failure
 from narrascope.server import inputs
 from narrascope.server.analysis import Busy
-from narrascope.server.app import Runtime
 from narrascope.server.corpus import Corpus, Filters
+from narrascope.server.runtime import Runtime
 from narrascope.server.security import check_write, require_read
 
 # Declares the bearer scheme in the OpenAPI document (the /docs "Authorize" button); the checks

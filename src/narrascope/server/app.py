@@ -7,49 +7,26 @@ prepared store; `narrascope serve` builds it from the command line and the confi
 from __future__ import annotations
 
 import contextlib
-import threading
 import tomllib
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import narrascope
-from narrascope.document import Document, Failure
 from narrascope.pipeline import Pipeline
+from narrascope.server import api, pages
 from narrascope.server.analysis import AnalysisQueue
-from narrascope.server.corpus import Corpus
+from narrascope.server.runtime import Runtime
 from narrascope.server.security import BodyLimit
 from narrascope.server.settings import ServerSettings
 
 STATIC = Path(__file__).parent / "static"
-
-
-class Runtime:
-    """What the routes share: settings, the analysis queue, and the store when there is one."""
-
-    def __init__(self, settings: ServerSettings, queue: AnalysisQueue, store=None) -> None:  # noqa: ANN001
-        self.settings = settings
-        self.queue = queue
-        self.store = store
-        self.corpus = Corpus(store.con) if store is not None else None
-        self._write_lock = threading.Lock()
-
-    def save(self, docs: list[Document], failures: Sequence[Failure] = ()) -> None:
-        """Store analysed documents (one writer at a time; blocking: call from a worker thread)."""
-        if self.store is None:
-            raise RuntimeError("no store")
-        with self._write_lock:
-            try:
-                self.store.write(docs, list(failures))
-            finally:
-                if self.corpus is not None:
-                    self.corpus.invalidate()
 
 
 def create_app(
@@ -103,8 +80,6 @@ def create_app(
     app.mount("/static/app", StaticFiles(directory=STATIC), name="static")
     _install_error_handlers(app)
 
-    from narrascope.server import api, pages
-
     app.include_router(api.router)
     app.include_router(pages.router)
     return app
@@ -138,9 +113,7 @@ def _install_error_handlers(app: FastAPI) -> None:
                 status_code=exc.status_code,
                 headers=getattr(exc, "headers", None),
             )
-        from narrascope.server.pages import error_page
-
-        return error_page(request, exc.status_code, reason)
+        return pages.error_page(request, exc.status_code, reason)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -149,18 +122,3 @@ def _install_error_handlers(app: FastAPI) -> None:
             where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "request"
             problems.append(f"{where}: {err.get('msg', 'invalid')}")
         return JSONResponse({"error": "invalid request: " + "; ".join(problems)}, status_code=422)
-
-
-def page_response(html: str, status: int = 200) -> HTMLResponse:
-    """An HTML page that can run only this server's own scripts (article text can never run)."""
-    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
-
-
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-}

@@ -26,8 +26,8 @@ from narrascope.report.html import render_section
 from narrascope.report.palette import Palette
 from narrascope.server import charts, inputs
 from narrascope.server.analysis import Busy
-from narrascope.server.app import SECURITY_HEADERS, Runtime
 from narrascope.server.corpus import Corpus, Filters
+from narrascope.server.runtime import SECURITY_HEADERS, Runtime
 from narrascope.server.security import check_same_origin, check_write, require_read
 
 router = APIRouter(include_in_schema=False)

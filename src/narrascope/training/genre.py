@@ -121,7 +121,7 @@ CARD = """# Genre head (opinion / reporting / satire)
 
 Multinomial logistic regression (C={c}, chosen by 5-fold CV on the examples; class-balanced, seed {seed}) over the all-MiniLM-L6-v2
 document vector (mean of sentence vectors) and 16 stylistic features
-(`narrascope.training.text_features`). Weights: `weights.npz`; labels: `config.json`.
+(`narrascope.text.features`). Weights: `weights.npz`; labels: `config.json`.
 
 ## Training data
 {n} short texts written by the narrascope project (`narrascope/data/genre.jsonl`, CC-BY-4.0).

@@ -1,6 +1,6 @@
 """Score relation records against expected ones; run the project's regression set.
 
-    python -m narrascope.relations.regression [--set DIR] [--json] [--show-errors]
+    python -m narrascope.evaluation.relations_regression [--set DIR] [--json] [--show-errors]
 
 A predicted record matches an expected one when both name the same document, the same
 `(source, type, target)` (either direction for the symmetric types `negotiates` and
@@ -269,7 +269,7 @@ def save_results(path: Path, folder: Path | None = None) -> dict:
     ]
     payload = {
         "title": "Relations: project regression set",
-        "command": "python -m narrascope.relations.regression --results docs/results/relations-regression.json",
+        "command": "python -m narrascope.evaluation.relations_regression --results docs/results/relations-regression.json",
         "measured": date.today().isoformat(),
         "rows": rows,
     }

@@ -1,14 +1,14 @@
 """Score relations against a gold file in the annotation format (one JSON record per line).
 
-    python -m narrascope.relations.evaluate --gold gold.jsonl --texts DIR [--predictions pred.jsonl]
+    python -m narrascope.evaluation.relations_gold --gold gold.jsonl --texts DIR [--predictions pred.jsonl]
         [--sentence-local] [--json]
-    python -m narrascope.relations.evaluate --set src/narrascope/data/relations-regression
+    python -m narrascope.evaluation.relations_gold --set src/narrascope/data/relations-regression
 
 Gold records carry `doc_id`, `source`, `type`, `target`, `object`, `modality`, `attribution`,
 `start`, `end` (the evidence sentence) and optionally `note`. Without `--predictions` the texts
 in DIR (every `*.txt`, read with `newline=''`; gold `doc_id`s are file names) are analysed here. `--sentence-local` leaves out
 gold records whose note starts with 'implicit' (arguments resolved from a neighbouring sentence).
-With `--set` it scores the project's regression set instead (see regression.py).
+With `--set` it scores the project's regression set instead (see relations_regression.py).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import argparse
 import json
 from pathlib import Path
 
-from narrascope.relations.regression import Record, evaluate
-from narrascope.relations.regression import main as regression_main
+from narrascope.evaluation.relations_regression import Record, evaluate
+from narrascope.evaluation.relations_regression import main as regression_main
 
 
 def read_records(path: Path, sentence_local: bool = False) -> list[Record]:

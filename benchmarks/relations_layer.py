@@ -1,6 +1,6 @@
 """Run the relation layer over a folder of articles; write the relations and time each stage.
 
-    python -m narrascope.relations.corpus_run ../shared/data/semeval2025t10/EN/train_dec4/raw-documents \
+    python benchmarks/relations_layer.py ../shared/data/semeval2025t10/EN/train_dec4/raw-documents \
         --out relations.jsonl [--embeddings]
 
 Prints the seconds spent in the shared pass (entities parse, and the sentence encoder with

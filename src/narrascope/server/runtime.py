@@ -1,0 +1,46 @@
+"""What every route shares: the `Runtime` (settings, queue, store) and the page security headers.
+
+Kept apart from `app` so that the routers (`api`, `pages`) and the app that mounts them do not
+import each other.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+from narrascope.document import Document, Failure
+from narrascope.server.analysis import AnalysisQueue
+from narrascope.server.corpus import Corpus
+from narrascope.server.settings import ServerSettings
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+class Runtime:
+    """What the routes share: settings, the analysis queue, and the store when there is one."""
+
+    def __init__(self, settings: ServerSettings, queue: AnalysisQueue, store=None) -> None:  # noqa: ANN001
+        self.settings = settings
+        self.queue = queue
+        self.store = store
+        self.corpus = Corpus(store.con) if store is not None else None
+        self._write_lock = threading.Lock()
+
+    def save(self, docs: list[Document], failures: Sequence[Failure] = ()) -> None:
+        """Store analysed documents (one writer at a time; blocking: call from a worker thread)."""
+        if self.store is None:
+            raise RuntimeError("no store")
+        with self._write_lock:
+            try:
+                self.store.write(docs, list(failures))
+            finally:
+                if self.corpus is not None:
+                    self.corpus.invalidate()
