@@ -140,6 +140,23 @@ def test_project_sample_relations(relation_pipeline, sample_text):
             "Iran's plan to send ballistic missiles to Russia worries Washington.",
             ("IRN", "supplies_weapons", "RUS", "planned", "ballistic missiles"),
         ),
+        # the per-lemma rules of the extractor
+        (
+            "Russia deployed nuclear weapons to Belarus.",
+            ("RUS", "military_cooperation", "BLR", "asserted", "nuclear weapons"),
+        ),
+        (
+            "Russia warned Finland that it would face countermeasures.",
+            ("RUS", "threatens", "FIN", "asserted", ""),
+        ),
+        (
+            "China warned that Japan would pay a price.",
+            ("CHN", "accuses_condemns", "JPN", "asserted", ""),
+        ),
+        (
+            "The United States must strengthen Taiwan with more missiles.",
+            ("USA", "supplies_weapons", "TWN", "called_for", "missiles"),
+        ),
     ],
 )
 def test_single_sentences(relation_pipeline, text, expected):
@@ -154,3 +171,12 @@ def test_other_languages_are_skipped():
     )
     assert doc.language.code == "ru"
     assert doc.actors == [] and doc.relations == [] and doc.claims == []
+
+
+def test_lemma_rules_name_real_triggers():
+    from narrascope.relations.extract import NOUN_RULES, VERB_RULES
+    from narrascope.relations.triggers import NOUNS, VERBS
+
+    # "strengthen" is a trigger only with a subject or under a demand verb (trigger_spec)
+    assert set(VERB_RULES) - {"strengthen"} <= set(VERBS)
+    assert set(NOUN_RULES) <= set(NOUNS)

@@ -10,8 +10,8 @@ evidence unit of the specification.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from narrascope.document import Document, Relation, Span
@@ -95,6 +95,24 @@ class Candidate:
     attribution: str = ""
 
 
+@dataclass
+class Reading:
+    """What the rules have found so far for one trigger word; the lemma rules may change the
+    type and spec (a deployment that is no attack, a warning that is a threat)."""
+
+    tok: Any
+    spec: TriggerSpec
+    base: str
+    sentence: int
+    is_verb: bool
+    mods: frozenset[str]
+    type: str
+    sources: list[Any] = field(default_factory=list)  # tokens standing for the source
+    targets: list[Any] = field(default_factory=list)  # tokens standing for the target
+    inherited: bool = False  # the source comes from a governing verb
+    light: Any = None  # the verb a nominal trigger hangs off
+
+
 class SentenceIndex:
     def __init__(self, doc: Document) -> None:
         self.bounds = [(s.start, s.end) for s in doc.sentences]
@@ -117,7 +135,6 @@ class Extractor:
         self.sentences = SentenceIndex(doc)
         self.token_sentence = [self.sentences.of(t.idx) for t in sdoc]
         self._ranges: dict[int, tuple[int, int]] | None = None
-        self._sentence = -1  # the sentence whose trigger is being read
         self.actors_sorted = sorted(
             (m for m in self.mentions.actors if not m.is_place), key=lambda m: m.start
         )
@@ -154,9 +171,12 @@ class Extractor:
                         return m
         return before[-1]
 
-    def actors_of(self, tok: Any, role: str, spec: TriggerSpec, depth: int = 0) -> list[Mention]:
+    def actors_of(
+        self, tok: Any, role: str, spec: TriggerSpec, sentence: int, depth: int = 0
+    ) -> list[Mention]:
+        """The actors `tok` stands for, within `sentence` (the trigger's)."""
         out: list[Mention] = []
-        if self.token_sentence[tok.i] != self._sentence:
+        if self.token_sentence[tok.i] != sentence:
             return out
 
         def add(m: Mention | None) -> None:
@@ -178,7 +198,9 @@ class Extractor:
             for child in tok.children:
                 if child.dep_ == "appos":
                     out.extend(
-                        m for m in self.actors_of(child, role, spec, depth + 1) if m not in out
+                        m
+                        for m in self.actors_of(child, role, spec, sentence, depth + 1)
+                        if m not in out
                     )
         else:
             for child in tok.children:
@@ -196,16 +218,20 @@ class Extractor:
                             if pobj.dep_ == "pobj":
                                 out.extend(
                                     m
-                                    for m in self.actors_of(pobj, role, spec, depth + 1)
+                                    for m in self.actors_of(pobj, role, spec, sentence, depth + 1)
                                     if m not in out
                                 )
                     elif child.dep_ == "appos":
                         out.extend(
-                            m for m in self.actors_of(child, role, spec, depth + 1) if m not in out
+                            m
+                            for m in self.actors_of(child, role, spec, sentence, depth + 1)
+                            if m not in out
                         )
         for child in tok.children:
             if child.dep_ == "conj" and self.same_sentence(child, tok):
-                out.extend(m for m in self.actors_of(child, role, spec, depth) if m not in out)
+                out.extend(
+                    m for m in self.actors_of(child, role, spec, sentence, depth) if m not in out
+                )
         return out
 
     # --- arguments of verbs and nouns -----------------------------------------------------
@@ -330,13 +356,13 @@ class Extractor:
         ]
         return self.region(*heads) if heads else set()
 
-    def weapons_in(self, indices: set[int]) -> list[str]:
+    def weapons_in(self, indices: set[int], sentence: int) -> list[str]:
         out: list[str] = []
         for w in self.mentions.weapons:
             if (
                 w.token in indices
                 and w.text not in out
-                and self.token_sentence[w.token] == self._sentence
+                and self.token_sentence[w.token] == sentence
             ):
                 out.append(w.text)
         return out
@@ -395,220 +421,222 @@ class Extractor:
     def from_trigger(
         self, tok: Any, spec: TriggerSpec, base: str, sentence: int
     ) -> list[Candidate]:
-        self._sentence = sentence
-        is_verb = tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")
-        light = None
-        inherited = False
-        mods = {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound")}
-        type_ = spec.type
-
-        # the threatened act is not annotated a second time
-        if tok.dep_ == "xcomp" and tok.head.lower_.startswith("threat"):
+        """The relations one trigger word states: arguments, lemma rules, objects, candidates."""
+        r = Reading(
+            tok=tok,
+            spec=spec,
+            base=base,
+            sentence=sentence,
+            is_verb=tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"),
+            mods=frozenset(c.lower_ for c in tok.children if c.dep_ in ("amod", "compound")),
+            type=spec.type,
+        )
+        if excluded(r):
             return []
-        if base in NEEDS_MILITARY_QUALIFIER and not (mods & MILITARY_QUALIFIERS):
-            return []
-        if mods & NON_MILITARY and type_ == "military_cooperation":
-            return []
-
-        # source tokens
-        if is_verb:
-            if spec.reverse:
-                src_tokens = self.pobjs(tok, spec.source_preps)
-                tgt_tokens, inherited = self.subject_tokens(tok)
-            else:
-                src_tokens, inherited = self.subject_tokens(tok)
-                tgt_tokens = []
-            passive_subj = [c for c in tok.children if c.dep_ == "nsubjpass"]
-            if passive_subj and not spec.reverse and spec.dobj_target:
-                tgt_tokens = list(passive_subj) if type_ != "supplies_weapons" else []
+        if r.is_verb:
+            self.verb_arguments(r)
+            self.clause_subjects_as_targets(r)
         else:
-            src_tokens = [
-                c
-                for c in tok.children
-                if c.dep_ in ("poss", "amod", "nmod")
-                and c.lower_.split("-")[-1] not in NOT_AGENT_WORDS
-            ]
-            # "the Minsk agreement", "the Moscow talks" name a place, not a party
-            src_tokens += [
-                c
-                for c in tok.children
-                if c.dep_ == "compound"
-                and getattr(self.mentions.by_token.get(c.i), "field", "") != "metonyms"
-            ]
-            src_tokens += self.pobjs(tok, spec.source_preps)
-            tgt_tokens = []
-            if spec.reverse:
-                tgt_tokens, src_tokens = src_tokens[:1], self.pobjs(tok, spec.source_preps)
-            light, is_light = self.noun_governor(
-                tok, INHERIT_PREPS | (PURPOSE_PREPS if type_ in PURPOSE_TYPES else set())
-            )
-            blamer, _ = self.noun_governor(tok, ACCUSATION_PREPS)
-            if blamer is not None and blamer.lower_ in DOUBT_VERBS:
-                accused = [c for c in blamer.children if c.dep_ == "dobj"]
-                if accused and not [
-                    m for t in src_tokens for m in self.actors_of(t, "source", spec)
-                ]:
-                    src_tokens, light = accused, None
-            if (
-                not [m for t in src_tokens for m in self.actors_of(t, "source", spec)]
-                and light is not None
-                and (is_light or light.pos_ in ("VERB", "AUX"))
-            ):
-                src_tokens, _ = self.subject_tokens(light)
-                inherited = not is_light
-            if light is not None and not is_light:
-                light_for_preps = None
-            else:
-                light_for_preps = light
+            self.noun_arguments(r)
+        rule = (VERB_RULES if r.is_verb else NOUN_RULES).get(base)
+        if rule is not None and rule.arguments is not None:
+            rule.arguments(self, r)
+        sources, targets = self.parties(r)
+        if not sources or (not targets and r.type != "violates"):
+            return []
 
-        # target tokens
-        if is_verb:
-            if spec.dobj_target and not any(c.dep_ == "dobj" for c in tok.children):
-                tgt_tokens += [
-                    d
-                    for c in tok.children
-                    if c.dep_ == "conj" and c.pos_ == "VERB"
-                    for d in c.children
-                    if d.dep_ == "dobj"
-                ]
-            if spec.dobj_target:
-                for c in tok.children:
-                    if c.dep_ in ("dobj", "dative", "iobj") and not (
-                        type_ == "supplies_weapons" and c.i in self.mentions.weapon_by_token
-                    ):
-                        tgt_tokens.append(c)
-            else:
-                tgt_tokens += [c for c in tok.children if c.dep_ in ("dative", "iobj")]
-            tgt_tokens += self.pobjs(tok, spec.target_preps)
-            for c in tok.children:
-                if c.dep_ == "dobj":
-                    tgt_tokens += self.pobjs(c, spec.target_preps)
-            if base == "warn":
-                for c in tok.children:
-                    if c.dep_ == "ccomp":
-                        tgt_tokens += self.subject_tokens(c)[0]
-            if base == "strengthen":
-                tgt_tokens += [c for c in tok.children if c.dep_ == "dobj"]
+        region = self.region(tok, r.light if r.light is not None and r.light.i != tok.i else None)
+        objects = self.trigger_objects(r, region)
+        if r.type == "supports" and (objects or r.mods & MILITARY_AID):
+            r.type = "supplies_weapons"
+            r.spec = TriggerSpec("supplies_weapons", confidence=r.spec.confidence)
+        if rule is not None and rule.retype is not None:
+            rule.retype(self, r)
+        if r.spec.needs_weapon and not objects:
+            return []
+        target_ids = [m.actor for m in targets]
+        if r.type == "violates":
+            target_ids = self.instruments_in(region)
+            if not target_ids:
+                return []
+        return self.emit(r, sources, target_ids, self.relation_objects(r, objects), region)
+
+    # --- the steps of `from_trigger` ------------------------------------------------------
+
+    def actor_list(self, r: Reading, tokens: list[Any], role: str) -> list[Mention]:
+        return [m for t in tokens for m in self.actors_of(t, role, r.spec, r.sentence)]
+
+    def verb_arguments(self, r: Reading) -> None:
+        """Source and target tokens of a verb: subject, objects, the prepositions its type allows."""
+        tok, spec = r.tok, r.spec
+        if spec.reverse:
+            r.sources = self.pobjs(tok, spec.source_preps)
+            r.targets, r.inherited = self.subject_tokens(tok)
         else:
-            tgt_tokens += self.pobjs(tok, spec.target_preps)
-            if light_for_preps is not None:
-                tgt_tokens += self.pobjs(light_for_preps, spec.target_preps)
-                tgt_tokens += [c for c in light_for_preps.children if c.dep_ in ("dative", "iobj")]
+            r.sources, r.inherited = self.subject_tokens(tok)
+            r.targets = []
+        passive_subj = [c for c in tok.children if c.dep_ == "nsubjpass"]
+        if passive_subj and not spec.reverse and spec.dobj_target:
+            r.targets = list(passive_subj) if r.type != "supplies_weapons" else []
 
-        if is_verb and (type_ in ("supports", "demands") or base == "help"):
-            # "helping Russia to improve ...", "urged Iran to stop ...": the object parsed as a clause subject
+        if spec.dobj_target and not any(c.dep_ == "dobj" for c in tok.children):
+            r.targets += [
+                d
+                for c in tok.children
+                if c.dep_ == "conj" and c.pos_ == "VERB"
+                for d in c.children
+                if d.dep_ == "dobj"
+            ]
+        if spec.dobj_target:
             for c in tok.children:
-                if c.dep_ == "ccomp" and any(
-                    a.lower_ == "to" for a in c.children if a.dep_ == "aux"
+                if c.dep_ in ("dobj", "dative", "iobj") and not (
+                    r.type == "supplies_weapons" and c.i in self.mentions.weapon_by_token
                 ):
-                    tgt_tokens += [s for s in c.children if s.dep_ == "nsubj"]
-        if is_verb and base == "deploy":
-            # deploying against someone is an attack; deploying to or on someone's territory is cooperation
-            hostile = self.pobjs(tok, ("against",))
-            if hostile:
-                tgt_tokens = hostile
-            else:
-                type_ = "military_cooperation"
-                spec = TriggerSpec("military_cooperation", confidence=0.6)
-                tgt_tokens = self.pobjs(tok, ("to", "in", "on", "into"))
+                    r.targets.append(c)
+        else:
+            r.targets += [c for c in tok.children if c.dep_ in ("dative", "iobj")]
+        r.targets += self.pobjs(tok, spec.target_preps)
+        for c in tok.children:
+            if c.dep_ == "dobj":
+                r.targets += self.pobjs(c, spec.target_preps)
+
+    def noun_arguments(self, r: Reading) -> None:
+        """Source and target tokens of a nominal trigger, falling back on the verb it hangs off."""
+        tok, spec = r.tok, r.spec
+        sources = [
+            c
+            for c in tok.children
+            if c.dep_ in ("poss", "amod", "nmod") and c.lower_.split("-")[-1] not in NOT_AGENT_WORDS
+        ]
+        # "the Minsk agreement", "the Moscow talks" name a place, not a party
+        sources += [
+            c
+            for c in tok.children
+            if c.dep_ == "compound"
+            and getattr(self.mentions.by_token.get(c.i), "field", "") != "metonyms"
+        ]
+        sources += self.pobjs(tok, spec.source_preps)
+        targets: list[Any] = []
+        if spec.reverse:
+            targets, sources = sources[:1], self.pobjs(tok, spec.source_preps)
+        light, is_light = self.noun_governor(
+            tok, INHERIT_PREPS | (PURPOSE_PREPS if r.type in PURPOSE_TYPES else set())
+        )
+        blamer, _ = self.noun_governor(tok, ACCUSATION_PREPS)
+        if blamer is not None and blamer.lower_ in DOUBT_VERBS:
+            accused = [c for c in blamer.children if c.dep_ == "dobj"]
+            if accused and not self.actor_list(r, sources, "source"):
+                sources, light = accused, None
         if (
-            is_verb
-            and base == "threaten"
-            and not [m for t in tgt_tokens for m in self.actors_of(t, "target", spec)]
+            not self.actor_list(r, sources, "source")
+            and light is not None
+            and (is_light or light.pos_ in ("VERB", "AUX"))
         ):
-            # "NATO threatens sanctions if Russia invades": the one the condition is about
-            for c in tok.children:
-                if c.dep_ == "advcl" and any(
-                    m.lower_ == "if" for m in c.children if m.dep_ == "mark"
-                ):
-                    tgt_tokens += self.subject_tokens(c)[0]
-        if not is_verb and base == "proxy":
-            tgt_tokens += [c for c in tok.children if c.dep_ == "appos"]
-        if (
-            is_verb
-            and base == "warn"
-            and any(c.dep_ in ("dobj", "dative") for c in tok.children)
-            and any(c.dep_ == "ccomp" for c in tok.children)
-        ):
-            # "X warned Y that it would face ...": a warning of one's own action is a threat
-            type_ = "threatens"
-            tgt_tokens = [c for c in tok.children if c.dep_ in ("dobj", "dative")]
-        sources = [m for t in src_tokens for m in self.actors_of(t, "source", spec)]
-        targets = [m for t in tgt_tokens for m in self.actors_of(t, "target", spec)]
+            sources, _ = self.subject_tokens(light)
+            r.inherited = not is_light
+        r.light = light
+        # only a light verb ("launched an attack on") lends the trigger its prepositions
+        light_for_preps = None if light is not None and not is_light else light
+
+        targets += self.pobjs(tok, spec.target_preps)
+        if light_for_preps is not None:
+            targets += self.pobjs(light_for_preps, spec.target_preps)
+            targets += [c for c in light_for_preps.children if c.dep_ in ("dative", "iobj")]
+        r.sources, r.targets = sources, targets
+
+    def clause_subjects_as_targets(self, r: Reading) -> None:
+        """'helping Russia to improve ...', 'urged Iran to stop ...': the object of a supporting
+        or demanding verb parsed as the subject of a to-clause."""
+        if r.type not in ("supports", "demands"):
+            return
+        for c in r.tok.children:
+            if c.dep_ == "ccomp" and any(a.lower_ == "to" for a in c.children if a.dep_ == "aux"):
+                r.targets += [s for s in c.children if s.dep_ == "nsubj"]
+
+    def parties(self, r: Reading) -> tuple[list[Mention], list[Mention]]:
+        """The actors behind the source and target tokens."""
+        sources = self.actor_list(r, r.sources, "source")
+        targets = self.actor_list(r, r.targets, "target")
         # "negotiations between Moscow and Tehran", "Russia and Iran are negotiating"
         # (exactly two parties: a longer list is a group, not a pair)
-        if type_ in SYMMETRIC and base not in MILITARY_BLOCS_ONLY:
+        if r.type in SYMMETRIC and r.base not in MILITARY_BLOCS_ONLY:
             if not sources and len(targets) == 2:
                 sources, targets = targets[:1], targets[1:]
             elif not targets and len(sources) == 2:
                 sources, targets = sources[:1], sources[1:]
-        if base in MILITARY_BLOCS_ONLY:
+        if r.base in MILITARY_BLOCS_ONLY:
             targets = [m for m in targets if m.actor in MILITARY_BLOCS]
         # "Zelensky urged NATO to send air defence": the recipient is the one who asks
+        tok = r.tok
         if (
             not targets
-            and type_ == "supplies_weapons"
+            and r.type == "supplies_weapons"
             and tok.dep_ in ("xcomp", "ccomp")
             and tok.head.lower_ in DEMAND_VERBS
         ):
             asker, _ = self.subject_tokens(tok.head)
-            targets = [m for t in asker for m in self.actors_of(t, "target", spec)]
-        if not sources or (not targets and type_ != "violates"):
-            return []
+            targets = self.actor_list(r, asker, "target")
+        return sources, targets
 
-        region = self.region(tok, light if light is not None and light.i != tok.i else None)
-        objects = self.weapons_in(self.core_region(tok, light)) or self.weapons_in(region)
-        if is_verb:
-            for c in tok.children:
+    def trigger_objects(self, r: Reading, region: set[int]) -> list[str]:
+        """Weapons named around the trigger: its objects first, then its whole region."""
+        objects = self.weapons_in(self.core_region(r.tok, r.light), r.sentence) or self.weapons_in(
+            region, r.sentence
+        )
+        if r.is_verb:
+            for c in r.tok.children:
                 if c.dep_ in SUBJECT_DEPS:
-                    objects += [w for w in self.weapons_in(self.region(c)) if w not in objects]
-        if type_ == "supports" and (objects or mods & MILITARY_AID):
-            type_ = "supplies_weapons"
-            spec = TriggerSpec("supplies_weapons", confidence=spec.confidence)
-        if base == "help" and is_verb:
-            for c in tok.children:
-                if c.dep_ in ("xcomp", "ccomp") and self.weapons_in(self.region(c)):
-                    type_ = "military_cooperation"
-        if spec.needs_weapon and not objects:
-            return []
-        if type_ == "violates":
-            instruments = self.instruments_in(region)
-            if not instruments:
-                return []
-            targets_ids = instruments
-        else:
-            targets_ids = []
-        if not objects and type_ in ("attacks", "supplies_weapons", "threatens"):
-            objects = self.sentence_weapons(sentence)
-        if type_ in ("accuses_condemns", "demands", "supports", "violates", "sanctions"):
+                    objects += [
+                        w for w in self.weapons_in(self.region(c), r.sentence) if w not in objects
+                    ]
+        return objects
+
+    def relation_objects(self, r: Reading, objects: list[str]) -> list[str]:
+        """The object a relation records: the sentence's weapons for a transfer or an attack
+        that names none, nothing for types without one, the means of a threat."""
+        if not objects and r.type in ("attacks", "supplies_weapons", "threatens"):
+            objects = self.sentence_weapons(r.sentence)
+        if r.type in ("accuses_condemns", "demands", "supports", "violates", "sanctions"):
             objects = []
-        if type_ == "threatens" and not objects and is_verb:
+        if r.type == "threatens" and not objects and r.is_verb:
             # the threatened means: "threatens sanctions", "threatened Finland with countermeasures"
             means = [
-                c for c in tok.children if c.dep_ == "dobj" and not self.mentions.by_token.get(c.i)
+                c
+                for c in r.tok.children
+                if c.dep_ == "dobj" and not self.mentions.by_token.get(c.i)
             ]
-            means += self.pobjs(tok, ("with",))
+            means += self.pobjs(r.tok, ("with",))
             objects = [m.text for m in means[:1]]
+        return objects
 
-        confidence = spec.confidence - (0.1 if inherited else 0.0)
+    def emit(
+        self,
+        r: Reading,
+        sources: list[Mention],
+        target_ids: list[str],
+        objects: list[str],
+        region: set[int],
+    ) -> list[Candidate]:
+        """One candidate per (source, target) pair, plus the makers of the weapons an attack uses."""
+        confidence = r.spec.confidence - (0.1 if r.inherited else 0.0)
         out: list[Candidate] = []
         for s in sources:
-            for t_id in targets_ids or [m.actor for m in targets]:
+            for t_id in target_ids:
                 if s.actor == t_id:
                     continue
                 out.append(
                     Candidate(
                         s.actor,
-                        type_,
+                        r.type,
                         t_id,
                         list(objects),
-                        tok,
-                        light,
+                        r.tok,
+                        r.light,
                         round(confidence, 2),
-                        sentence,
+                        r.sentence,
                     )
                 )
-            if type_ == "attacks":
+            if r.type == "attacks":
                 # "U.S.-made HIMARS" used by Ukraine: the maker supplies the user
                 for maker, weapon in self.makers(region):
                     if maker.actor != s.actor:
@@ -618,10 +646,10 @@ class Extractor:
                                 "supplies_weapons",
                                 s.actor,
                                 [weapon],
-                                tok,
-                                light,
+                                r.tok,
+                                r.light,
                                 0.55,
-                                sentence,
+                                r.sentence,
                             )
                         )
         return out
@@ -669,7 +697,9 @@ class Extractor:
             ):
                 cand.modality = "planned"
             if ctx.speaker is not None and cand.type in COMMUNICATIVE:
-                speaker = self.actors_of(ctx.speaker, "source", TriggerSpec("speech"))
+                speaker = self.actors_of(
+                    ctx.speaker, "source", TriggerSpec("speech"), cand.sentence
+                )
                 if any(m.actor == cand.source for m in speaker) and cand.modality == "reported":
                     cand.modality, cand.attribution = "asserted", ""
             key = (cand.sentence, cand.source, cand.type, cand.target, cand.modality)
@@ -718,3 +748,85 @@ class Extractor:
 
 def extract(doc: Document, sdoc: Any, mentions: Mentions | None = None) -> list[Relation]:
     return Extractor(doc, sdoc, mentions).relations()
+
+
+# --- per-lemma rules ----------------------------------------------------------------------
+
+
+def excluded(r: Reading) -> bool:
+    """Triggers that state no relation of their own."""
+    if r.tok.dep_ == "xcomp" and r.tok.head.lower_.startswith("threat"):
+        return True  # the threatened act is not annotated a second time
+    if r.base in NEEDS_MILITARY_QUALIFIER and not (r.mods & MILITARY_QUALIFIERS):
+        return True
+    return bool(r.mods & NON_MILITARY) and r.type == "military_cooperation"
+
+
+def _warning(ex: Extractor, r: Reading) -> None:
+    """'warned that Russia would ...': the subject of the warned-about clause is the target;
+    'X warned Y that it would face ...': a warning of one's own action is a threat to Y."""
+    children = list(r.tok.children)
+    for c in children:
+        if c.dep_ == "ccomp":
+            r.targets += ex.subject_tokens(c)[0]
+    if any(c.dep_ in ("dobj", "dative") for c in children) and any(
+        c.dep_ == "ccomp" for c in children
+    ):
+        r.type = "threatens"
+        r.targets = [c for c in children if c.dep_ in ("dobj", "dative")]
+
+
+def _strengthening(ex: Extractor, r: Reading) -> None:
+    """'strengthen Ukraine's air defence': the strengthened one receives."""
+    r.targets += [c for c in r.tok.children if c.dep_ == "dobj"]
+
+
+def _deployment(ex: Extractor, r: Reading) -> None:
+    """Deploying against someone is an attack; deploying to or on someone's territory is cooperation."""
+    hostile = ex.pobjs(r.tok, ("against",))
+    if hostile:
+        r.targets = hostile
+    else:
+        r.type = "military_cooperation"
+        r.spec = TriggerSpec("military_cooperation", confidence=0.6)
+        r.targets = ex.pobjs(r.tok, ("to", "in", "on", "into"))
+
+
+def _conditional_threat(ex: Extractor, r: Reading) -> None:
+    """'NATO threatens sanctions if Russia invades': without a named target, the one the
+    condition is about."""
+    if ex.actor_list(r, r.targets, "target"):
+        return
+    for c in r.tok.children:
+        if c.dep_ == "advcl" and any(m.lower_ == "if" for m in c.children if m.dep_ == "mark"):
+            r.targets += ex.subject_tokens(c)[0]
+
+
+def _help_with_weapons(ex: Extractor, r: Reading) -> None:
+    """'helped Russia build drones': help to make or use weapons is military cooperation."""
+    for c in r.tok.children:
+        if c.dep_ in ("xcomp", "ccomp") and ex.weapons_in(ex.region(c), r.sentence):
+            r.type = "military_cooperation"
+
+
+def _proxy_of(ex: Extractor, r: Reading) -> None:
+    """'Iran's proxy, Hezbollah': the apposition is the one backed."""
+    r.targets += [c for c in r.tok.children if c.dep_ == "appos"]
+
+
+@dataclass(frozen=True)
+class LemmaRule:
+    """What one trigger lemma adds to the generic rules, at two fixed points of the reading."""
+
+    arguments: Callable[[Extractor, Reading], None] | None = None  # after the generic arguments
+    retype: Callable[[Extractor, Reading], None] | None = None  # once the objects are known
+
+
+VERB_RULES: dict[str, LemmaRule] = {
+    "warn": LemmaRule(arguments=_warning),
+    "strengthen": LemmaRule(arguments=_strengthening),
+    "deploy": LemmaRule(arguments=_deployment),
+    "threaten": LemmaRule(arguments=_conditional_threat),
+    "help": LemmaRule(retype=_help_with_weapons),
+}
+NOUN_RULES: dict[str, LemmaRule] = {"proxy": LemmaRule(arguments=_proxy_of)}
