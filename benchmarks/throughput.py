@@ -1,12 +1,14 @@
 """Throughput of the full pipeline against its backbone.
 
     python benchmarks/throughput.py CORPUS_DIR [--limit N] [--config FILE] [--db FILE]
+        [--variant auto|int8|fp32] [--padding fixed|dynamic]
 
 Reads up to N articles from the folder, runs the configured pipeline over them through the same
 run loop as `narrascope analyze` (optionally into a DuckDB store), then encodes the same sentences
 with the backbone encoder alone. Prints articles/s, the backbone's own time, their ratio (the
 pipeline's overhead beyond the one encoding pass), each analyzer's share of the time, and the
-peak resident memory of the process.
+peak resident memory of the process. The processor's capabilities and the backbone variant that
+was chosen for it come first.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from pathlib import Path
 
 from narrascope import Document, Pipeline
 from narrascope.analyzers.embeddings import Embeddings
+from narrascope.config import Config
+from narrascope.encoders import variants
 from narrascope.ingest import IngestOptions, iter_documents
 from narrascope.runner import Callbacks, Sinks, run
 from narrascope.store import Store
@@ -65,10 +69,18 @@ def time_analyzers(pipeline: Pipeline) -> dict[str, Clock]:
     return clocks
 
 
+def backbone_encoder(pipeline: Pipeline):
+    embeddings = next((a for a in pipeline.analyzers if isinstance(a, Embeddings)), None)
+    return (
+        embeddings.encoder
+        if embeddings
+        else Embeddings(**pipeline.config.encoder.model_dump()).encoder
+    )
+
+
 def backbone_time(pipeline: Pipeline, docs: list[Document]) -> tuple[Clock, int]:
     """Encode the sentences of `docs` as the embeddings analyzer does (unique per batch), encoder only."""
-    embeddings = next((a for a in pipeline.analyzers if isinstance(a, Embeddings)), None)
-    encoder = embeddings.encoder if embeddings else Embeddings().encoder
+    encoder = backbone_encoder(pipeline)
     size = pipeline.config.batch_size
     clock, n = Clock(), 0
     for i in range(0, len(docs), size):
@@ -89,13 +101,18 @@ def main() -> None:
     parser.add_argument(
         "--db", type=Path, default=None, help="also write a DuckDB store (a fresh file)"
     )
+    parser.add_argument("--variant", choices=variants.VARIANTS, default=None)
+    parser.add_argument("--padding", choices=("fixed", "dynamic"), default=None)
     args = parser.parse_args()
+    config = Config.load(args.config)
+    overrides = {k: v for k, v in (("variant", args.variant), ("padding", args.padding)) if v}
+    config.encoder = config.encoder.model_copy(update=overrides)
 
     docs = load(args.corpus, args.limit)
     if not docs:
         raise SystemExit(f"error: {args.corpus}: no articles")
     start = time.perf_counter()
-    pipeline = Pipeline.from_config(args.config)
+    pipeline = Pipeline.from_config(config)
     loading = time.perf_counter() - start
     clocks = time_analyzers(pipeline)
     analysed: list[Document] = []
@@ -117,6 +134,12 @@ def main() -> None:
     shares = {**clocks, "store, JSON and loop": rest}
     print(
         f"corpus            {args.corpus} ({n} articles, {chars / max(n, 1):,.0f} characters on average)"
+    )
+    encoder = backbone_encoder(pipeline)
+    print(f"processor         {', '.join(variants.cpu_flags())} ({os.cpu_count()} CPUs)")
+    print(
+        f"backbone          {encoder.name}, variant {getattr(encoder, 'variant', '-')} "
+        f"(asked: {config.encoder.variant}), padding {getattr(encoder, 'padding', '-')}"
     )
     print(f"pipeline          {', '.join(pipeline.names)}")
     print(f"model loading     {loading:.1f} s")

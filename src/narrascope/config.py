@@ -14,6 +14,11 @@ class EncoderConfig(BaseModel):
     backend: str = "onnx"
     model: str = ""
     max_tokens: int = 128
+    # "auto" | "int8" | "fp32": which build of the ONNX graph runs (same vectors)
+    variant: str = "auto"
+    # "fixed" (every text padded to 128 tokens, what the packaged heads were trained on) |
+    # "dynamic" (each text at its own length: the published model, about 5x faster)
+    padding: str = "fixed"
 
 
 class Config(BaseModel):

@@ -21,8 +21,15 @@ class Embeddings(Analyzer):
     requires = ("segmentation",)
     produces = ("cache:sentence_vectors",)
 
-    def __init__(self, backend: str = "onnx", model: str = "", max_tokens: int = 128) -> None:
-        self.encoder: Encoder = get_encoder(backend, model or None, max_tokens)
+    def __init__(
+        self,
+        backend: str = "onnx",
+        model: str = "",
+        max_tokens: int = 128,
+        variant: str = "auto",
+        padding: str = "fixed",
+    ) -> None:
+        self.encoder: Encoder = get_encoder(backend, model or None, max_tokens, variant, padding)
 
     def process(self, docs: list[Document]) -> None:
         unique: dict[str, int] = {}

