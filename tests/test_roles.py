@@ -96,6 +96,11 @@ def test_roles_analyzer_on_sample(sample_text: str) -> None:
         assert profile.main_role in roles.main_roles and profile.mentions
         assert all(roles.main_of[f.label] == profile.main_role for f in profile.fine_roles)
         assert abs(sum(s.score for s in profile.main_scores) - 1.0) < 1e-3
+        # the reported scores agree with the main role (the joint decision included)
+        best = max(profile.main_scores, key=lambda s: s.score)
+        assert best.label == profile.main_role, (profile.entity, profile.main_scores)
+        for mention in profile.mentions:
+            assert mention.main_role in roles.main_roles
     # given mentions, as in subtask 1
     doc2 = document_from_text(sample_text)
     for analyzer in Pipeline.from_config(

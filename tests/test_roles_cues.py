@@ -10,6 +10,7 @@ from narrascope.analyzers.roles import (
     choose_roles,
     entity_spans,
     feature_matrix,
+    main_role_scores,
     share_main_scores,
     surface_key,
 )
@@ -116,6 +117,11 @@ def test_joint_decision_prefers_a_confident_fine_role() -> None:
     assert choose_roles(main, fine, mains, fines, 1.0)[0] == "Antagonist"
     chosen, picked = choose_roles(main, fine, mains, fines, 1.0, joint=True)
     assert chosen == "Innocent" and [p.label for p in picked] == ["Victim"]
+    # the scores a profile reports name the same main role as the decision
+    scores = main_role_scores(main, fine, mains, fines, joint=True)
+    assert mains[int(np.argmax(scores))] == "Innocent"
+    assert abs(scores.sum() - 1.0) < 1e-9
+    assert np.allclose(main_role_scores(main, fine, mains, fines, joint=False), main)
 
 
 def test_side_cues_split_own_and_opposing_bloc(parsed) -> None:

@@ -236,6 +236,33 @@ def head_probabilities(
     return main, 1.0 / (1.0 + np.exp(-fine_logits))
 
 
+def main_role_scores(
+    main: np.ndarray,
+    fine: np.ndarray,
+    main_roles: list[str],
+    fine_roles: list[str],
+    joint: bool = False,
+) -> np.ndarray:
+    """The score of each main role under the decision that picks the main role, summing to 1.
+
+    Without `joint` these are the main-role probabilities. With `joint` a main role scores
+    P(main) * P(fine | main) of its best fine role (fine scores normalised within each main role),
+    normalised over the main roles: the reported scores and the chosen main role then always
+    agree, where the raw probabilities could name another role the largest.
+    """
+    if not joint:
+        return main
+    main_of = load_roles().main_of
+    owner = [main_roles.index(main_of[f]) for f in fine_roles]
+    totals = np.zeros(len(main_roles))
+    np.add.at(totals, owner, fine)
+    best = np.zeros(len(main_roles))
+    for j, k in enumerate(owner):
+        best[k] = max(best[k], main[k] * fine[j] / max(totals[k], 1e-12))
+    total = best.sum()
+    return best / total if total > 0 else main
+
+
 def choose_roles(
     main: np.ndarray,
     fine: np.ndarray,
@@ -249,15 +276,10 @@ def choose_roles(
     `joint`: the main role of the most probable fine role, P(main) * P(fine | main) with the fine
     scores normalised within each main role, rather than the most probable main role. Exact match
     of fine roles rewards this: a likely Victim beats an uncertain pick among twelve antagonist roles.
+    The main role is the largest of `main_role_scores`, the scores a profile reports.
     """
     main_of = load_roles().main_of
-    chosen = main_roles[int(np.argmax(main))]
-    if joint:
-        owner = [main_roles.index(main_of[f]) for f in fine_roles]
-        totals = np.zeros(len(main_roles))
-        np.add.at(totals, owner, fine)
-        scores = [main[k] * fine[j] / max(totals[k], 1e-12) for j, k in enumerate(owner)]
-        chosen = main_of[fine_roles[int(np.argmax(scores))]]
+    chosen = main_roles[int(np.argmax(main_role_scores(main, fine, main_roles, fine_roles, joint)))]
     candidates = sorted(
         (
             (fine_roles[j], float(fine[j]))
@@ -329,7 +351,14 @@ def classify_mentions(
                 end=end,
                 text=doc.text[start:end],
                 main_role=chosen,
-                main_score=round(float(m.max()), 4),
+                main_score=round(
+                    float(
+                        main_role_scores(
+                            m, f, role_model.main_roles, role_model.fine_roles, role_model.joint
+                        ).max()
+                    ),
+                    4,
+                ),
                 fine_roles=fines,
             )
         )
@@ -370,6 +399,10 @@ class Roles(Analyzer):
     def classify_mentions(self, doc: Document, spans: list[tuple[int, int]]) -> list[RoleMention]:
         """Roles of given mentions (end-exclusive), with this analyzer's model."""
         return classify_mentions(doc, spans, self.path)
+
+    def _scores(self, main: np.ndarray, fine: np.ndarray) -> np.ndarray:
+        m = self.model
+        return main_role_scores(main, fine, m.main_roles, m.fine_roles, m.joint)
 
     def profiles(self, doc: Document) -> list[RoleProfile]:
         groups: dict[str, list[int]] = defaultdict(list)
@@ -428,7 +461,7 @@ class Roles(Analyzer):
                         end=end,
                         text=doc.text[start:end],
                         main_role=m_role,
-                        main_score=round(float(main[j].max()), 4),
+                        main_score=round(float(self._scores(main[j], fine[j]).max()), 4),
                         fine_roles=m_fines,
                     )
                 )
@@ -439,7 +472,7 @@ class Roles(Analyzer):
                     main_role=chosen,
                     main_scores=[
                         LabelScore(label=r, score=round(float(s), 4))
-                        for r, s in zip(self.model.main_roles, mean_main)
+                        for r, s in zip(self.model.main_roles, self._scores(mean_main, mean_fine))
                     ],
                     fine_roles=fines,
                     mentions=role_mentions,

@@ -362,8 +362,9 @@ Published best English systems (fine-tuned LLMs) reach ~0.40-0.50 exact match.
 - Main-role accuracy is ~0.04 above always answering "Antagonist" (0.646 against 0.638 in the
   evaluation harness's folds): the sentence vectors do not say which entity of a sentence the text
   is against, the cues see only what the parse links to a mention, and 414 mentions are few. Treat
-  `main_scores` as weak evidence, not a verdict. With the joint decision a profile's `main_role` can
-  differ from the largest of its `main_scores` (a confident Victim outweighs an uncertain Antagonist).
+  `main_scores` as weak evidence, not a verdict. `main_scores` are the scores of the decision that
+  picks `main_role` (with the joint decision, P(main) * P(best fine role | main), normalised), so
+  `main_role` is always the largest of them: a confident Victim outweighs an uncertain Antagonist.
 - Entities the training articles always cast one way keep that cast (NATO, the EU and US officials
   were antagonists in every English training article): in the sample op-ed that condemns Russia,
   Russia comes out Antagonist / Instigator and Ukraine Innocent / Victim, but NATO, the UN Security
