@@ -246,6 +246,16 @@ def restore_ctrl_c() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def results_so_far(out: Path) -> str:
+    """The JSONL a run has written so far: its temporary file beside `out` while it runs."""
+    parts = sorted(out.parent.glob(f".{out.name}.*.part"))
+    path = parts[0] if parts else out
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:  # renamed onto `out` meanwhile
+        return out.read_text(encoding="utf-8") if out.exists() else ""
+
+
 def interrupt_after(args: list[str], out: Path, lines: int, sig: int) -> subprocess.Popen:
     """Start the run, wait until `lines` results are reported in the JSONL, then send `sig`."""
     process = subprocess.Popen(
@@ -257,7 +267,7 @@ def interrupt_after(args: list[str], out: Path, lines: int, sig: int) -> subproc
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
-        if out.exists() and len(out.read_text(encoding="utf-8").splitlines()) >= lines:
+        if len(results_so_far(out).splitlines()) >= lines:
             break
         time.sleep(0.05)
     assert process.poll() is None, "the run ended before it could be interrupted"
@@ -275,16 +285,18 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(tmp_path):
         n = store.count()
         assert n >= 2 and store.count("sentences") == 3 * n
     assert f"interrupted; {n} articles in {db}, rerun to resume" in stderr
+    # the results of an interrupted run replace the file, whole lines only
+    assert len(out.read_text(encoding="utf-8").splitlines()) >= 2
+    assert not list(tmp_path.glob(".done.jsonl.*.part"))
 
 
 def test_kill_9_loses_nothing_reported_and_a_rerun_resumes(tmp_path):
     """Kill a real `analyze --db` run mid-way; what it reported is stored whole; a rerun finishes the rest."""
     args, db, out = start_slow_run(tmp_path)
     interrupt_after(args, out, 4, signal.SIGKILL)
+    assert not out.exists()  # a killed run never renamed its results onto the destination
     reported = {
-        json.loads(line)["id"]
-        for line in out.read_text(encoding="utf-8").splitlines()
-        if line.endswith("}")
+        json.loads(line)["id"] for line in results_so_far(out).splitlines() if line.endswith("}")
     }
     assert 4 <= len(reported) < 20
 

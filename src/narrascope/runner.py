@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from narrascope import registry
+from narrascope.atomic import AtomicFile
 from narrascope.config import Config
 from narrascope.document import Document, Failure
 from narrascope.pipeline import Pipeline
@@ -278,13 +279,14 @@ class Writer:
         self.sinks = sinks
         self.callbacks = callbacks
         self.stats = stats
-        self._own_jsonl = isinstance(sinks.jsonl, Path)
+        self._jsonl_file: AtomicFile | None = None  # a JSONL path, written under a temporary name
         self._jsonl: IO[str] | None = None
         self._spool: IO[str] | None = None
 
     def __enter__(self) -> Writer:
         if isinstance(self.sinks.jsonl, Path):
-            self._jsonl = self.sinks.jsonl.open("w", encoding="utf-8")
+            self._jsonl_file = AtomicFile(self.sinks.jsonl)
+            self._jsonl = self._jsonl_file.open()
         else:
             self._jsonl = self.sinks.jsonl
         if self.sinks.html is not None:
@@ -292,8 +294,14 @@ class Writer:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._own_jsonl and self._jsonl is not None:
+        """A JSONL file replaces the old one only when the run wrote at least one article (an
+        interrupted run keeps what it analysed); otherwise the old file stays as it was."""
+        if self._jsonl_file is not None and self._jsonl is not None:
             self._jsonl.close()
+            if self.stats.analysed:
+                self._jsonl_file.commit()
+            else:
+                self._jsonl_file.discard()
         if self._spool is not None:
             self._spool.close()
 
@@ -360,8 +368,9 @@ class Writer:
             self.callbacks.progress(self.stats)
 
     def finish_report(self) -> None:
-        """Write the HTML report from the spooled results (kept on disk, not in memory)."""
-        if self._spool is None or self.sinks.html is None:
+        """Write the HTML report from the spooled results (kept on disk, not in memory); a run
+        that analysed nothing leaves an existing report untouched."""
+        if self._spool is None or self.sinks.html is None or not self.stats.analysed:
             return
         from narrascope.report.html import write_report
 

@@ -31,8 +31,8 @@ from rich.table import Table
 
 from narrascope.cli.app import app
 from narrascope.config import Config
-from narrascope.document import Document
-from narrascope.runner import Callbacks, RunError, RunStats, Sinks, run_inputs
+from narrascope.document import Document, Failure
+from narrascope.runner import Callbacks, RunError, RunStats, Sinks, print_failure, run_inputs
 
 if TYPE_CHECKING:
     from narrascope.ingest import IngestOptions
@@ -136,16 +136,18 @@ def analyze(
         )
     except (OSError, ValueError, ValidationError) as exc:
         _fail(f"{config or 'options'}: {_one_line(exc)}")
+    _check_before_loading(inputs, out, html)
+    try:  # before the models load: a locked store fails at once
+        store = Store(db) if db else None
+    except StoreError as exc:
+        _fail(str(exc))
     try:
         with console.status("loading models", spinner="dots"):
             pipeline = Pipeline.from_config(cfg)
     except (KeyError, ValueError, OSError, ImportError) as exc:
+        if store is not None:
+            store.close()
         _fail(f"{config or 'default config'}: cannot build the pipeline: {_one_line(exc)}")
-
-    try:
-        store = Store(db) if db else None
-    except StoreError as exc:
-        _fail(str(exc))
     sinks = Sinks(store=store, jsonl=out or (None if db or html else sys.stdout), html=html)
     shown = _FewArticles(ARTICLE_SUMMARIES)
     progress = _Progress(console, lambda: expected_articles(inputs, options))
@@ -186,6 +188,26 @@ def analyze(
         print_article(console, doc)
     _print_run(console, stats, out, db, html)
     raise typer.Exit(1 if stats.failed else 0)
+
+
+def _check_before_loading(inputs: list[str], out: Path | None, html: Path | None) -> None:
+    """Fail in a moment, before any model loads, when no input can be read or the results
+    file cannot be created; existing output files are left as they are."""
+    from narrascope.ingest import input_problem
+
+    if out is not None and not out.parent.is_dir():
+        typer.echo(f"error: {out}: [Errno 2] No such file or directory: '{out}'", err=True)
+        raise typer.Exit(1)
+    problems = [(item, input_problem(item)) for item in inputs]
+    if not all(reason for _, reason in problems):
+        return  # readable inputs go on; unreadable ones fail one by one in the run
+    for item, reason in problems:
+        print_failure(Failure(input=item, reason=reason or ""))
+    kept = [str(p) for p in (out, html) if p is not None and p.exists()]
+    typer.echo(
+        "nothing to analyse" + (f"; {', '.join(kept)} left unchanged" if kept else ""), err=True
+    )
+    raise typer.Exit(1)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -282,14 +304,20 @@ class _Progress:
 def _print_run(
     console: Console, stats: RunStats, out: Path | None, db: Path | None, html: Path | None
 ) -> None:
-    written = [
-        f"{label} {path}"
-        for label, path in (("results", out), ("store", db), ("report", html))
-        if path
-    ]
+    files = (("results", out), ("report", html))
+    if not stats.analysed:  # no output file was replaced (runner.Writer)
+        files = ()
+    written = [f"{label} {path}" for label, path in (*files, ("store", db)) if path]
     console.print(f"[bold]{stats.summary()}[/bold]", highlight=False, soft_wrap=True)
     if written:
         console.print(escape("wrote " + ", ".join(written)), highlight=False, soft_wrap=True)
+    kept = [str(p) for p in (out, html) if p is not None and not stats.analysed and p.exists()]
+    if kept:
+        console.print(
+            escape(f"nothing analysed: {', '.join(kept)} left unchanged"),
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 # --- the readable summary of one article ------------------------------------------------------

@@ -62,20 +62,29 @@ def graph(
     unknown = [t for t in type_ if t not in TYPES]
     if unknown:
         raise typer.BadParameter(f"unknown relation type(s) {unknown}; known: {', '.join(TYPES)}")
-    if not db.exists():
-        typer.echo(f"error: {db}: no such store", err=True)
-        raise typer.Exit(2)
-    result = load_graph(
-        db,
-        _date(since, "--since"),
-        _date(until, "--until"),
-        list(type_) or None,
-        actor.upper() if actor else None,
-        evidence,
-    )
+    from narrascope.atomic import atomic_text
+    from narrascope.store import StoreError
+
+    try:
+        result = load_graph(
+            db,
+            _date(since, "--since"),
+            _date(until, "--until"),
+            list(type_) or None,
+            actor.upper() if actor else None,
+            evidence,
+        )
+    except StoreError as exc:  # missing, locked by another process, or not a store
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
     text = render(result, fmt)
     if out is None:
         typer.echo(text, nl=False)
     else:
-        out.write_text(text, encoding="utf-8")
+        try:
+            with atomic_text(out) as handle:
+                handle.write(text)
+        except OSError as exc:
+            typer.echo(f"error: {out}: {exc.strerror or exc}", err=True)
+            raise typer.Exit(1) from None
         typer.echo(f"{len(result.nodes)} actors, {len(result.edges)} edges -> {out}", err=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from narrascope.graph.build import MODALITY_WEIGHT, Edge, Evidence, Graph, _nodes
+from narrascope.store import Store, StoreError
 
 QUERY = """
 WITH r AS (
@@ -54,11 +55,13 @@ def load_graph(
         where.append("(r.source = ? OR r.target = ?)")
         params.extend([actor, actor])
     sql = QUERY.format(where=" AND ".join(where), max_evidence=int(max_evidence))
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        rows = con.execute(sql, params).fetchall()
-    finally:
-        con.close()
+    with Store(db, read_only=True) as store:  # a locked or foreign file is a StoreError
+        try:
+            rows = store.con.execute(sql, params).fetchall()
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"{db}: not a narrascope corpus store ({str(exc).splitlines()[0]})"
+            ) from None
     edges = []
     for (
         source,

@@ -5,6 +5,6 @@ input, and always goes on to the next input.
 """
 
 from narrascope.ingest.options import IngestOptions
-from narrascope.ingest.sources import iter_documents
+from narrascope.ingest.sources import input_problem, iter_documents
 
-__all__ = ["IngestOptions", "iter_documents"]
+__all__ = ["IngestOptions", "input_problem", "iter_documents"]

@@ -11,6 +11,12 @@ from narrascope.document import Document, Failure, Language
 from narrascope.ingest.options import IngestOptions
 
 
+def normalise_newlines(text: str) -> str:
+    """CRLF and lone CR become LF. Browsers send a form's text with CRLF, files and APIs mostly
+    with LF: one article must get one text, one id and one set of offsets whichever way it came."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 def first_line(text: str) -> str:
     """The first non-empty line (a leading byte-order mark is not part of a title)."""
     for line in text.splitlines():
@@ -67,7 +73,12 @@ def build_document(
     warnings: list[str] | None = None,
     meta: dict[str, Any] | None = None,
 ) -> Document | Failure:
-    """A Document, or a Failure when the text is empty or over `max_chars`."""
+    """A Document, or a Failure when the text is empty or over `max_chars`.
+
+    Every ingested article passes here (files, records, feeds, web pages, stdin, the server's
+    pasted text, uploads and URLs): this is where line endings are normalised.
+    """
+    text = normalise_newlines(text)
     if not text.strip():
         return Failure(input=input, reason="empty text")
     if len(text) > options.max_chars:

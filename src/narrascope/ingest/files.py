@@ -1,7 +1,7 @@
 """Local files: reading bytes safely, telling text from binary, decoding, walking folders.
 
-A text article's `Document.text` is the whole file decoded as UTF-8 with line endings kept
-(what `open(path, encoding="utf-8", newline="")` returns), so dataset offsets apply unchanged.
+A text article's `Document.text` is the whole file decoded as UTF-8; `build_document`
+normalises its line endings like every ingested text's (docs/inputs.md, *Line endings*).
 """
 
 from __future__ import annotations

@@ -27,7 +27,14 @@ from narrascope.ingest.files import (
 )
 from narrascope.ingest.options import IngestOptions
 from narrascope.ingest.records import csv_documents, jsonl_documents, jsonl_records
-from narrascope.ingest.web import FetchError, fetch, html_document, is_url, looks_like_feed
+from narrascope.ingest.web import (
+    FetchError,
+    fetch,
+    html_document,
+    is_url,
+    looks_like_feed,
+    scheme_problem,
+)
 
 Item = Document | Failure
 
@@ -68,10 +75,41 @@ def _documents(item: str, options: IngestOptions) -> Iterator[Item]:
             yield from directory_documents(path, item, options)
         elif path.is_file():
             yield from file_documents(path, path.name, item, options)
-        elif path.exists():
-            yield Failure(input=item, reason="not a regular file")
         else:
-            yield Failure(input=item, reason="no such file or directory")
+            yield Failure(input=item, reason=_path_problem(path))
+
+
+def _path_problem(path: Path) -> str:
+    return "not a regular file" if path.exists() else "no such file or directory"
+
+
+def input_problem(item: str) -> str | None:
+    """Why an input cannot be read at all, told at once without the network or reading it whole:
+    a missing path, something that is neither a file nor a folder, a URL scheme other than
+    http(s), a binary text file such as a PDF. None when it may be read (reading can still fail).
+
+    Used to refuse a run whose inputs are all unreadable before any model is loaded; the readers
+    give the same reasons when they meet such an input in a run.
+    """
+    if item == "-":
+        return None
+    if is_url(item):
+        return scheme_problem(item)
+    path = Path(item)
+    if path.is_dir():
+        return None
+    if not path.is_file():
+        return _path_problem(path)
+    if file_kind(path) not in ("text", "html"):
+        return None  # records and feeds: their readers report what is wrong, per record
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8192)
+    except PermissionError:
+        return "permission denied"
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    return binary_reason(head)
 
 
 def directory_documents(directory: Path, input: str, options: IngestOptions) -> Iterator[Item]:

@@ -77,12 +77,21 @@ def resolve(host: str, port: int, allow_private: bool) -> list[str]:
     return addresses
 
 
+def scheme_problem(url: str) -> str | None:
+    """Why a URL's scheme is refused (only http and https are fetched), or None."""
+    scheme = urlsplit(url).scheme
+    if scheme.lower() in SCHEMES:
+        return None
+    shown = f"{scheme}:" if scheme else "(none)"
+    return f"refused: unsupported URL scheme {shown}; only http and https are fetched"
+
+
 def check_url(url: str, allow_private: bool) -> None:
     """Refuse non-http(s) schemes and hosts on non-public addresses."""
     parts = urlsplit(url)
-    if parts.scheme.lower() not in SCHEMES:
-        scheme = f"{parts.scheme}:" if parts.scheme else "(none)"
-        raise Refused(f"refused: unsupported URL scheme {scheme}; only http and https are fetched")
+    problem = scheme_problem(url)
+    if problem:
+        raise Refused(problem)
     if not parts.hostname:
         raise Refused("refused: URL has no host")
     try:

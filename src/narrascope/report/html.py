@@ -15,6 +15,7 @@ from html import escape
 from pathlib import Path
 
 from narrascope import __version__
+from narrascope.atomic import atomic_text
 from narrascope.document import Document
 from narrascope.report import assets
 from narrascope.report.marks import Mark, collect_marks
@@ -163,9 +164,10 @@ def render_report(docs: Iterable[Document], title: str | None = None) -> str:
 
 
 def write_report(docs: Iterable[Document], path: Path, title: str | None = None) -> None:
-    """Write the report page to `path` (UTF-8), creating parent folders."""
+    """Write the report page to `path` (UTF-8), creating parent folders; the page replaces an
+    existing file only once it is complete."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as out:
+    with atomic_text(path) as out:
         for chunk in iter_report(docs, title):
             out.write(chunk)

@@ -9,7 +9,8 @@ from datetime import date, datetime
 from pathlib import PurePath
 
 from narrascope.document import Document, Failure
-from narrascope.pipeline import document_from_text
+from narrascope.ingest.documents import build_document
+from narrascope.ingest.options import IngestOptions
 from narrascope.server.settings import ServerSettings
 
 
@@ -52,18 +53,21 @@ def from_text(
             413,
             f"{name}: text of {len(text):,} characters is over the limit of {settings.max_text_chars:,}",
         )
-    doc = document_from_text(
-        text, id=clean_text(id) if id else None, source=source, url=url, published=published
+    result = build_document(
+        IngestOptions(max_chars=settings.max_text_chars),
+        id=clean_text(id) if id else "",
+        text=text,
+        input=name,
+        title=clean_text(title) if title else None,
+        source=source,
+        url=url,
+        published=published,
     )
-    if title:
-        doc.title = clean_text(title)
-    doc.meta["input"] = name
-    return doc
+    return _finish(result, name)
 
 
 def from_url(url: str, settings: ServerSettings) -> Document:
     """Fetch one article with the ingest layer's guard against loopback/private addresses."""
-    from narrascope.ingest.options import IngestOptions
     from narrascope.ingest.web import FetchError, fetch, html_document
 
     options = IngestOptions(
@@ -97,7 +101,6 @@ def from_upload(filename: str, data: bytes, settings: ServerSettings) -> Documen
         raise InputRejected(415, f"{name}: {reason}")
     stem = PurePath(name).stem or None
     if name.lower().endswith((".html", ".htm")):
-        from narrascope.ingest.options import IngestOptions
         from narrascope.ingest.web import html_document
 
         options = IngestOptions(max_chars=settings.max_text_chars)

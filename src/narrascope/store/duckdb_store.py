@@ -8,6 +8,7 @@ Rows go in as Arrow tables, one INSERT per table and batch.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from narrascope.atomic import atomic_path
 from narrascope.document import Document, Failure
 from narrascope.store.tables import FAILURES, Row, Table, articles_table, layer_tables
 
@@ -35,6 +37,21 @@ class StoreError(Exception):
     """The store file cannot be opened or used (locked by another writer, not a DuckDB file...)."""
 
 
+def _open_error(path: Path, exc: duckdb.Error) -> str:
+    """One line saying why a store cannot be opened: in use elsewhere, not a store, or DuckDB's reason."""
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if "lock" in first.lower():
+        holder = re.search(r"\(PID (\d+)\)", first)
+        by = f" (process {holder.group(1)})" if holder else ""
+        return (
+            f"{path}: the store is in use by another process{by}; stop it "
+            "(e.g. `narrascope serve`), or work on a copy of the file"
+        )
+    if "not a valid duckdb" in first.lower() or "database file" in first.lower():
+        return f"{path}: not a DuckDB corpus store (corrupt, or another kind of file)"
+    return f"{path}: cannot open store: {first}"
+
+
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -49,9 +66,7 @@ class Store:
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:
-            raise StoreError(
-                f"{self.path}: cannot open store: {str(exc).splitlines()[0]}"
-            ) from None
+            raise StoreError(_open_error(self.path, exc)) from None
         self.read_only = read_only
         self.tables: list[Table] = [articles_table(), *layer_tables()]
         if not read_only:
@@ -188,27 +203,27 @@ class Store:
         if fmt not in EXPORT_FORMATS:
             raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
         self._check_table(table)
-        path = Path(path)
-        if fmt == "jsonl" and table == "articles":
-            n = 0
-            cursor = self.con.cursor().execute(
-                "SELECT result FROM articles ORDER BY analysed_at, article_id"
+        with atomic_path(path) as temp:  # an existing file is replaced only by a complete export
+            if fmt == "jsonl" and table == "articles":
+                n = 0
+                cursor = self.con.cursor().execute(
+                    "SELECT result FROM articles ORDER BY analysed_at, article_id"
+                )
+                with temp.open("w", encoding="utf-8") as out:
+                    while rows := cursor.fetchmany(1024):
+                        out.writelines(result + "\n" for (result,) in rows)
+                        n += len(rows)
+                return n
+            options = {
+                "jsonl": "FORMAT json",
+                "csv": "FORMAT csv, HEADER",
+                "parquet": "FORMAT parquet",
+            }[fmt]
+            target = str(temp).replace("'", "''")
+            self.con.execute(
+                f"COPY (SELECT * FROM {_quote(table)} ORDER BY ALL) TO '{target}' ({options})"
             )
-            with path.open("w", encoding="utf-8") as out:
-                while rows := cursor.fetchmany(1024):
-                    out.writelines(result + "\n" for (result,) in rows)
-                    n += len(rows)
-            return n
-        options = {
-            "jsonl": "FORMAT json",
-            "csv": "FORMAT csv, HEADER",
-            "parquet": "FORMAT parquet",
-        }[fmt]
-        target = str(path).replace("'", "''")
-        self.con.execute(
-            f"COPY (SELECT * FROM {_quote(table)} ORDER BY ALL) TO '{target}' ({options})"
-        )
-        return self.count(table)
+            return self.count(table)
 
     def _check_table(self, table: str) -> None:
         if table not in self.table_names():
