@@ -267,9 +267,7 @@ def test_csv_records_with_multiline_fields(tmp_path: Path) -> None:
     results = read_all([str(path)])
     assert [type(r).__name__ for r in results] == ["Document", "Failure", "Document"]
     assert results[0].id == "c1"
-    assert (
-        results[0].text == "Border reopens\n\nThe border crossing reopened.\nTraffic was light."
-    )
+    assert results[0].text == "Border reopens\n\nThe border crossing reopened.\nTraffic was light."
     assert results[0].published == date(2024, 6, 2)
     assert results[1].input == "articles.csv:4"
     assert results[2].text == "Talks resume\n\nNegotiators met again, officials said."

@@ -105,5 +105,5 @@ def load_layers(arrays: dict[str, np.ndarray], count: int, heads: int) -> list[B
             for pair in HF_NAMES.values()
             for name in pair
         }
-        layers.append(BertLayer(**fields, heads=heads))
+        layers.append(BertLayer(**fields, heads=heads))  # type: ignore[arg-type]
     return layers
