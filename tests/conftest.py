@@ -10,6 +10,16 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
+# markers that keep a test out of the default tier (`-m "not slow"`): they count as slow too
+SLOW_TIERS = ("ray", "load")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(item.get_closest_marker(name) for name in SLOW_TIERS):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def sample_path() -> Path:
     return ROOT / "examples" / "arms-pipeline-op-ed.txt"

@@ -39,6 +39,7 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory):
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_server_errors(case) -> None:  # noqa: ANN001

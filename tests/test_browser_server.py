@@ -18,6 +18,8 @@ from test_server_support import documents, live_server
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def browser():

@@ -13,10 +13,13 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from narrascope.pipeline import Pipeline
 from narrascope.server import ServerSettings, create_app
 from test_server_support import live_server
+
+pytestmark = pytest.mark.load
 
 CONCURRENT = 50
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"

@@ -16,7 +16,7 @@ from narrascope.distributed import analyze_with_ray  # noqa: E402
 from narrascope.runner import Sinks, run_inputs  # noqa: E402
 from narrascope.store import Store  # noqa: E402
 
-pytestmark = pytest.mark.timeout(600)
+pytestmark = [pytest.mark.timeout(600), pytest.mark.ray]
 
 ARTICLES = {
     "talks.txt": "Ministers meet again\n\nFrance and Germany resumed talks with Ukraine in Berlin on Monday.",

@@ -15,6 +15,8 @@ from narrascope.report.html import write_report
 from narrascope.report.spans import doc_anchor
 from test_report import layered_doc
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def chrome():

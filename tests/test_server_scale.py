@@ -73,6 +73,7 @@ def _measure(store: Store, repeats: int = 3) -> dict[str, float]:
     return timings
 
 
+@pytest.mark.load
 def test_dashboard_on_10k_articles(tmp_path: Path) -> None:
     synthetic.build(tmp_path / "s.duckdb", articles=10_000)
     with Store(tmp_path / "s.duckdb") as store:
@@ -83,7 +84,7 @@ def test_dashboard_on_10k_articles(tmp_path: Path) -> None:
     assert max(timings.values()) < 10, timings  # generous: CI machines are shared
 
 
-@pytest.mark.slow
+@pytest.mark.load
 def test_dashboard_on_100k_articles(tmp_path: Path) -> None:
     built = synthetic.build(tmp_path / "s.duckdb", articles=100_000)
     with Store(tmp_path / "s.duckdb") as store:

@@ -126,6 +126,7 @@ def decide(
 ) -> Decision:
     """The hierarchical decision over per-label scores (see the module docstring)."""
     other = taxonomy.other
+    domain: str | None
     if domain_scores:
         domain = max(sorted(domain_scores), key=lambda d: domain_scores[d])
     else:  # the domain whose best narrative scores highest
@@ -174,6 +175,7 @@ def decide_ranked(
     best and every one within `relative` of it. Narratives are the parents of what is kept.
     """
     other = taxonomy.other
+    domain: str | None
     if domain_scores:
         domain = max(sorted(domain_scores), key=lambda d: domain_scores[d])
     else:
@@ -362,7 +364,9 @@ class Narratives(Analyzer):
         label_vectors = self._directions
         if self.threshold is not None:
             thresholds = {label: self.threshold for label in scores}
-        rule = self.model.decision if self.model is not None else {"rule": "thresholds"}
+        rule: dict[str, Any] = (
+            self.model.decision if self.model is not None else {"rule": "thresholds"}
+        )
         if rule["rule"] == "ranked" and self.threshold is None:
             decision = decide_ranked(
                 self.taxonomy, scores, rule["other_gate"], rule["relative"], domain_scores

@@ -304,9 +304,8 @@ class _Progress:
 def _print_run(
     console: Console, stats: RunStats, out: Path | None, db: Path | None, html: Path | None
 ) -> None:
-    files = (("results", out), ("report", html))
-    if not stats.analysed:  # no output file was replaced (runner.Writer)
-        files = ()
+    # without an analysed article no output file was replaced (runner.Writer)
+    files = [("results", out), ("report", html)] if stats.analysed else []
     written = [f"{label} {path}" for label, path in (*files, ("store", db)) if path]
     console.print(f"[bold]{stats.summary()}[/bold]", highlight=False, soft_wrap=True)
     if written:

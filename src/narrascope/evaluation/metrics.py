@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -58,7 +59,9 @@ def f1_samples(
 
 
 def micro_prf(
-    gold: Mapping[str, Labels], pred: Mapping[str, Labels], classes: Collection[str] | None = None
+    gold: Mapping[Any, Labels],
+    pred: Mapping[Any, Labels],
+    classes: Collection[str] | None = None,
 ) -> PRF:
     """Micro-averaged precision/recall/F1 over (item, label) pairs (SemEval-2023 subtasks 2 and 3)."""
     tp = n_pred = n_gold = 0
@@ -72,7 +75,7 @@ def micro_prf(
 
 
 def macro_f1_multilabel(
-    gold: Mapping[str, Labels], pred: Mapping[str, Labels], classes: Collection[str]
+    gold: Mapping[Any, Labels], pred: Mapping[Any, Labels], classes: Collection[str]
 ) -> float:
     """Mean per-class F1 over `classes`; a class absent from both gold and predictions scores 1.0."""
     per_class = []
@@ -128,7 +131,8 @@ class RoleScores:
 
 
 def role_scores(
-    gold: Mapping[tuple, tuple[str, Labels]], pred: Mapping[tuple, tuple[str | None, Labels]]
+    gold: Mapping[tuple, tuple[str | None, Labels]],
+    pred: Mapping[tuple, tuple[str | None, Labels]],
 ) -> RoleScores:
     """Scores over gold mentions keyed by (doc, start, end): values are (main role, fine roles).
 

@@ -302,11 +302,15 @@ def predict_semeval2023(
     done = {doc.id: doc for doc in run_batches(pipeline, _docs(texts, ids), failures=run.failures)}
     run.documents = len(done)
     if 1 in active:
-        genres = {i: done[i].genre.label for i in split.articles(1) if i in done and done[i].genre}
+        genres = {
+            i: genre.label
+            for i in split.articles(1)
+            if i in done and (genre := done[i].genre) is not None
+        }
         run.written["subtask-1"] = semeval2023.write_genres(run.out / "subtask-1.txt", genres)
     if 2 in active:
         frames = {
-            i: done[i].frames.labels if done[i].frames else []
+            i: layer.labels if (layer := done[i].frames) is not None else []
             for i in split.articles(2)
             if i in done
         }

@@ -49,7 +49,7 @@ def predict_folder(folder: Path, doc_ids: set[str]) -> list[Record]:
     from narrascope.pipeline import Pipeline, document_from_text
 
     pipeline = Pipeline.from_config(only=["relations"])
-    out = []
+    out: list[Record] = []
     for doc_id in sorted(doc_ids):
         with open(folder / doc_id, newline="", encoding="utf-8") as handle:
             doc = pipeline.analyze(document_from_text(handle.read()))

@@ -39,7 +39,7 @@ class Record:
     def key(self) -> tuple[str, str, str, str]:
         ends = (self.source, self.target)
         if self.type in SYMMETRIC:
-            ends = tuple(sorted(ends))
+            ends = (min(ends), max(ends))
         return (self.doc, self.type, *ends)
 
 
@@ -215,7 +215,7 @@ def predict(texts: dict[str, str]) -> list[Record]:
     from narrascope.pipeline import Pipeline, document_from_text
 
     pipeline = Pipeline.from_config(only=["relations"])
-    out = []
+    out: list[Record] = []
     for name, text in texts.items():
         doc = pipeline.analyze(document_from_text(text))
         out.extend(

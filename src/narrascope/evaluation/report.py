@@ -212,17 +212,18 @@ def run_throughput(data: Path, limit: int, results: Path) -> None:
         print(f"throughput failed: {done.stderr.strip()[-500:]}", file=sys.stderr)
         return
     output = done.stdout.strip()
+    rows: list[dict[str, object]] = []
     payload = {
         "title": "Throughput (full default pipeline against the backbone pass)",
         "command": command,
         "measured": time.strftime("%Y-%m-%d"),
         "output": output,
-        "rows": [],
+        "rows": rows,
     }
     rate = re.search(r"throughput\s+([\d.]+) articles/s", output)
     ratio = re.search(r"pipeline/backbone = ([\d.]+)", output)
     if rate:
-        payload["rows"].append(
+        rows.append(
             {
                 "task": "throughput",
                 "metric": "articles_per_second",
@@ -233,7 +234,7 @@ def run_throughput(data: Path, limit: int, results: Path) -> None:
         )
     per_cpu = re.search(r"([\d.]+) articles per CPU-second", output)
     if per_cpu:
-        payload["rows"].append(
+        rows.append(
             {
                 "task": "throughput",
                 "metric": "articles_per_cpu_second",
@@ -243,7 +244,7 @@ def run_throughput(data: Path, limit: int, results: Path) -> None:
             }
         )
     if ratio:
-        payload["rows"].append(
+        rows.append(
             {
                 "task": "throughput",
                 "metric": "pipeline_over_backbone_time",

@@ -119,10 +119,16 @@ def score_semeval2023(
     pred_dir = Path(pred_dir)
     rows: list[Row] = []
     if (pred_dir / "subtask-1.txt").is_file() and 1 in split.labels:
-        gold = {k: v for k, v in semeval2023.read_genres(split.labels[1]).items() if _keep(k, ids)}
-        pred = semeval2023.read_genres(pred_dir / "subtask-1.txt")
-        rows.append(Row("subtask1.genre_macro_f1", metrics.macro_f1_single(gold, pred), len(gold)))
-        rows.append(Row("subtask1.genre_accuracy", metrics.accuracy(gold, pred), len(gold)))
+        genres = {
+            k: v for k, v in semeval2023.read_genres(split.labels[1]).items() if _keep(k, ids)
+        }
+        genre_pred = semeval2023.read_genres(pred_dir / "subtask-1.txt")
+        rows.append(
+            Row("subtask1.genre_macro_f1", metrics.macro_f1_single(genres, genre_pred), len(genres))
+        )
+        rows.append(
+            Row("subtask1.genre_accuracy", metrics.accuracy(genres, genre_pred), len(genres))
+        )
     if (pred_dir / "subtask-2.txt").is_file() and 2 in split.labels:
         gold = {k: v for k, v in semeval2023.read_frames(split.labels[2]).items() if _keep(k, ids)}
         pred = semeval2023.read_frames(pred_dir / "subtask-2.txt")
@@ -136,20 +142,32 @@ def score_semeval2023(
             )
         )
     if (pred_dir / "subtask-3.txt").is_file() and 3 in split.labels:
-        gold = {
+        paragraphs = {
             k: v
             for k, v in semeval2023.read_paragraph_labels(split.labels[3]).items()
             if _keep(k[0], ids)
         }
-        pred = semeval2023.read_paragraph_labels(pred_dir / "subtask-3.txt")
-        docs = len({k[0] for k in gold})
-        micro = metrics.micro_prf(gold, pred, semeval2023.TECHNIQUES)
-        macro = metrics.macro_f1_multilabel(gold, pred, semeval2023.TECHNIQUES)
+        paragraph_pred = semeval2023.read_paragraph_labels(pred_dir / "subtask-3.txt")
+        docs = len({k[0] for k in paragraphs})
+        micro = metrics.micro_prf(paragraphs, paragraph_pred, semeval2023.TECHNIQUES)
+        macro = metrics.macro_f1_multilabel(paragraphs, paragraph_pred, semeval2023.TECHNIQUES)
         rows.append(
-            Row("subtask3.techniques_micro_f1", micro.f1, docs, items=len(gold), unit="paragraphs")
+            Row(
+                "subtask3.techniques_micro_f1",
+                micro.f1,
+                docs,
+                items=len(paragraphs),
+                unit="paragraphs",
+            )
         )
         rows.append(
-            Row("subtask3.techniques_macro_f1", macro, docs, items=len(gold), unit="paragraphs")
+            Row(
+                "subtask3.techniques_macro_f1",
+                macro,
+                docs,
+                items=len(paragraphs),
+                unit="paragraphs",
+            )
         )
     return rows
 

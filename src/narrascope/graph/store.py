@@ -41,7 +41,8 @@ def load_graph(
     max_evidence: int = 5,
 ) -> Graph:
     """The filtered actor graph of a corpus store; every edge keeps up to `max_evidence` sentences."""
-    where, params = ["TRUE"], []
+    where: list[str] = ["TRUE"]
+    params: list[object] = []
     if since:
         where.append("CAST(a.published AS DATE) >= ?")
         params.append(since)

@@ -203,8 +203,12 @@ def html_document(
         )
     except Exception as exc:  # trafilatura raises assorted lxml errors on broken markup
         return Failure(input=input, reason=f"cannot parse HTML: {type(exc).__name__}: {exc}")
+    if isinstance(result, dict):  # trafilatura 1.x; 2.x returns a Document (pyproject: >=2)
+        return Failure(
+            input=input, reason="unsupported trafilatura version: install trafilatura>=2"
+        )
     text = (result.text or "") if result is not None else ""
-    if not text.strip():
+    if result is None or not text.strip():
         return Failure(input=input, reason="no article text found in the HTML")
     title = (result.title or "").strip()
     lines = [line.strip() for line in text.splitlines() if line.strip()]

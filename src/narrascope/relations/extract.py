@@ -317,7 +317,7 @@ class Extractor:
 
     def pobjs(self, tok: Any, preps: Iterable[str]) -> list[Any]:
         preps = set(preps)
-        out = []
+        out: list[Any] = []
         for child in tok.children:
             if child.dep_ in ("prep", "agent", "dative") and child.lower_ in preps:
                 out.extend(p for p in child.children if p.dep_ in ("pobj", "pcomp"))

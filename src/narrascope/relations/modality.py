@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from narrascope.document import Modality
 from narrascope.relations.triggers import (
     DEMAND_VERBS,
     DENY_VERBS,
@@ -68,9 +69,20 @@ CONTENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "pcomp", "prep", "pobj"})
 _STRIP_LEADING = frozenset({"the", "a", "an", "its", "their", "his", "her", "some"})
 
 
+# the modality a relation gets when several apply: the first in this order
+MODALITY_ORDER: tuple[Modality, ...] = (
+    "denied",
+    "called_for",
+    "hypothetical",
+    "planned",
+    "alleged",
+    "reported",
+)
+
+
 @dataclass
 class Context:
-    modality: str = "asserted"
+    modality: Modality = "asserted"
     attribution: str = ""
     speaker: Any = None  # the speaker's head token, if any
 
@@ -255,7 +267,7 @@ def analyse(trigger: Any, lo: int, hi: int, light_verb: Any = None) -> Context:
     elif speaker is not None:
         flags.add("reported")
 
-    for modality in ("denied", "called_for", "hypothetical", "planned", "alleged", "reported"):
+    for modality in MODALITY_ORDER:
         if modality in flags:
             return Context(modality, phrase(speaker) if speaker is not None else "", speaker)
     return Context("asserted", "", None)

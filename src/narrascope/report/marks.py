@@ -89,7 +89,7 @@ def _actor_marks(doc: Document) -> Iterable[Mark]:
 def _relation_marks(doc: Document) -> Iterable[Mark]:
     for rel in doc.relations:
         label = f"{rel.source} {rel.type} {rel.target}"
-        details = [rel.modality]
+        details: list[str] = [rel.modality]
         if rel.object:
             details.insert(0, rel.object)
         if rel.attribution:
@@ -100,7 +100,7 @@ def _relation_marks(doc: Document) -> Iterable[Mark]:
 
 def _claim_marks(doc: Document) -> Iterable[Mark]:
     for claim in doc.claims:
-        details = [claim.modality]
+        details: list[str] = [claim.modality]
         if claim.attribution:
             details.append(f"according to {claim.attribution}")
         details.append(_score(claim.score))

@@ -44,7 +44,7 @@ def create_app(
     else:
         factory = lambda: Pipeline.from_config(pipeline_config(settings.config))  # noqa: E731
     owns_store = store is None and settings.db is not None
-    if owns_store:
+    if store is None and settings.db is not None:
         from narrascope.store import Store
 
         store = Store(settings.db)

@@ -248,7 +248,7 @@ def dashboard(request: Request) -> Response:
     query = urlencode({k: v for k, v in request.query_params.items() if v})
     narratives = corpus.prevalence_views("narratives", f, top=10)
     techniques = corpus.prevalence_views("techniques", f, top=10)
-    context = dict(
+    context: dict[str, Any] = dict(
         f=f,
         overview=overview,
         choices=corpus.choices(),

@@ -11,6 +11,7 @@ import argparse
 import json
 from collections.abc import Collection
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -89,7 +90,7 @@ def train(
         coef=model.coef_.astype(np.float32),
         intercept=model.intercept_.astype(np.float32),
     )
-    config = {
+    config: dict[str, Any] = {
         "task": "genre",
         "labels": list(GENRES),
         "options": {"c": c, "seed": seed},
@@ -142,7 +143,7 @@ No licensed genre data is used. Retrain: `narrascope train genre --data ../share
 """
 
 
-def evaluate(model_dir: Path | None = None) -> dict[str, float]:
+def evaluate(model_dir: Path | None = None) -> dict[str, Any]:
     """Macro-F1 and accuracy on the project's dev articles."""
     model = GenreModel(model_dir)
     docs, rows = dev_documents()

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -210,12 +211,12 @@ def _texts(corpus: Corpus, rows: np.ndarray) -> list[str]:
 
 def _fit_scores(
     corpus: Corpus, train_rows: np.ndarray, options: dict, seed: int
-) -> tuple[dict, callable]:
+) -> tuple[dict[str, Any], Callable[[np.ndarray], np.ndarray]]:
     """Fit the embedding heads (and TF-IDF heads when weighted in); returns the parts and a scorer."""
     x, y = corpus.x[train_rows], corpus.y[train_rows]
     mean, scale = standardise(x)
     coef, intercept = fit_heads((x - mean) / scale, y, options["C"], options["balanced"], seed)
-    parts = {"mean": mean, "scale": scale, "coef": coef, "intercept": intercept}
+    parts: dict[str, Any] = {"mean": mean, "scale": scale, "coef": coef, "intercept": intercept}
     weight = float(options["tfidf_weight"])
     if weight > 0:
         vocabulary, idf = tfidf_fit(_texts(corpus, train_rows))

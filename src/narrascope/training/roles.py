@@ -241,7 +241,7 @@ def train(
     model = fit(feature_matrix(rows, parts), mentions, opts, seed)
     roles = load_roles()
     out.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out / "weights.npz", **model)
+    np.savez_compressed(out / "weights.npz", **model)  # type: ignore[arg-type]
     meta = {
         "task": "roles",
         "main_roles": list(roles.main_roles),

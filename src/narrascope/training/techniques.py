@@ -18,6 +18,7 @@ import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -502,7 +503,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    options = {k: float(v) for k, v in (o.split("=", 1) for o in args.option)}
+    options: dict[str, Any] = {k: float(v) for k, v in (o.split("=", 1) for o in args.option)}
     if args.dev:
         print(json.dumps(evaluate_dev(tech.TechniqueModel(args.model)), indent=1))
     if not args.cv:
