@@ -23,9 +23,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from narrascope import Document, Pipeline
-from narrascope.analyzers.embeddings import Embeddings
 from narrascope.config import Config
-from narrascope.encoders import variants
+from narrascope.encoders import build_encoder, variants
 from narrascope.ingest import IngestOptions, iter_documents
 from narrascope.runner import Callbacks, Sinks, run
 from narrascope.store import Store
@@ -70,12 +69,8 @@ def time_analyzers(pipeline: Pipeline) -> dict[str, Clock]:
 
 
 def backbone_encoder(pipeline: Pipeline):
-    embeddings = next((a for a in pipeline.analyzers if isinstance(a, Embeddings)), None)
-    return (
-        embeddings.encoder
-        if embeddings
-        else Embeddings(**pipeline.config.encoder.model_dump()).encoder
-    )
+    """The pipeline's one encoder (built from its `[encoder]` section when no analyzer uses one)."""
+    return pipeline.encoder or build_encoder(pipeline.config.encoder)
 
 
 def backbone_time(pipeline: Pipeline, docs: list[Document]) -> tuple[Clock, int]:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from narrascope.analyzers.narratives import (
-    PACKAGED_MODEL,
     body_rows,
     decide,
     decide_ranked,
@@ -127,9 +125,6 @@ def test_zero_shot_with_user_taxonomy() -> None:
     assert doc.narratives.narratives[0].label == "SAN: Sanctions backfire"
 
 
-@pytest.mark.skipif(
-    not (PACKAGED_MODEL / "model.json").is_file(), reason="packaged narrative model not trained"
-)
 def test_trained_model_on_sample(sample_text: str) -> None:
     from narrascope import Pipeline
 

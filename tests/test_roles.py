@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from narrascope.analyzers.roles import (
-    PACKAGED_MODEL,
     choose_roles,
     entity_rows,
     group_key,
@@ -80,14 +78,11 @@ def test_lexical_cues_from_parse() -> None:
     )
 
 
-@pytest.mark.skipif(
-    not (PACKAGED_MODEL / "model.json").is_file(), reason="packaged role model not trained"
-)
 def test_roles_analyzer_on_sample(sample_text: str) -> None:
     from narrascope import Pipeline
-    from narrascope.analyzers.roles import classify_mentions
 
-    doc = Pipeline.from_config(only=["roles"]).analyze(sample_text)
+    pipeline = Pipeline.from_config(only=["roles"])
+    doc = pipeline.analyze(sample_text)
     assert doc.roles and not doc.check_offsets()
     roles = load_roles()
     names = [p.entity for p in doc.roles]
@@ -101,14 +96,13 @@ def test_roles_analyzer_on_sample(sample_text: str) -> None:
         assert best.label == profile.main_role, (profile.entity, profile.main_scores)
         for mention in profile.mentions:
             assert mention.main_role in roles.main_roles
-    # given mentions, as in subtask 1
+    # given mentions, as in subtask 1: the analyzers it requires, then its classify_mentions
     doc2 = document_from_text(sample_text)
-    for analyzer in Pipeline.from_config(
-        only=["embeddings"]
-    ).analyzers:  # keep the cache: no analyze()
+    *inputs, roles_analyzer = pipeline.analyzers
+    for analyzer in inputs:  # keep the cache: no analyze()
         analyzer.process([doc2])
     first = doc.roles[0].mentions[0]
-    result = classify_mentions(doc2, [(first.start, first.end)])
+    result = roles_analyzer.classify_mentions(doc2, [(first.start, first.end)])
     assert len(result) == 1 and result[0].text == first.text and result[0].fine_roles
 
 

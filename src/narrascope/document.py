@@ -188,6 +188,14 @@ class Failure(Model):
     input: str
     reason: str
 
+    @classmethod
+    def of(cls, doc: Document, reason: str | BaseException) -> Failure:
+        """The failure of an analysed document: named by its input (else its id); an exception
+        becomes a one-line 'analysis failed: Type: message'."""
+        if isinstance(reason, BaseException):
+            reason = f"analysis failed: {type(reason).__name__}: {reason}"
+        return cls(input=str(doc.meta.get("input", doc.id)), reason=reason)
+
 
 class Document(Model):
     """An article and the layers analysers add to it."""

@@ -1,69 +1,94 @@
-"""The pipeline: named analyzers from a config, run over batches of documents.
+"""The pipeline: named analyzers from a config, checked against each other, run over batches.
+
+Building a `Pipeline` checks every analyzer's contract (`narrascope.analyzers.contracts`): each
+required input must be produced by an analyzer earlier in the list, so a misconfigured pipeline
+fails at once, not on the first document. The pipeline builds one encoder from the config's
+`[encoder]` section and hands it to every analyzer that uses one.
 
 `Pipeline.run` streams documents through in batches; one bad document never stops the batch:
 if a batch fails, its documents are retried one by one and only the culprit is reported as a
-`Failure`.
+`Failure` (`isolate`, the one batch loop of the runner, the server, Ray and evaluation).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from narrascope import registry
 from narrascope.analyzers.base import Analyzer
+from narrascope.analyzers.contracts import Requirement
 from narrascope.config import Config
 from narrascope.document import Document, Failure
+from narrascope.encoders import Encoder, build_encoder
+
+Hook = Callable[[list[Document]], None]
+
+
+class PipelineError(ValueError):
+    """A pipeline whose analyzers do not fit together."""
 
 
 class Pipeline:
     """Named analyzers in order; models load once, when the pipeline is built."""
 
-    def __init__(self, analyzers: list[Analyzer], config: Config | None = None) -> None:
+    def __init__(
+        self,
+        analyzers: list[Analyzer],
+        config: Config | None = None,
+        encoder: Encoder | None = None,
+    ) -> None:
         self.analyzers = analyzers
         self.config = config or Config.load()
-        self._check_order()
+        self.encoder = encoder
+        check_contracts([type(a) for a in analyzers])
 
     @classmethod
     def from_config(
-        cls, config: Config | str | Path | None = None, only: list[str] | None = None
+        cls,
+        config: Config | str | Path | None = None,
+        only: list[str] | None = None,
+        encoder: Encoder | None = None,
     ) -> Pipeline:
         """Build from a config (or its path; None = the packaged default).
 
-        `only` restricts the run to these analyzers plus whatever they require.
+        `only` restricts the run to these analyzers plus whatever they require; `encoder`
+        replaces the one the config's `[encoder]` section describes (e.g. a cached one).
         """
         if not isinstance(config, Config):
             config = Config.load(config)
         names = list(config.analyzers)
         if only:
-            names = _with_requirements(only, names)
+            names = with_requirements(only, names)
+        classes = [registry.get(name) for name in names]
+        check_contracts(classes)
+        if encoder is None and any(c.uses_encoder for c in classes):
+            encoder = build_encoder(config.encoder)
         analyzers = []
-        for name in names:
-            cls_ = registry.get(name)
+        for name, cls_ in zip(names, classes):
             options = config.options_for(name)
-            if name == "embeddings":
-                options = {**config.encoder.model_dump(), **options}
+            if cls_.uses_encoder:
+                options["encoder"] = encoder
             analyzers.append(cls_(**options))
-        return cls(analyzers, config)
+        return cls(analyzers, config, encoder)
 
     @property
     def names(self) -> list[str]:
         return [a.name for a in self.analyzers]
 
-    def _check_order(self) -> None:
-        seen: set[str] = set()
-        for analyzer in self.analyzers:
-            missing = [r for r in analyzer.requires if r not in seen]
-            if missing:
-                raise ValueError(f"analyzer {analyzer.name!r} needs {missing} to run before it")
-            seen.add(analyzer.name)
-
-    def process_batch(self, docs: list[Document]) -> None:
-        for analyzer in self.analyzers:
-            analyzer.process(docs)
-        for doc in docs:
-            doc.analyzers = self.names
-            doc.cache.clear()
+    def process_batch(self, docs: list[Document], after: Hook | None = None) -> None:
+        """Every analyzer over the batch, then `after(docs)` while the cache (parse, vectors)
+        is still there; the cache is cleared in any case."""
+        try:
+            for analyzer in self.analyzers:
+                analyzer.process(docs)
+            if after is not None:
+                after(docs)
+            for doc in docs:
+                doc.analyzers = self.names
+        finally:
+            for doc in docs:
+                doc.cache.clear()
 
     def analyze(self, item: str | Document) -> Document:
         """Analyse one text or document and return it with its layers."""
@@ -72,7 +97,10 @@ class Pipeline:
         return doc
 
     def run(
-        self, docs: Iterable[Document], batch_size: int | None = None
+        self,
+        docs: Iterable[Document],
+        batch_size: int | None = None,
+        after: Hook | None = None,
     ) -> Iterator[Document | Failure]:
         """Analyse a stream; yields each document (or a Failure) as soon as its batch is done."""
         size = batch_size or self.config.batch_size
@@ -80,31 +108,72 @@ class Pipeline:
         for doc in docs:
             batch.append(doc)
             if len(batch) >= size:
-                yield from self._safe_batch(batch)
+                yield from isolate(batch, lambda b: self.process_batch(b, after))
                 batch = []
         if batch:
-            yield from self._safe_batch(batch)
+            yield from isolate(batch, lambda b: self.process_batch(b, after))
 
-    def _safe_batch(self, batch: list[Document]) -> Iterator[Document | Failure]:
-        """Process a batch; if it fails, retry its documents one by one to isolate the culprit."""
-        try:
-            self.process_batch(batch)
-        except Exception as exc:
-            if len(batch) > 1:
-                for doc in batch:
-                    yield from self._safe_batch([doc])
-                return
-            doc = batch[0]
-            doc.cache.clear()
-            yield Failure(
-                input=doc.meta.get("input", doc.id),
-                reason=f"analysis failed: {type(exc).__name__}: {exc}",
-            )
+
+def isolate(
+    batch: list[Document], process: Callable[[list[Document]], None]
+) -> Iterator[Document | Failure]:
+    """Process a batch; if it fails, retry its documents one by one to isolate the culprit."""
+    try:
+        process(batch)
+    except Exception as exc:
+        if len(batch) > 1:
+            for doc in batch:
+                yield from isolate([doc], process)
             return
-        yield from batch
+        yield Failure.of(batch[0], exc)
+        return
+    yield from batch
 
 
-def _with_requirements(wanted: list[str], order: list[str]) -> list[str]:
+def check_contracts(classes: list[type[Analyzer]]) -> None:
+    """Refuse a pipeline in which an analyzer needs an input no earlier analyzer produces."""
+    if not classes:
+        raise PipelineError("the pipeline has no analyzers")
+    available: set[Requirement] = set()
+    for i, cls_ in enumerate(classes):
+        for need in cls_.requires:
+            if need not in available:
+                raise PipelineError(_missing(cls_, need, classes[i + 1 :], "requires"))
+        for want in cls_.optional:
+            later = [c.name for c in classes[i + 1 :] if want in c.produces]
+            if later:
+                raise PipelineError(
+                    f"analyzer {cls_.name!r} reads {want} when it is there, but {later[0]!r}, "
+                    f"which produces it, runs after it: put {later[0]!r} before {cls_.name!r}"
+                )
+        available.update(cls_.produces)
+
+
+def _missing(
+    cls_: type[Analyzer], need: Requirement, later: list[type[Analyzer]], verb: str
+) -> str:
+    after = [c.name for c in later if need in c.produces]
+    if after:
+        return (
+            f"analyzer {cls_.name!r} {verb} {need}, produced by {after[0]!r}, which runs "
+            f"after it: put {after[0]!r} before {cls_.name!r}"
+        )
+    producers = producers_of(need)
+    hint = (
+        f"add {' or '.join(map(repr, producers))} before it"
+        if producers
+        else "no analyzer produces it"
+    )
+    return f"analyzer {cls_.name!r} {verb} {need}, which no earlier analyzer produces: {hint}"
+
+
+def producers_of(need: Requirement, names: Iterable[str] | None = None) -> list[str]:
+    """The analyzers (among `names`; default: all registered) that produce `need`."""
+    return [n for n in (names or registry.available()) if need in registry.get(n).produces]
+
+
+def with_requirements(wanted: list[str], order: list[str]) -> list[str]:
+    """`wanted` plus, recursively, the analyzers of `order` that produce what they require."""
     needed: set[str] = set()
     stack = list(wanted)
     while stack:
@@ -112,7 +181,10 @@ def _with_requirements(wanted: list[str], order: list[str]) -> list[str]:
         if name in needed:
             continue
         needed.add(name)
-        stack.extend(registry.get(name).requires)
+        for need in registry.get(name).requires:
+            producers = producers_of(need, order) or producers_of(need)
+            if producers and not needed.intersection(producers):
+                stack.append(producers[0])
     known = [n for n in order if n in needed]
     return known + [n for n in wanted if n not in known]
 

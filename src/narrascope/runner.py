@@ -257,13 +257,9 @@ def _collect(
         except Exception as exc:
             broken |= isinstance(exc, BrokenProcessPool)
             reason = f"worker failed: {type(exc).__name__}: {exc}"
-            results = [_failure(d, reason) for d in batch]
+            results = [Failure.of(d, reason) for d in batch]
         writer.write(results)
     return broken
-
-
-def _failure(doc: Document, reason: str) -> Failure:
-    return Failure(input=str(doc.meta.get("input", doc.id)), reason=reason)
 
 
 # --- the single writer --------------------------------------------------------------------------
@@ -313,7 +309,7 @@ class Writer:
                 docs.append(doc)
             except Exception as exc:  # e.g. a meta value JSON cannot hold: fail this article only
                 failures.append(
-                    _failure(doc, f"cannot serialise the result: {type(exc).__name__}: {exc}")
+                    Failure.of(doc, f"cannot serialise the result: {type(exc).__name__}: {exc}")
                 )
         if self.sinks.store is not None and (docs or failures):
             docs, lines = self._store(docs, lines, failures)
@@ -355,7 +351,7 @@ class Writer:
                     kept.append((doc, line))
                 except Exception as exc:
                     refused.append(
-                        _failure(doc, f"cannot store the result: {type(exc).__name__}: {exc}")
+                        Failure.of(doc, f"cannot store the result: {type(exc).__name__}: {exc}")
                     )
             if docs and not kept:
                 raise batch_error

@@ -8,6 +8,7 @@ target of an attack) but are not actor mentions by themselves.
 
 from __future__ import annotations
 
+from narrascope.analyzers import contracts
 from narrascope.analyzers.base import Analyzer
 from narrascope.document import ActorMention, Document
 from narrascope.relations.mentions import english, find_mentions
@@ -29,20 +30,16 @@ def link_entities(doc: Document, actors: list[ActorMention]) -> None:
 
 class Actors(Analyzer):
     name = "actors"
-    requires = ("entities",)
-    produces = ("actors", "cache:mentions")
+    requires = (contracts.ENTITIES, contracts.SPACY_PARSE)
+    optional = (contracts.LANGUAGE,)
+    produces = (contracts.ACTORS, contracts.MENTIONS)
 
     def process(self, docs: list[Document]) -> None:
         for doc in docs:
             if not english(doc):
                 continue
-            parsed = doc.cache.get("spacy")
-            if parsed is None:
-                raise RuntimeError(
-                    "the actors analyzer needs the spaCy parse of the entities analyzer"
-                )
-            found = find_mentions(doc.text, parsed)
-            doc.cache["mentions"] = found
+            found = find_mentions(doc.text, contracts.SPACY_PARSE.get(doc))
+            contracts.MENTIONS.put(doc, found)
             actors = [
                 ActorMention(start=m.start, end=m.end, text=m.text, actor=m.actor, kind=m.kind)
                 for m in found.actors

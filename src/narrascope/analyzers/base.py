@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, ClassVar
 
+from narrascope.analyzers.contracts import Requirement
 from narrascope.document import Document
 
 
 class Analyzer:
     """Base class of every pipeline step.
 
-    Subclasses set `name`, `requires` (analyzers that must run before) and `produces` (the
-    document fields or cache keys they fill), accept their options as keyword arguments (from
-    the config file's `[analyzers.<name>]` table) and implement `process`, which works on a whole
-    batch so that models can batch across documents. Heavy models load in `__init__`, once per
-    process.
+    Subclasses set `name`; `requires` (inputs an earlier analyzer must produce), `optional`
+    (inputs used when an earlier analyzer produced them) and `produces`, all declared with the
+    fields and keys of `narrascope.analyzers.contracts`; accept their options as keyword
+    arguments (from the config file's `[analyzers.<name>]` table) and implement `process`, which
+    works on a whole batch so that models can batch across documents. Heavy models load in
+    `__init__`, once per process. An analyzer that reads sentence vectors or a model trained on
+    them sets `uses_encoder` and takes the pipeline's encoder as the keyword `encoder`.
     """
 
     name: ClassVar[str] = ""
-    requires: ClassVar[tuple[str, ...]] = ()
-    produces: ClassVar[tuple[str, ...]] = ()
+    requires: ClassVar[tuple[Requirement, ...]] = ()
+    optional: ClassVar[tuple[Requirement, ...]] = ()
+    produces: ClassVar[tuple[Requirement, ...]] = ()
+    uses_encoder: ClassVar[bool] = False
 
     def __init__(self, **options: Any) -> None:
         if options:
@@ -27,6 +33,17 @@ class Analyzer:
 
     def process(self, docs: list[Document]) -> None:
         raise NotImplementedError
+
+    @classmethod
+    def option_names(cls) -> list[str]:
+        """The options a config may set for this analyzer (its keyword arguments)."""
+        params = inspect.signature(cls.__init__).parameters
+        return [
+            p.name
+            for p in params.values()
+            if p.name not in {"self", "encoder"}
+            and p.kind in {p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY}
+        ]
 
     def __repr__(self) -> str:
         return f"<analyzer {self.name}>"

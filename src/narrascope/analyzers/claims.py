@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from narrascope.analyzers import contracts
 from narrascope.analyzers.base import Analyzer
 from narrascope.document import Document
 from narrascope.relations.claims import find_claims
@@ -10,8 +11,14 @@ from narrascope.relations.mentions import english
 
 class Claims(Analyzer):
     name = "claims"
-    requires = ("segmentation", "entities", "actors", "relations")
-    produces = ("claims",)
+    requires = (
+        contracts.SENTENCES,
+        contracts.SPACY_PARSE,
+        contracts.ACTORS,
+        contracts.RELATIONS,
+    )
+    optional = (contracts.LANGUAGE,)
+    produces = (contracts.CLAIMS,)
 
     def __init__(self, threshold: float = 0.4) -> None:
         self.threshold = threshold
@@ -20,4 +27,4 @@ class Claims(Analyzer):
         for doc in docs:
             if not english(doc):
                 continue
-            doc.claims = find_claims(doc, doc.cache["spacy"], self.threshold)
+            doc.claims = find_claims(doc, contracts.SPACY_PARSE.get(doc), self.threshold)

@@ -9,27 +9,24 @@ from __future__ import annotations
 
 import numpy as np
 
+from narrascope.analyzers import contracts
 from narrascope.analyzers.base import Analyzer
 from narrascope.document import Document
-from narrascope.encoders.minilm import Encoder, get_encoder
+from narrascope.encoders import Encoder
 
-SENTENCE_VECTORS = "sentence_vectors"
+SENTENCE_VECTORS = contracts.SENTENCE_VECTORS
 
 
 class Embeddings(Analyzer):
-    name = "embeddings"
-    requires = ("segmentation",)
-    produces = ("cache:sentence_vectors",)
+    """The pipeline's encoder (config `[encoder]`) over every sentence."""
 
-    def __init__(
-        self,
-        backend: str = "onnx",
-        model: str = "",
-        max_tokens: int = 128,
-        variant: str = "auto",
-        padding: str = "fixed",
-    ) -> None:
-        self.encoder: Encoder = get_encoder(backend, model or None, max_tokens, variant, padding)
+    name = "embeddings"
+    requires = (contracts.SENTENCES,)
+    produces = (contracts.SENTENCE_VECTORS,)
+    uses_encoder = True
+
+    def __init__(self, *, encoder: Encoder) -> None:
+        self.encoder = encoder
 
     def process(self, docs: list[Document]) -> None:
         unique: dict[str, int] = {}
@@ -39,21 +36,15 @@ class Embeddings(Analyzer):
         vectors = self.encoder.encode(list(unique))
         for doc in docs:
             rows = [unique[doc.sentence_text(s)] for s in doc.sentences]
-            doc.cache[SENTENCE_VECTORS] = (
-                vectors[rows]
-                if rows
-                else np.zeros((0, vectors.shape[1] if vectors.size else 384), np.float32)
+            SENTENCE_VECTORS.put(
+                doc,
+                vectors[rows] if rows else np.zeros((0, self.encoder.dimension), np.float32),
             )
 
 
 def sentence_vectors(doc: Document) -> np.ndarray:
     """(n_sentences, d) unit vectors; requires the `embeddings` analyzer to have run."""
-    try:
-        return doc.cache[SENTENCE_VECTORS]
-    except KeyError:
-        raise RuntimeError(
-            "sentence vectors missing: add 'embeddings' to the pipeline before this analyzer"
-        ) from None
+    return SENTENCE_VECTORS.get(doc)
 
 
 def paragraph_vectors(doc: Document) -> np.ndarray:
@@ -75,9 +66,7 @@ def document_vector(doc: Document, skip_title: bool = False) -> np.ndarray:
             else vectors
         )
     if len(vectors) == 0:
-        return np.zeros(
-            sentence_vectors(doc).shape[1] if sentence_vectors(doc).ndim == 2 else 384, np.float32
-        )
+        return np.zeros(vectors.shape[1], np.float32)
     return _normalise(vectors.mean(axis=0, keepdims=True))[0]
 
 

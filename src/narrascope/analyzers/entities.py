@@ -1,6 +1,6 @@
 """Named-entity mentions with types (spaCy), grouped per article into entities.
 
-The spaCy parse is kept in `doc.cache["spacy"]` so that later analyzers (actors, relations,
+The spaCy parse is kept in the cache (`contracts.SPACY_PARSE`) so that later analyzers (actors, relations,
 claims) reuse it instead of parsing again.
 """
 
@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from narrascope.analyzers import contracts
 from narrascope.analyzers.base import Analyzer
 from narrascope.document import Document, EntityMention
 
@@ -70,8 +71,7 @@ def group_mentions(mentions: list[EntityMention]) -> None:
 
 class EntityMentions(Analyzer):
     name = "entities"
-    requires = ("segmentation",)
-    produces = ("entities", "cache:spacy")
+    produces = (contracts.ENTITIES, contracts.SPACY_PARSE)
 
     def __init__(
         self, model: str = "en_core_web_sm", parse: bool = True, batch_size: int = 8
@@ -83,7 +83,7 @@ class EntityMentions(Analyzer):
         for doc, parsed in zip(
             docs, self.nlp.pipe((d.text for d in docs), batch_size=self.batch_size)
         ):
-            doc.cache["spacy"] = parsed
+            contracts.SPACY_PARSE.put(doc, parsed)
             mentions = []
             for ent in parsed.ents:
                 if ent.label_ not in KEPT_LABELS:

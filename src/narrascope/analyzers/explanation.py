@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from narrascope.analyzers import contracts
 from narrascope.analyzers.base import Analyzer
 from narrascope.analyzers.embeddings import sentence_vectors
 from narrascope.document import Document, Explanation, NarrativeLayer, Span
@@ -64,7 +65,7 @@ def explain(
     chosen = label or dominant(layer)
     below = chosen is None
     if chosen is None:  # nothing chosen: explain the closest narrative, saying so
-        scores = doc.cache.get("narrative_scores", {})
+        scores = contracts.NARRATIVE_SCORES.get(doc)
         candidates = {label: score for label, score in scores.items() if label.count(": ") == 1}
         if layer.candidates:
             chosen = (layer.candidates[0].label, None)
@@ -73,7 +74,7 @@ def explain(
         else:
             return None
     narrative, sub = chosen
-    label_vectors = doc.cache.get("narrative_label_vectors", {})
+    label_vectors = contracts.NARRATIVE_DIRECTIONS.get(doc)
     direction = label_vectors.get(sub or narrative)
     if direction is None:
         direction = label_vectors.get(narrative)
@@ -113,8 +114,14 @@ def explain(
 
 class NarrativeExplanation(Analyzer):
     name = "explanation"
-    requires = ("segmentation", "embeddings", "narratives")
-    produces = ("narratives.explanation",)
+    requires = (
+        contracts.SENTENCES,
+        contracts.SENTENCE_VECTORS,
+        contracts.NARRATIVES,
+        contracts.NARRATIVE_SCORES,
+        contracts.NARRATIVE_DIRECTIONS,
+    )
+    produces = (contracts.EXPLANATION,)
 
     def __init__(self, max_words: int = MAX_WORDS, max_sentences: int = 2) -> None:
         self.max_words = max_words

@@ -12,10 +12,13 @@ from pathlib import Path
 
 import numpy as np
 
+from narrascope.analyzers import contracts
 from narrascope.analyzers.base import Analyzer
 from narrascope.analyzers.embeddings import sentence_vectors
-from narrascope.analyzers.genre import default_model_dir, load_linear
+from narrascope.analyzers.genre import load_linear
 from narrascope.document import Document, FrameLayer, LabelScore
+from narrascope.encoders import Encoder
+from narrascope.models import load_package
 
 TOP_K = 2
 # the calibration articles join five examples, so more than five frames is beyond what was calibrated
@@ -37,9 +40,10 @@ def article_scores(sentence_scores: np.ndarray, top_k: int = TOP_K) -> np.ndarra
 
 
 class FrameModel:
-    def __init__(self, model_dir: str | Path | None = None) -> None:
-        path = Path(model_dir) if model_dir else default_model_dir("frames")
-        self.config, self.coef, self.intercept = load_linear(path, "frames")
+    def __init__(self, model_dir: str | Path | None = None, encoder: Encoder | None = None) -> None:
+        """The package at `model_dir` (None: the shipped one), checked against `encoder`."""
+        package = load_package(model_dir, "frames", encoder)
+        self.config, self.coef, self.intercept = load_linear(package)
         self.labels: list[str] = self.config["labels"]
         self.thresholds = np.asarray(self.config["thresholds"], np.float32)
         self.top_k = int(self.config.get("top_k", TOP_K))
@@ -67,11 +71,12 @@ class FrameModel:
 
 class Frames(Analyzer):
     name = "frames"
-    requires = ("segmentation", "embeddings")
-    produces = ("frames",)
+    requires = (contracts.SENTENCES, contracts.SENTENCE_VECTORS)
+    produces = (contracts.FRAMES,)
+    uses_encoder = True
 
-    def __init__(self, model: str = "") -> None:
-        self.model = FrameModel(model or None)
+    def __init__(self, model: str = "", *, encoder: Encoder) -> None:
+        self.model = FrameModel(model or None, encoder)
 
     def process(self, docs: list[Document]) -> None:
         for doc in docs:

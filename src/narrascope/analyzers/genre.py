@@ -8,44 +8,39 @@ features (person, modality, attribution and quotation density, evaluative words,
 
 from __future__ import annotations
 
-import json
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
+from narrascope.analyzers import contracts
 from narrascope.analyzers.base import Analyzer
 from narrascope.analyzers.embeddings import document_vector
 from narrascope.document import Document, Genre, LabelScore
+from narrascope.encoders import Encoder
+from narrascope.models import ModelPackage, load_package
 from narrascope.text import features as text_features
 
 GENRES = ("opinion", "reporting", "satire")
 
 
-def default_model_dir(task: str) -> Path:
-    return Path(str(resources.files("narrascope") / "models" / task))
-
-
-def load_linear(path: Path, task: str) -> tuple[dict, np.ndarray, np.ndarray]:
-    """config.json + weights.npz of a linear head; a clear error when the model is missing."""
-    if not (path / "config.json").is_file():
-        raise FileNotFoundError(f"no {task} model in {path} (train one: narrascope train {task})")
-    config = json.loads((path / "config.json").read_text(encoding="utf-8"))
-    z = np.load(path / "weights.npz")
-    return config, z["coef"].astype(np.float32), z["intercept"].astype(np.float32)
+def load_linear(package: ModelPackage) -> tuple[dict, np.ndarray, np.ndarray]:
+    """The config and the weights (`coef`, `intercept`) of a linear head's package."""
+    z = package.weights()
+    return package.config, z["coef"].astype(np.float32), z["intercept"].astype(np.float32)
 
 
 def genre_features(doc: Document) -> np.ndarray:
-    """Document vector (384) and the stylistic features of the whole text."""
+    """Document vector (the encoder's dimension) and the stylistic features of the whole text."""
     return np.concatenate([document_vector(doc), text_features.features(doc.text)]).astype(
         np.float32
     )
 
 
 class GenreModel:
-    def __init__(self, model_dir: str | Path | None = None) -> None:
-        path = Path(model_dir) if model_dir else default_model_dir("genre")
-        self.config, self.coef, self.intercept = load_linear(path, "genre")
+    def __init__(self, model_dir: str | Path | None = None, encoder: Encoder | None = None) -> None:
+        """The package at `model_dir` (None: the shipped one), checked against `encoder`."""
+        package = load_package(model_dir, "genre", encoder)
+        self.config, self.coef, self.intercept = load_linear(package)
         self.labels: list[str] = self.config["labels"]
 
     def scores(self, doc: Document) -> np.ndarray:
@@ -68,11 +63,12 @@ class GenreModel:
 
 class GenreAnalyzer(Analyzer):
     name = "genre"
-    requires = ("segmentation", "embeddings")
-    produces = ("genre",)
+    requires = (contracts.SENTENCES, contracts.PARAGRAPHS, contracts.SENTENCE_VECTORS)
+    produces = (contracts.GENRE,)
+    uses_encoder = True
 
-    def __init__(self, model: str = "") -> None:
-        self.model = GenreModel(model or None)
+    def __init__(self, model: str = "", *, encoder: Encoder) -> None:
+        self.model = GenreModel(model or None, encoder)
 
     def process(self, docs: list[Document]) -> None:
         for doc in docs:

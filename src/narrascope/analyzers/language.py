@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from narrascope.analyzers import contracts
 from narrascope.analyzers.base import Analyzer
 from narrascope.document import Document, Language
 
 
 class LanguageDetection(Analyzer):
     name = "language"
-    produces = ("language",)
+    produces = (contracts.LANGUAGE,)
 
     def __init__(self, sample_chars: int = 3000) -> None:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier

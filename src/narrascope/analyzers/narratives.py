@@ -26,20 +26,22 @@ a reader sees what an article labelled "Other" came closest to.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from narrascope.analyzers import contracts
 from narrascope.analyzers.base import Analyzer
 from narrascope.analyzers.embeddings import paragraph_vectors, sentence_vectors
 from narrascope.document import Document, NarrativeLabel, NarrativeLayer
+from narrascope.encoders import Encoder, identity
+from narrascope.models import ModelPackage, load_package, packaged_path
 from narrascope.taxonomies import Taxonomy, load_taxonomy
 
-PACKAGED_MODEL = Path(__file__).resolve().parents[1] / "models" / "narratives"
+TASK = "narratives"
+PACKAGED_MODEL = packaged_path(TASK)
 TOP_K = 3
 EVIDENCE_PARAGRAPHS = 2
 CANDIDATES = 3
@@ -212,12 +214,12 @@ def specific_directions(vectors: dict[str, np.ndarray]) -> dict[str, np.ndarray]
 
 
 class NarrativeModel:
-    """A trained narrative model directory: weights (.npz) and labels, thresholds, vocabulary (.json)."""
+    """A trained narrative model package: labels, thresholds, vocabulary in its config; weights."""
 
-    def __init__(self, path: Path) -> None:
-        meta = json.loads((path / "model.json").read_text(encoding="utf-8"))
-        weights = np.load(path / "weights.npz")
-        self.path = path
+    def __init__(self, package: ModelPackage) -> None:
+        meta = package.config
+        weights = package.weights()
+        self.path = package.path
         self.labels: list[str] = meta["labels"]
         self.domains: list[str] = meta["domains"]
         self.features: str = meta["features"]
@@ -265,17 +267,21 @@ class NarrativeModel:
         return dict(zip(self.labels, probs.tolist())), dict(zip(self.domains, dom.tolist()))
 
 
+def load_model(path: str | None, encoder: Encoder | None) -> NarrativeModel:
+    """The package at `path` (None: the shipped one), checked against `encoder`, loaded once."""
+    return _model(load_package(path, TASK, encoder))
+
+
 @lru_cache(maxsize=4)
-def load_model(path: str) -> NarrativeModel:
-    """Load a model directory once per process."""
-    return NarrativeModel(Path(path))
+def _model(package: ModelPackage) -> NarrativeModel:
+    return NarrativeModel(package)
 
 
 @lru_cache(maxsize=8)
-def zero_shot_vectors(taxonomy_path: str) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+def zero_shot_vectors(
+    taxonomy_path: str, encoder: Encoder
+) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
     """Labels, one prompt vector per prompt text, and each prompt's label index, for a user taxonomy."""
-    from narrascope.encoders.minilm import get_encoder
-
     taxonomy = load_taxonomy(taxonomy_path)
     labels = tuple(taxonomy.labels)
     texts, owners = [], []
@@ -283,12 +289,13 @@ def zero_shot_vectors(taxonomy_path: str) -> tuple[tuple[str, ...], np.ndarray, 
         for text in taxonomy.labels[label].prompt_texts():
             texts.append(text)
             owners.append(i)
-    return labels, get_encoder().encode(texts), np.asarray(owners)
+    return labels, encoder.encode(texts), np.asarray(owners)
 
 
 def zero_shot_scores(
     vectors: np.ndarray,
     taxonomy_path: str,
+    encoder: Encoder,
     margin: float = 0.03,
     floor: float = 0.3,
     scale: float = 60.0,
@@ -301,7 +308,7 @@ def zero_shot_scores(
     `margin` below it 0.5. Articles whose best similarity is under `floor` (off-topic) score low
     everywhere and come out as "Other".
     """
-    labels, prompts, owners = zero_shot_vectors(taxonomy_path)
+    labels, prompts, owners = zero_shot_vectors(taxonomy_path, encoder)
     if len(vectors) == 0:
         return {label: 0.0 for label in labels}
     _, top = label_similarity(vectors, prompts)
@@ -314,8 +321,9 @@ def zero_shot_scores(
 
 class Narratives(Analyzer):
     name = "narratives"
-    requires = ("segmentation", "embeddings")
-    produces = ("narratives",)
+    requires = (contracts.SENTENCES, contracts.PARAGRAPHS, contracts.SENTENCE_VECTORS)
+    produces = (contracts.NARRATIVES, contracts.NARRATIVE_SCORES, contracts.NARRATIVE_DIRECTIONS)
+    uses_encoder = True
 
     def __init__(
         self,
@@ -323,22 +331,24 @@ class Narratives(Analyzer):
         taxonomy: str = "semeval2025",
         threshold: float | None = None,
         margin: float = 0.03,
+        *,
+        encoder: Encoder,
     ) -> None:
-        """`model`: a trained model dir (default: the packaged one); `taxonomy`: a packaged name or
-        a path — a taxonomy the model was not trained on is scored zero-/few-shot; `threshold`:
-        one threshold for every label (default: the model's tuned ones, 0.5 zero-shot)."""
+        """`model`: a model package (default: the shipped one); `taxonomy`: a packaged name or
+        a path — a taxonomy the model was not trained on is scored zero-/few-shot with the
+        pipeline's `encoder`; `threshold`: one threshold for every label (default: the model's
+        tuned ones, 0.5 zero-shot)."""
         self.taxonomy = load_taxonomy(taxonomy)
+        self.encoder = encoder
         self.model: NarrativeModel | None = None
-        path = Path(model) if model else PACKAGED_MODEL
-        if (path / "model.json").is_file():
-            candidate = load_model(str(path.resolve()))
-            if candidate.taxonomy_name == self.taxonomy.name:
-                self.model = candidate
+        package = load_package(model or None, TASK, None)
+        if package.config["taxonomy"] == self.taxonomy.name:
+            package.check_encoder(identity(encoder))
+            self.model = _model(package)
         elif model:
-            raise FileNotFoundError(f"narratives: no model at {model}")
-        if self.model is None and self.taxonomy.name == "semeval2025" and not model:
-            raise FileNotFoundError(
-                f"narratives: packaged model missing at {PACKAGED_MODEL}; run `narrascope train narratives`"
+            raise ValueError(
+                f"narratives: the model at {model} was trained on taxonomy "
+                f"{package.config['taxonomy']!r}, not {self.taxonomy.name!r}"
             )
         self.threshold = threshold
         self.margin = margin
@@ -359,7 +369,9 @@ class Narratives(Analyzer):
             thresholds = dict(self.model.thresholds)
         else:
             assert self.taxonomy.path is not None
-            scores = zero_shot_scores(vectors, str(self.taxonomy.path), margin=self.margin)
+            scores = zero_shot_scores(
+                vectors, str(self.taxonomy.path), self.encoder, margin=self.margin
+            )
             thresholds = {}
         label_vectors = self._directions
         if self.threshold is not None:
@@ -409,8 +421,8 @@ class Narratives(Analyzer):
                     label=label, level="narrative", score=round(scores[label], 4), evidence=evidence
                 )
             )
-        doc.cache["narrative_scores"] = scores
-        doc.cache["narrative_label_vectors"] = label_vectors
+        contracts.NARRATIVE_SCORES.put(doc, scores)
+        contracts.NARRATIVE_DIRECTIONS.put(doc, label_vectors)
         return layer
 
     def _candidates(self, scores: dict[str, float], decision: Decision) -> list[str]:
@@ -434,7 +446,7 @@ class Narratives(Analyzer):
 
     def _prompt_centroids(self) -> dict[str, np.ndarray]:
         assert self.taxonomy.path is not None
-        labels, prompts, owners = zero_shot_vectors(str(self.taxonomy.path))
+        labels, prompts, owners = zero_shot_vectors(str(self.taxonomy.path), self.encoder)
         return {
             label: _unit(prompts[owners == i].mean(axis=0))
             for i, label in enumerate(labels)

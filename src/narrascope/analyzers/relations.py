@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from narrascope.analyzers import contracts
 from narrascope.analyzers.base import Analyzer
 from narrascope.document import Document
 from narrascope.relations.extract import extract
-from narrascope.relations.mentions import english, find_mentions
+from narrascope.relations.mentions import english
 
 
 class Relations(Analyzer):
     name = "relations"
-    requires = ("segmentation", "entities", "actors")
-    produces = ("relations",)
+    requires = (
+        contracts.SENTENCES,
+        contracts.ENTITIES,
+        contracts.SPACY_PARSE,
+        contracts.MENTIONS,
+    )
+    optional = (contracts.LANGUAGE,)
+    produces = (contracts.RELATIONS,)
 
     def __init__(self, min_confidence: float = 0.0) -> None:
         self.min_confidence = min_confidence
@@ -20,8 +27,8 @@ class Relations(Analyzer):
         for doc in docs:
             if not english(doc):
                 continue
-            parsed = doc.cache["spacy"]
-            mentions = doc.cache.get("mentions") or find_mentions(doc.text, parsed)
+            parsed = contracts.SPACY_PARSE.get(doc)
+            mentions = contracts.MENTIONS.get(doc)
             doc.relations = [
                 r for r in extract(doc, parsed, mentions) if r.confidence >= self.min_confidence
             ]

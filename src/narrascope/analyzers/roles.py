@@ -10,7 +10,7 @@ Each mention is described by entity-centred features, all from what the pipeline
 - `cues`: hashed entity-centred cues (`role_cues`): agent or patient of which class of word
   (violence, deceit, protection, suffering, ...), and how the entity is described, for this
   mention and for the entity's other mentions in the article.
-Which parts a model uses is stored in its `model.json`. A head picks the main role and the fine
+Which parts a model uses is stored in its package `config.json`. A head picks the main role and the fine
 roles of that main role (the best one, plus any other above a threshold). Mentions of one entity
 (same actor id when the `actors` layer ran, else the same grouped name) share one `RoleProfile`;
 given mentions with the same surface form in an article share their main-role scores.
@@ -19,7 +19,6 @@ given mentions with the same surface form in an article share their main-role sc
 from __future__ import annotations
 
 import bisect
-import json
 import math
 import re
 from collections import Counter, defaultdict
@@ -30,13 +29,16 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction import FeatureHasher
 
-from narrascope.analyzers import role_cues
+from narrascope.analyzers import contracts, role_cues
 from narrascope.analyzers.base import Analyzer
 from narrascope.analyzers.embeddings import sentence_vectors
 from narrascope.document import Document, LabelScore, RoleMention, RoleProfile
+from narrascope.encoders import Encoder
+from narrascope.models import ModelPackage, load_package, packaged_path
 from narrascope.taxonomies import load_roles
 
-PACKAGED_MODEL = Path(__file__).resolve().parents[1] / "models" / "roles"
+TASK = "roles"
+PACKAGED_MODEL = packaged_path(TASK)
 ROLE_ENTITY_LABELS = frozenset({"GPE", "ORG", "PERSON", "NORP"})
 HASH_DIM = 2**11
 WINDOW = 5
@@ -120,7 +122,7 @@ def mention_features(
     """Dense blocks and cue lists of one mention, by part name (see the module docstring); the
     costly `side` cues only when `parts` (None: all) asks for them."""
     vectors = sentence_vectors(doc)
-    dim = vectors.shape[1] if vectors.ndim == 2 and len(vectors) else 384
+    dim = vectors.shape[1]
     mention = doc.text[start:end]
     spans = entity_spans(doc, start, end, same_entity)
     actor = role_cues.actor_of(mention)
@@ -128,13 +130,11 @@ def mention_features(
     cues = {
         "lex": lexical_cues(parsed, start, end, mention),
         "cues": [
-            *role_cues.entity_cues(
-                parsed, start, end, spans, doc.cache.setdefault("role_cues", {})
-            ),
+            *role_cues.entity_cues(parsed, start, end, spans, _cue_memo(doc)),
             f"bloc={bloc}",
             f"actor={actor}",
         ],
-        "side": role_cues.side_cues(doc.text, parsed, bloc, doc.cache.setdefault("role_cues", {}))
+        "side": role_cues.side_cues(doc.text, parsed, bloc, _cue_memo(doc))
         if parts is None or "side" in parts
         else [],
     }
@@ -158,6 +158,12 @@ def mention_features(
     crossed = np.zeros((len(role_cues.BLOC_NAMES), dim), np.float32)
     crossed[role_cues.BLOC_NAMES.index(bloc)] = article
     return {"ctx": ctx.astype(np.float32), "bloc": crossed.ravel()}, cues
+
+
+def _cue_memo(doc: Document) -> dict[str, Any]:
+    if not contracts.ROLE_CUE_MEMO.has(doc):
+        contracts.ROLE_CUE_MEMO.put(doc, {})
+    return contracts.ROLE_CUE_MEMO.get(doc)
 
 
 def feature_matrix(
@@ -189,9 +195,9 @@ class RoleModel:
     main role give the main-role scores; "ovr": a multinomial main-role head and one-vs-rest fine heads.
     """
 
-    def __init__(self, path: Path) -> None:
-        meta = json.loads((path / "model.json").read_text(encoding="utf-8"))
-        w = np.load(path / "weights.npz")
+    def __init__(self, package: ModelPackage) -> None:
+        meta = package.config
+        w = package.weights()
         self.main_roles: list[str] = meta["main_roles"]
         self.fine_roles: list[str] = meta["fine_roles"]
         self.threshold: float = meta["fine_threshold"]
@@ -308,28 +314,23 @@ def surface_key(mention: str) -> str:
     return role_cues.actor_of(mention) or mention.strip().casefold()
 
 
+def load_model(path: str | Path | None, encoder: Encoder | None) -> RoleModel:
+    """The package at `path` (None: the shipped one), checked against `encoder`, loaded once."""
+    return _model(load_package(path, TASK, encoder))
+
+
 @lru_cache(maxsize=4)
-def load_model(path: str) -> RoleModel:
-    return RoleModel(Path(path))
-
-
-def _parse(doc: Document, model: str = "en_core_web_sm") -> Any:
-    """The spaCy parse: reused from the `entities` analyzer, or made once here when it did not run."""
-    if "spacy" not in doc.cache:
-        from narrascope.analyzers.entities import load_spacy
-
-        doc.cache["spacy"] = load_spacy(model, True)(doc.text)
-    return doc.cache["spacy"]
+def _model(package: ModelPackage) -> RoleModel:
+    return RoleModel(package)
 
 
 def classify_mentions(
-    doc: Document, spans: list[tuple[int, int]], model: str | Path | None = None
+    doc: Document, spans: list[tuple[int, int]], role_model: RoleModel
 ) -> list[RoleMention]:
-    """Roles of given mentions (end-exclusive offsets) in a segmented, embedded document.
+    """Roles of given mentions (end-exclusive offsets) in a parsed, segmented, embedded document.
 
     Given mentions of the same entity (same actor id or name) share their main-role scores."""
-    role_model = load_model(str(Path(model or PACKAGED_MODEL).resolve()))
-    parsed = _parse(doc)
+    parsed = contracts.SPACY_PARSE.get(doc)
     rows = [mention_features(doc, s, e, parsed, parts=role_model.parts) for s, e in spans]
     if not rows:
         return []
@@ -382,14 +383,18 @@ def profile_name(names: list[str]) -> str:
 
 class Roles(Analyzer):
     name = "roles"
-    requires = ("segmentation", "entities", "embeddings")
-    produces = ("roles",)
+    requires = (
+        contracts.SENTENCES,
+        contracts.ENTITIES,
+        contracts.SPACY_PARSE,
+        contracts.SENTENCE_VECTORS,
+    )
+    optional = (contracts.ACTORS,)
+    produces = (contracts.ROLES,)
+    uses_encoder = True
 
-    def __init__(self, model: str = "", max_entities: int = 30) -> None:
-        self.path = Path(model) if model else PACKAGED_MODEL
-        if not (self.path / "model.json").is_file():
-            raise FileNotFoundError(f"roles: no model at {self.path}; run `narrascope train roles`")
-        self.model = load_model(str(self.path.resolve()))
+    def __init__(self, model: str = "", max_entities: int = 30, *, encoder: Encoder) -> None:
+        self.model = load_model(model or None, encoder)
         self.max_entities = max_entities
 
     def process(self, docs: list[Document]) -> None:
@@ -398,7 +403,7 @@ class Roles(Analyzer):
 
     def classify_mentions(self, doc: Document, spans: list[tuple[int, int]]) -> list[RoleMention]:
         """Roles of given mentions (end-exclusive), with this analyzer's model."""
-        return classify_mentions(doc, spans, self.path)
+        return classify_mentions(doc, spans, self.model)
 
     def _scores(self, main: np.ndarray, fine: np.ndarray) -> np.ndarray:
         m = self.model
@@ -421,7 +426,7 @@ class Roles(Analyzer):
         ]
         if not keys:
             return []
-        parsed = _parse(doc)
+        parsed = contracts.SPACY_PARSE.get(doc)
         spans, rows, owner = [], [], []
         for key in keys:
             group_spans = [(mentions[i].start, mentions[i].end) for i in groups[key]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from narrascope.analyzers import contracts
 from narrascope.analyzers.base import Analyzer
 from narrascope.document import Document
 from narrascope.text.segment import segment
@@ -9,7 +10,7 @@ from narrascope.text.segment import segment
 
 class Segmentation(Analyzer):
     name = "segmentation"
-    produces = ("paragraphs", "sentences")
+    produces = (contracts.PARAGRAPHS, contracts.SENTENCES)
 
     def process(self, docs: list[Document]) -> None:
         for doc in docs:

@@ -33,6 +33,7 @@ from scipy import sparse
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from narrascope.analyzers import contracts
 from narrascope.analyzers.base import Analyzer
 from narrascope.analyzers.embeddings import sentence_vectors
 from narrascope.document import (
@@ -42,6 +43,8 @@ from narrascope.document import (
     TechniqueLayer,
     TechniqueSpan,
 )
+from narrascope.encoders import Encoder
+from narrascope.models import load_package, packaged_path
 from narrascope.text import features as text_features
 
 TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
@@ -76,14 +79,14 @@ def ptc_to_2023(label: str, span_text: str = "") -> str:
 
 
 def default_model_dir() -> Path:
-    return Path(str(resources.files("narrascope") / "models" / "techniques"))
+    return packaged_path("techniques")
 
 
 # --- features ------------------------------------------------------------------------------
 
 
 def sentence_features(doc: Document) -> np.ndarray:
-    """(n_sentences, 384 + F): the sentence vector and its stylistic features."""
+    """(n_sentences, dimension + F): the sentence vector and its stylistic features."""
     vectors = sentence_vectors(doc)
     style = text_features.feature_matrix([doc.sentence_text(s) for s in doc.sentences])
     if len(doc.sentences) == 0:
@@ -221,7 +224,7 @@ def span_matrix(doc: Document, spans: list[tuple[int, int]]) -> sparse.csr_matri
     rows = (
         vectors[[sentence_index_at(doc, s) for s, _ in spans]]
         if len(vectors)
-        else np.zeros((len(spans), 384), np.float32)
+        else np.zeros((len(spans), vectors.shape[1]), np.float32)
     )
     return sparse.hstack([hashed, sparse.csr_matrix(rows)]).tocsr()
 
@@ -317,14 +320,11 @@ class SparseLinear:
 class TechniqueModel:
     """The three heads of a trained model directory, and span decoding."""
 
-    def __init__(self, model_dir: str | Path | None = None) -> None:
-        path = Path(model_dir) if model_dir else default_model_dir()
-        if not (path / "config.json").is_file():
-            raise FileNotFoundError(
-                f"no technique model in {path} (train one: narrascope train techniques)"
-            )
-        self.path = path
-        self.config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    def __init__(self, model_dir: str | Path | None = None, encoder: Encoder | None = None) -> None:
+        """The package at `model_dir` (None: the shipped one), checked against `encoder`."""
+        package = load_package(model_dir, "techniques", encoder)
+        path = self.path = package.path
+        self.config = package.config
         self.labels: list[str] = self.config["sentence_labels"]
         z = np.load(path / "sentence.npz")
         self.sent_w = z["coef"].astype(np.float32)
@@ -470,11 +470,12 @@ class TechniqueModel:
 
 class Techniques(Analyzer):
     name = "techniques"
-    requires = ("segmentation", "embeddings")
-    produces = ("techniques",)
+    requires = (contracts.SENTENCES, contracts.PARAGRAPHS, contracts.SENTENCE_VECTORS)
+    produces = (contracts.TECHNIQUES,)
+    uses_encoder = True
 
-    def __init__(self, model: str = "") -> None:
-        self.model = TechniqueModel(model or None)
+    def __init__(self, model: str = "", *, encoder: Encoder) -> None:
+        self.model = TechniqueModel(model or None, encoder)
 
     def process(self, docs: list[Document]) -> None:
         for doc in docs:

@@ -10,18 +10,27 @@ from narrascope import training
 from narrascope.cli.app import app
 
 
+def _inside_installed_package(out: Path) -> bool:
+    """True for a folder inside an installed (site-packages) narrascope: never overwrite it."""
+    package = Path(__file__).resolve().parents[1]
+    installed = any(part in {"site-packages", "dist-packages"} for part in package.parts)
+    return installed and out.resolve().is_relative_to(package)
+
+
 @app.command()
 def train(
     task: str = typer.Argument(
         ..., help="What to train: see `narrascope train --help` for the list."
     ),
     data: Path = typer.Option(..., "--data", help="The labelled data folder."),
-    out: Path | None = typer.Option(
-        None, "--out", help="Model folder to write (default: the packaged model)."
+    out: Path = typer.Option(
+        ...,
+        "--out",
+        help='Model package folder to write; use it with [analyzers.TASK] model = "DIR".',
     ),
     seed: int = typer.Option(0, "--seed"),
 ) -> None:
-    """Train a model deterministically and write its weights and model card."""
+    """Train a model deterministically and write it as a model package (weights, meta.json, card)."""
     try:
         trainer = training.get_trainer(task)
     except KeyError as exc:
@@ -30,6 +39,12 @@ def train(
     if not data.exists():
         typer.echo(f"error: {data}: no such data folder", err=True)
         raise typer.Exit(2)
-    target = out or Path(__file__).resolve().parents[1] / "models" / task
-    path = trainer(data, target, exclude_ids=None, seed=seed)
+    if _inside_installed_package(out):
+        typer.echo(
+            f"error: {out} is inside the installed narrascope package; write the model "
+            "somewhere else and point the config at it",
+            err=True,
+        )
+        raise typer.Exit(2)
+    path = trainer(data, out, exclude_ids=None, seed=seed)
     typer.echo(f"wrote {path}")

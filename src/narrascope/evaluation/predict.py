@@ -53,16 +53,13 @@ class CachedEncoder:
 
 
 def _pipeline(config: Config | None, only: list[str]) -> Pipeline:
-    pipeline = Pipeline.from_config(config if config is not None else Config.load(), only=only)
-    for analyzer in pipeline.analyzers:
-        encoder = getattr(analyzer, "encoder", None)
-        if (
-            analyzer.name == "embeddings"
-            and encoder is not None
-            and not isinstance(encoder, CachedEncoder)
-        ):
-            analyzer.encoder = CachedEncoder(encoder)  # type: ignore[attr-defined]
-    return pipeline
+    """The config's pipeline for `only`, its encoder behind the persistent vector cache."""
+    from narrascope.encoders import build_encoder
+
+    config = config if config is not None else Config.load()
+    return Pipeline.from_config(
+        config, only=only, encoder=CachedEncoder(build_encoder(config.encoder))
+    )
 
 
 def _usable(config: Config | None, names: list[str], run: PredictionRun) -> list[str]:
@@ -91,34 +88,14 @@ def run_batches(
     after: Callable[[list[Document]], None] | None = None,
     failures: list[str] | None = None,
 ) -> list[Document]:
-    """Every analyzer over each batch, then `after(batch)` while the cache (parse, vectors) is
-    still there, then the cache is cleared. A failing batch is retried document by document; a
-    document that still fails is reported in `failures` and left out."""
-    size = pipeline.config.batch_size
+    """The pipeline over `docs` (`Pipeline.run`: a failing document is isolated), calling
+    `after(batch)` while the cache is there; failures are noted in `failures` and left out."""
     done: list[Document] = []
-
-    def process(batch: list[Document]) -> None:
-        for analyzer in pipeline.analyzers:
-            analyzer.process(batch)
-        if after is not None:
-            after(batch)
-
-    for i in range(0, len(docs), size):
-        batch = docs[i : i + size]
-        try:
-            process(batch)
-            done += batch
-        except Exception:
-            for doc in batch:
-                doc.cache.clear()
-                try:
-                    process([doc])
-                    done.append(doc)
-                except Exception as exc:  # one bad document never stops the run
-                    if failures is not None:
-                        failures.append(f"{doc.id}: {type(exc).__name__}: {exc}")
-        for doc in batch:
-            doc.cache.clear()
+    for result in pipeline.run(docs, after=after):
+        if isinstance(result, Document):
+            done.append(result)
+        elif failures is not None:
+            failures.append(f"{result.input}: {result.reason.removeprefix('analysis failed: ')}")
     return done
 
 

@@ -33,9 +33,12 @@ def explanation_similarity(
 
 
 def _minilm_cosine(candidates: list[str], references: list[str]) -> np.ndarray:
-    from narrascope.encoders.minilm import get_encoder
+    """The metric is defined on all-MiniLM-L6-v2, whatever encoder a pipeline under test uses:
+    the default `[encoder]` section, built by the one encoder constructor."""
+    from narrascope.config import EncoderConfig
+    from narrascope.encoders import build_encoder
 
-    encoder = get_encoder()
+    encoder = build_encoder(EncoderConfig())
     a = encoder.encode(candidates)
     b = encoder.encode(references)
     cos = np.sum(a * b, axis=1) / np.maximum(

@@ -100,10 +100,7 @@ class AnalysisQueue:
             try:
                 results = self._run([doc for doc, _ in live]) if live else []
             except Exception as exc:  # the pipeline itself broke: fail these requests, keep serving
-                results = [
-                    Failure(input=doc.id, reason=f"analysis failed: {type(exc).__name__}: {exc}")
-                    for doc, _ in live
-                ]
+                results = [Failure.of(doc, exc) for doc, _ in live]
             finally:
                 with self._lock:
                     self.pending -= len(items)

@@ -2,7 +2,8 @@
 
 A trainer is a function `train(data: Path, out: Path, *, exclude_ids=None, seed=0, **options) -> Path`
 that reads its labelled data under `data`, leaves out the documents in `exclude_ids` (for
-cross-validation), and writes a model directory (weights + `card.md`) to `out`. Training is
+cross-validation), and writes a model package (`narrascope.models`: meta.json, config.json, card.md, weights) to
+`out`. Training is
 deterministic for a given seed. Analyzers load such a directory through their `model` option.
 """
 
@@ -12,6 +13,13 @@ from collections.abc import Callable, Collection
 from importlib import import_module
 from pathlib import Path
 from typing import Any
+
+SEMEVAL_TERMS = (
+    "research use only (SemEval-2025 Task 10 data); not redistributed with narrascope: "
+    "the weights are derived from it, use them for research"
+)
+
+PROJECT_TERMS = "CC-BY-4.0 (examples written by the narrascope project)"
 
 TRAINERS: dict[str, str] = {
     "narratives": "narrascope.training.narratives:train",

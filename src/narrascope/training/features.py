@@ -21,15 +21,16 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from narrascope.analyzers import contracts
 from narrascope.datasets import semeval2025
 from narrascope.datasets._io import read_text  # noqa: F401  (re-exported: part of this module's API)
 from narrascope.document import Document
 from narrascope.text.segment import segment
+from narrascope.training.vectors import encoder_cache
 
 LANGUAGES = ("EN", "BG", "HI", "PT", "RU")
 
@@ -56,7 +57,7 @@ class Article:
         doc = Document(id=self.id, text=self.text)
         doc.paragraphs, doc.sentences = segment(self.text)
         if self.vectors is not None:
-            doc.cache["sentence_vectors"] = self.vectors
+            contracts.SENTENCE_VECTORS.put(doc, self.vectors)
         return doc
 
 
@@ -137,14 +138,6 @@ def read_role_mentions(
     return dict(sorted(articles.items())), mentions
 
 
-@lru_cache(maxsize=1)
-def _vector_cache():  # type: ignore[no-untyped-def]
-    from narrascope.encoders.cache import VectorCache
-    from narrascope.encoders.minilm import get_encoder
-
-    return VectorCache(get_encoder())
-
-
 def encode_articles(articles: Iterable[Article]) -> None:
     """Fill `article.vectors` with the backbone's sentence vectors (cached on disk)."""
     articles = list(articles)
@@ -155,14 +148,15 @@ def encode_articles(articles: Iterable[Article]) -> None:
         start = len(texts)
         texts.extend(article.text[s.start : s.end] for s in sentences)
         spans.append((start, len(texts)))
-    vectors = _vector_cache().encode(texts) if texts else np.zeros((0, 384), np.float32)
+    cache = encoder_cache()
+    vectors = cache.encode(texts) if texts else np.zeros((0, cache.encoder.dimension), np.float32)
     for article, (a, b) in zip(articles, spans):
         article.vectors = vectors[a:b]
 
 
 def encode_texts(texts: list[str]) -> np.ndarray:
     """Backbone vectors of short texts (label descriptions), through the same cache."""
-    return _vector_cache().encode(texts)
+    return encoder_cache().encode(texts)
 
 
 def main(data: str, languages: str = "EN") -> None:

@@ -26,9 +26,11 @@ from narrascope.analyzers.frames import (
     article_scores,
     sentence_frame_scores,
 )
+from narrascope.models import write_meta
+from narrascope.training import PROJECT_TERMS
 from narrascope.training.calibration import calibrate, micro_f1
 from narrascope.training.own_data import load_jsonl
-from narrascope.training.vectors import encoder_cache
+from narrascope.training.vectors import encoder_cache, training_encoder
 
 
 def frame_taxonomy() -> list[dict]:
@@ -105,7 +107,17 @@ def train(
         "training": {"examples": len(x)},
     }
     (out / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
+    package = {
+        "task": "frames",
+        "labels": labels,
+        "encoder": training_encoder(),
+        "data": f"project-written examples (narrascope/data/frames.jsonl): {len(x)} rows",
+        "terms": PROJECT_TERMS,
+        "command": f"narrascope train frames --data {data} --out {out}",
+    }
+    write_meta(out, metrics={}, **package)  # evaluate() reads the package back
     dev = evaluate(out)
+    write_meta(out, metrics=dev, **package)
     (out / "card.md").write_text(
         CARD.format(
             n=len(x),

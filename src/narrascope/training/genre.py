@@ -20,8 +20,10 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from narrascope.analyzers.genre import GENRES, GenreModel, genre_features
 from narrascope.document import Document
+from narrascope.models import write_meta
+from narrascope.training import PROJECT_TERMS
 from narrascope.training.own_data import load_jsonl
-from narrascope.training.vectors import encoder_cache, make_doc
+from narrascope.training.vectors import encoder_cache, make_doc, training_encoder
 
 
 def _docs(texts: list[str], ids: list[str]) -> list[Document]:
@@ -101,7 +103,24 @@ def train(
         },
     }
     (out / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
+    package = {
+        "task": "genre",
+        "labels": list(GENRES),
+        "encoder": training_encoder(),
+        "data": f"project-written examples (narrascope/data/genre.jsonl): {len(y)} texts",
+        "terms": PROJECT_TERMS,
+        "command": f"narrascope train genre --data {data} --out {out}",
+    }
+    write_meta(out, metrics={}, **package)  # evaluate() reads the package back
     dev = evaluate(out)
+    write_meta(
+        out,
+        metrics={
+            "cv5_macro_f1_on_examples": config["training"]["cv5_macro_f1_on_examples"],
+            **{k: v for k, v in dev.items() if k != "errors"},
+        },
+        **package,
+    )
     (out / "card.md").write_text(
         CARD.format(
             n=len(y),

@@ -31,8 +31,10 @@ from narrascope.analyzers.narratives import (
     doc_features,
     tfidf_transform,
 )
+from narrascope.models import write_meta
 from narrascope.taxonomies import Taxonomy, load_taxonomy
 from narrascope.text.segment import segment
+from narrascope.training import SEMEVAL_TERMS
 from narrascope.training.features import (
     Article,
     encode_articles,
@@ -40,6 +42,7 @@ from narrascope.training.features import (
     read_narrative_articles,
     task_folder,
 )
+from narrascope.training.vectors import training_encoder
 
 DEFAULTS: dict = {
     "features": "mean+sim",
@@ -290,7 +293,7 @@ def fit_domain_head(
 
 
 def decision_rule(options: dict) -> dict[str, object]:
-    """The decision stored in model.json: per-label thresholds, or the ranked rule with its gate."""
+    """The decision stored in config.json: per-label thresholds, or the ranked rule with its gate."""
     if options["decision"] == "ranked":
         return {
             "rule": "ranked",
@@ -406,8 +409,18 @@ def train(
         "seed": seed,
         "articles": len(corpus.articles),
     }
-    (out / "model.json").write_text(
+    (out / "config.json").write_text(
         json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    write_meta(
+        out,
+        task="narratives",
+        labels=corpus.labels,
+        encoder=training_encoder(),
+        data=f"SemEval-2025 Task 10 subtask 2 ({data}): {len(corpus.articles)} articles",
+        terms=SEMEVAL_TERMS,
+        metrics={},
+        command=f"narrascope train narratives --data {data} --out {out}",
     )
     (out / "card.md").write_text(
         CARD.format(articles=len(corpus.articles), options=json.dumps(meta["options"])),
@@ -562,7 +575,7 @@ Weights: `weights.npz` — standardisation and one logistic head per label (ever
 subnarrative including "<narrative>: Other", and the article-level "Other") over the document
 features (mean body-sentence vector of all-MiniLM-L6-v2 + best/top-3 sentence similarity to each
 label description), the domain head, label description vectors, evidence directions, and TF-IDF
-idf weights and heads; `model.json` — labels, decision rule, options, TF-IDF vocabulary.
+idf weights and heads; `config.json` — labels, decision rule, options, TF-IDF vocabulary.
 Options: `{options}`. Rebuild: `narrascope train narratives --data ../shared/data/semeval2025t10`
 (deterministic, seed 0).
 

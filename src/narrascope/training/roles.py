@@ -30,13 +30,16 @@ from narrascope.analyzers.roles import (
     share_main_scores,
     surface_key,
 )
+from narrascope.models import write_meta
 from narrascope.taxonomies import load_roles
+from narrascope.training import SEMEVAL_TERMS
 from narrascope.training.features import (
     RoleGold,
     encode_articles,
     read_role_mentions,
     task_folder,
 )
+from narrascope.training.vectors import training_encoder
 
 DEFAULTS: dict = {
     "languages": "EN",
@@ -254,7 +257,17 @@ def train(
         "seed": seed,
         "mentions": len(mentions),
     }
-    (out / "model.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    (out / "config.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    write_meta(
+        out,
+        task="roles",
+        labels=meta["main_roles"] + meta["fine_roles"],
+        encoder=training_encoder(),
+        data=f"SemEval-2025 Task 10 subtask 1 ({data}): {len(mentions)} mentions",
+        terms=SEMEVAL_TERMS,
+        metrics={},
+        command=f"narrascope train roles --data {data} --out {out}",
+    )
     (out / "card.md").write_text(
         CARD.format(
             mentions=len(mentions),
@@ -287,7 +300,7 @@ time. The data is licensed for research use only; it is not redistributed with n
 weights were trained on it: use them for research.
 
 Weights: `weights.npz` (standardisation, a 3-way softmax head and 22 one-vs-rest fine heads over
-{features} features: 2,690 dense, 2,048 hashed), `model.json` (labels, parts, decision, options).
+{features} features: 2,690 dense, 2,048 hashed), `config.json` (labels, parts, decision, options).
 Options: `{options}`.
 Rebuild: `narrascope train roles --data ../shared/data/semeval2025t10` (deterministic, seed 0;
 two runs give byte-identical `weights.npz`).

@@ -28,9 +28,11 @@ from sklearn.model_selection import GroupKFold
 from narrascope.analyzers import techniques as tech
 from narrascope.datasets import ptc
 from narrascope.document import Document
+from narrascope.models import write_meta
+from narrascope.training import PROJECT_TERMS
 from narrascope.training.calibration import calibrate, micro_f1
 from narrascope.training.own_data import load_jsonl
-from narrascope.training.vectors import encoder_cache, make_doc
+from narrascope.training.vectors import encoder_cache, make_doc, training_encoder
 
 ANY = "any_technique"
 log = logging.getLogger(__name__)
@@ -298,18 +300,26 @@ def train(
         },
     }
     (out / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
-    write_card(out, config)
+    write_meta(
+        out,
+        task="techniques",
+        labels=config["sentence_labels"],
+        encoder=training_encoder(),
+        data=(
+            f"PTC-2020 train ({data}): {len(articles)} articles; project-written examples "
+            f"(narrascope/data/techniques.jsonl): {len(own)}"
+        ),
+        terms=f"PTC: research use only, the weights are derived from it; examples: {PROJECT_TERMS}",
+        metrics={},  # measured by cross-validation: `python -m narrascope.training.techniques`
+        command=f"narrascope train techniques --data {data} --out {out}",
+    )
+    write_card(out, config, {})
     return out
 
 
-def write_card(out: Path, config: dict) -> None:
-    """card.md from the training facts and, when present, the measured scores in `quality.json`."""
-    quality = (
-        json.loads((out / "quality.json").read_text(encoding="utf-8"))
-        if (out / "quality.json").is_file()
-        else {}
-    )
-    lines = [f"- {k}: {v}" for k, v in quality.items()] or [
+def write_card(out: Path, config: dict, metrics: dict) -> None:
+    """card.md from the training facts and the measured scores (the package's `metrics`)."""
+    lines = [f"- {k}: {v}" for k, v in metrics.items()] or [
         "- not measured for this model directory"
     ]
     (out / "card.md").write_text(
