@@ -196,12 +196,13 @@ def test_schema_command_prints_the_versioned_schema():
 KILLABLE = """
 import os, sys, time
 from narrascope import registry
+from narrascope.analyzers import contracts
 from narrascope.analyzers.base import Analyzer
 
 @registry.register
 class Slow(Analyzer):
     name = "slow"
-    requires = ("segmentation",)
+    requires = (contracts.SENTENCES,)
 
     def process(self, docs):
         time.sleep(float(os.environ.get("SECONDS_PER_ARTICLE", "0.3")) * len(docs))

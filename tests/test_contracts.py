@@ -46,23 +46,29 @@ def test_an_empty_pipeline_is_refused(tmp_path):
         Config.load(cfg)
 
 
-def test_a_typo_in_an_analyzer_option_is_refused(tmp_path):
-    cfg = write(
-        tmp_path / "c.toml",
-        '[pipeline]\nanalyzers = ["segmentation"]\n\n[analyzers.claims]\ntreshold = 0.3\n',
-    )
+CLAIMS = '[pipeline]\nanalyzers = ["segmentation", "entities", "actors", "relations", "claims"]\n'
+
+
+def test_a_typo_in_an_analyzer_option_is_refused_before_models_load(tmp_path):
+    cfg = write(tmp_path / "c.toml", CLAIMS + "\n[analyzers.claims]\ntreshold = 0.3\n")
+    config = Config.load(cfg)
     with pytest.raises(ConfigError) as err:
-        Config.load(cfg)
+        Pipeline.from_config(config)
     assert "[analyzers.claims] has no option 'treshold'" in str(err.value)
     assert "threshold" in str(err.value) and str(cfg) in str(err.value)
 
 
 def test_an_option_of_the_wrong_type_is_refused(tmp_path):
-    cfg = write(
-        tmp_path / "c.toml",
-        '[pipeline]\nanalyzers = ["segmentation"]\n\n[analyzers.claims]\nthreshold = "high"\n',
-    )
+    cfg = write(tmp_path / "c.toml", CLAIMS + '\n[analyzers.claims]\nthreshold = "high"\n')
     with pytest.raises(ConfigError, match=r"\[analyzers.claims\] threshold = 'high'"):
+        Pipeline.from_config(cfg)
+
+
+def test_an_unknown_analyzer_table_is_refused(tmp_path):
+    cfg = write(
+        tmp_path / "c.toml", '[pipeline]\nanalyzers = ["segmentation"]\n\n[analyzers.clams]\n'
+    )
+    with pytest.raises(ConfigError, match=r"unknown analyzer 'clams' in \[analyzers.clams\]"):
         Config.load(cfg)
 
 

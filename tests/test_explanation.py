@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from narrascope.analyzers import contracts
 from narrascope.analyzers.explanation import MAX_WORDS, dominant, explain, quote_within
 from narrascope.document import NarrativeLabel, NarrativeLayer
 from narrascope.pipeline import document_from_text
@@ -66,8 +67,8 @@ def test_explanation_is_grounded_and_short() -> None:
     rng = np.random.default_rng(1)
     vectors = rng.normal(size=(len(doc.sentences), 8)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    doc.cache["sentence_vectors"] = vectors
-    doc.cache["narrative_label_vectors"] = {S: vectors[3]}
+    contracts.SENTENCE_VECTORS.put(doc, vectors)
+    contracts.NARRATIVE_DIRECTIONS.put(doc, {S: vectors[3]})
     doc.narratives = _layer([(S, 0.7)])
     exp = explain(doc)
     assert exp is not None and exp.subnarrative == S
@@ -86,9 +87,9 @@ def test_other_article_explains_closest_narrative() -> None:
     doc = document_from_text("Title\n\nFirst body sentence here. Second body sentence there.")
     doc.paragraphs, doc.sentences = segment(doc.text)
     vectors = np.eye(len(doc.sentences), 4, dtype=np.float32)
-    doc.cache["sentence_vectors"] = vectors
-    doc.cache["narrative_scores"] = {N: 0.4, S: 0.45, "URW: Praise of Russia": 0.1}
-    doc.cache["narrative_label_vectors"] = {N: vectors[2]}
+    contracts.SENTENCE_VECTORS.put(doc, vectors)
+    contracts.NARRATIVE_SCORES.put(doc, {N: 0.4, S: 0.45, "URW: Praise of Russia": 0.1})
+    contracts.NARRATIVE_DIRECTIONS.put(doc, {N: vectors[2]})
     doc.narratives = NarrativeLayer(
         taxonomy="semeval2025",
         narratives=[NarrativeLabel(label="Other", level="narrative", score=0.6)],
@@ -112,8 +113,8 @@ def test_explains_a_given_narrative() -> None:
     doc = document_from_text("Title\n\nFirst body sentence here. Second body sentence there.")
     doc.paragraphs, doc.sentences = segment(doc.text)
     vectors = np.eye(len(doc.sentences), 4, dtype=np.float32)
-    doc.cache["sentence_vectors"] = vectors
-    doc.cache["narrative_label_vectors"] = {N: vectors[1], S: vectors[2]}
+    contracts.SENTENCE_VECTORS.put(doc, vectors)
+    contracts.NARRATIVE_DIRECTIONS.put(doc, {N: vectors[1], S: vectors[2]})
     doc.narratives = NarrativeLayer(
         taxonomy="semeval2025",
         narratives=[NarrativeLabel(label="Other", level="narrative", score=0.6)],

@@ -82,11 +82,12 @@ def crash_once_setup(marker: Path, always: bool = False):
 
     def setup() -> None:
         from narrascope import registry
+        from narrascope.analyzers import contracts
         from narrascope.analyzers.base import Analyzer
 
         class CrashOnce(Analyzer):
             name = "test-crash"
-            requires = ("segmentation",)
+            requires = (contracts.SENTENCES,)
 
             def process(self, docs) -> None:
                 if any("CRASH" in d.text for d in docs) and (always or not marker.exists()):

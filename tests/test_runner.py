@@ -8,6 +8,7 @@ import json
 import pytest
 
 from narrascope import Document, Failure, Pipeline, registry
+from narrascope.analyzers import contracts
 from narrascope.analyzers.base import Analyzer
 from narrascope.runner import Callbacks, RunError, RunStats, Sinks, run, run_inputs
 from narrascope.store import Store
@@ -30,7 +31,7 @@ class Explodes(Analyzer):
     """Fails the whole batch whenever a document says BOOM (to test poison documents)."""
 
     name = "test-explodes"
-    requires = ("segmentation",)
+    requires = (contracts.SENTENCES,)
 
     def process(self, docs: list[Document]) -> None:
         if any("BOOM" in d.text for d in docs):

@@ -1,8 +1,10 @@
 """Pipeline configuration: which analyzers run, with which options and models (a TOML file).
 
 The file is validated strictly: an unknown section or key (`[pipline]`), a wrong type, an empty
-pipeline, an unknown analyzer or an option an analyzer does not take is refused with a message
-naming the file and the key, before any model loads.
+pipeline or an unknown analyzer is refused when it is loaded, and an option an analyzer does not
+take (or of the wrong type) when the pipeline is built, before any model loads (checking options
+imports the analyzers' modules, which loading a config alone should not); every message names
+the file and the key.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ class Config(BaseModel):
     max_chars: int = 2_000_000
     encoder: EncoderConfig = Field(default_factory=EncoderConfig)
     options: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    source: str = "config"  # the file it came from, named in errors
 
     @classmethod
     def from_toml(cls, data: dict[str, Any], source: str = "config") -> Config:
@@ -73,13 +76,14 @@ class Config(BaseModel):
             parsed = ConfigFile.model_validate(data)
         except ValidationError as exc:
             raise ConfigError(_describe(exc, source)) from None
-        check_analyzers(parsed, source)
+        check_names(parsed, source)
         return cls(
             analyzers=parsed.pipeline.analyzers,
             batch_size=parsed.pipeline.batch_size,
             max_chars=parsed.limits.max_chars,
             encoder=parsed.encoder,
             options={k: dict(v) for k, v in parsed.analyzers.items()},
+            source=source,
         )
 
     @classmethod
@@ -99,6 +103,36 @@ class Config(BaseModel):
 
     def options_for(self, name: str) -> dict[str, Any]:
         return dict(self.options.get(name, {}))
+
+    def check_options(self, names: list[str]) -> None:
+        """Refuse an option that one of these analyzers does not take, or of the wrong type."""
+        from narrascope import registry
+
+        problems = []
+        for name in names:
+            options = self.options.get(name, {})
+            if not options:
+                continue
+            cls = registry.get(name)
+            accepted = cls.option_names()
+            if accepted is None:
+                continue
+            hints = _hints(cls)
+            for key, value in options.items():
+                if key not in accepted:
+                    problems.append(
+                        f"[analyzers.{name}] has no option {key!r}; it takes: "
+                        + (", ".join(accepted) or "no options")
+                    )
+                elif key in hints:
+                    try:
+                        TypeAdapter(hints[key]).validate_python(value)
+                    except ValidationError as exc:
+                        problems.append(
+                            f"[analyzers.{name}] {key} = {value!r}: {exc.errors()[0]['msg']}"
+                        )
+        if problems:
+            raise ConfigError(f"{self.source}: " + "; ".join(problems))
 
 
 def _describe(exc: ValidationError, source: str) -> str:
@@ -120,37 +154,19 @@ def _key(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in loc)
 
 
-def check_analyzers(parsed: ConfigFile, source: str) -> None:
-    """Every analyzer named must be registered, and every option one it accepts, of its type."""
+def check_names(parsed: ConfigFile, source: str) -> None:
+    """Every analyzer named, in the pipeline or as an `[analyzers.<name>]` table, must exist."""
     from narrascope import registry
 
-    problems = []
-    for name in [*parsed.pipeline.analyzers, *parsed.analyzers]:
-        if name not in registry.available():
-            where = "[pipeline] analyzers" if name in parsed.pipeline.analyzers else "[analyzers]"
-            problems.append(
-                f"unknown analyzer {name!r} in {where}; available: "
-                + ", ".join(registry.available())
-            )
-    if problems:
-        raise ConfigError(f"{source}: " + "; ".join(dict.fromkeys(problems)))
-    for name, options in parsed.analyzers.items():
-        cls = registry.get(name)
-        accepted = cls.option_names()
-        hints = _hints(cls)
-        for key, value in options.items():
-            if key not in accepted:
-                problems.append(
-                    f"[analyzers.{name}] has no option {key!r}; it takes: "
-                    + (", ".join(accepted) or "no options")
-                )
-            elif key in hints:
-                try:
-                    TypeAdapter(hints[key]).validate_python(value, strict=False)
-                except ValidationError as exc:
-                    problems.append(
-                        f"[analyzers.{name}] {key} = {value!r}: {exc.errors()[0]['msg']}"
-                    )
+    known = registry.available()
+    problems = [
+        f"unknown analyzer {name!r} in "
+        + ("[pipeline] analyzers" if name in parsed.pipeline.analyzers else f"[analyzers.{name}]")
+        + "; available: "
+        + ", ".join(known)
+        for name in dict.fromkeys([*parsed.pipeline.analyzers, *parsed.analyzers])
+        if name not in known
+    ]
     if problems:
         raise ConfigError(f"{source}: " + "; ".join(problems))
 

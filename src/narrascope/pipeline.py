@@ -17,7 +17,7 @@ from pathlib import Path
 
 from narrascope import registry
 from narrascope.analyzers.base import Analyzer
-from narrascope.analyzers.contracts import Requirement
+from narrascope.analyzers.contracts import CacheKey, DocField, Requirement
 from narrascope.config import Config
 from narrascope.document import Document, Failure
 from narrascope.encoders import Encoder, build_encoder
@@ -60,6 +60,7 @@ class Pipeline:
         names = list(config.analyzers)
         if only:
             names = with_requirements(only, names)
+        config.check_options(names)
         classes = [registry.get(name) for name in names]
         check_contracts(classes)
         if encoder is None and any(c.uses_encoder for c in classes):
@@ -136,6 +137,13 @@ def check_contracts(classes: list[type[Analyzer]]) -> None:
         raise PipelineError("the pipeline has no analyzers")
     available: set[Requirement] = set()
     for i, cls_ in enumerate(classes):
+        declared = [*cls_.requires, *cls_.optional, *cls_.produces]
+        loose = [d for d in declared if not isinstance(d, DocField | CacheKey)]
+        if loose:
+            raise PipelineError(
+                f"analyzer {cls_.name!r} declares {loose!r}: declare the document fields and "
+                "cache keys of narrascope.analyzers.contracts instead"
+            )
         for need in cls_.requires:
             if need not in available:
                 raise PipelineError(_missing(cls_, need, classes[i + 1 :], "requires"))

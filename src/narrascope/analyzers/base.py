@@ -35,9 +35,14 @@ class Analyzer:
         raise NotImplementedError
 
     @classmethod
-    def option_names(cls) -> list[str]:
-        """The options a config may set for this analyzer (its keyword arguments)."""
+    def option_names(cls) -> list[str] | None:
+        """The options a config may set for this analyzer (its keyword arguments); None when
+        its own `__init__` takes any keyword (`**options`)."""
         params = inspect.signature(cls.__init__).parameters
+        if cls.__init__ is not Analyzer.__init__ and any(
+            p.kind == p.VAR_KEYWORD for p in params.values()
+        ):
+            return None
         return [
             p.name
             for p in params.values()

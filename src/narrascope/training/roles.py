@@ -19,6 +19,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
+from narrascope.analyzers import contracts
 from narrascope.analyzers.entities import load_spacy
 from narrascope.analyzers.roles import (
     CUE_PARTS,
@@ -68,10 +69,12 @@ def build(
         articles.items(), nlp.pipe(a.text for a in articles.values())
     ):
         doc = article.document()
-        doc.cache["spacy"] = parsed
+        contracts.SPACY_PARSE.put(doc, parsed)
         docs[article_id] = doc
     rows = [
-        mention_features(docs[m.article], m.start, m.end, docs[m.article].cache["spacy"])
+        mention_features(
+            docs[m.article], m.start, m.end, contracts.SPACY_PARSE.get(docs[m.article])
+        )
         for m in mentions
     ]
     return rows, mentions
