@@ -262,3 +262,16 @@ def test_padding_changes_the_identity_and_the_build_does_not():
     assert fixed == identity(build_encoder(EncoderConfig(variant="fp32"))) == MINILM
     dynamic = identity(build_encoder(EncoderConfig(variant="int8", padding="dynamic")))
     assert dynamic == EncoderIdentity("sentence-transformers/all-MiniLM-L6-v2", 384) != fixed
+
+
+@pytest.mark.slow
+def test_a_retrained_model_is_a_package_the_pipeline_loads(tmp_path, sample_text):
+    out = tmp_path / "genre"
+    result = CliRunner().invoke(app, ["train", "genre", "--data", str(tmp_path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    package = load_package(out, "genre", MINILM)
+    assert package.meta.metrics["dev_macro_f1"] > 0.5
+    assert package.meta.command == f"narrascope train genre --data {tmp_path} --out {out}"
+    config = Config.load()
+    config.options["genre"] = {"model": str(out)}
+    assert Pipeline.from_config(config, only=["genre"]).analyze(sample_text).genre is not None

@@ -60,7 +60,7 @@ class VectorCache:
             )
             self._db.commit()
             found.update(zip(part, vectors))
-        dim = getattr(self.encoder, "dimension", 384)
+        dim = self.encoder.dimension
         if not keys:
             return np.zeros((0, dim), dtype=np.float32)
         return np.stack([found[k] for k in keys]).astype(np.float32)
