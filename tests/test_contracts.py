@@ -275,3 +275,12 @@ def test_a_retrained_model_is_a_package_the_pipeline_loads(tmp_path, sample_text
     config = Config.load()
     config.options["genre"] = {"model": str(out)}
     assert Pipeline.from_config(config, only=["genre"]).analyze(sample_text).genre is not None
+
+
+def test_a_server_config_with_a_typo_in_the_pipeline_section_is_not_ignored(tmp_path):
+    from narrascope.server.app import pipeline_config
+
+    cfg = write(tmp_path / "s.toml", '[server]\nmax_batch = 5\n\n[pipline]\nanalyzers = ["x"]\n')
+    assert pipeline_config(cfg) == cfg
+    with pytest.raises(ConfigError, match="pipline"):
+        Config.load(pipeline_config(cfg))

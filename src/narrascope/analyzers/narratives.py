@@ -267,11 +267,6 @@ class NarrativeModel:
         return dict(zip(self.labels, probs.tolist())), dict(zip(self.domains, dom.tolist()))
 
 
-def load_model(path: str | None, encoder: Encoder | None) -> NarrativeModel:
-    """The package at `path` (None: the shipped one), checked against `encoder`, loaded once."""
-    return _model(load_package(path, TASK, encoder))
-
-
 @lru_cache(maxsize=4)
 def _model(package: ModelPackage) -> NarrativeModel:
     return NarrativeModel(package)

@@ -53,6 +53,8 @@ class Encoder(Protocol):
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
+    def __hash__(self) -> int: ...  # encoders key per-process caches (e.g. label vectors)
+
 
 def _tokenizer_path() -> Path:
     return Path(str(resources.files("narrascope.resources") / "minilm-tokenizer.json"))

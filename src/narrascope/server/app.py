@@ -86,13 +86,16 @@ def create_app(
 
 
 def pipeline_config(path: Path | None) -> Path | None:
-    """The config file for the pipeline: `path` if it has a [pipeline] table, else the packaged default.
+    """The config file for the pipeline: `path` unless it has only a [server] table, else the
+    packaged default.
 
-    A file with only a [server] table then sets the server up without emptying the pipeline.
+    A file with only a [server] table then sets the server up without emptying the pipeline; any
+    other table makes it a pipeline config, validated as such (a typo `[pipline]` is an error).
     """
     if path is None:
         return None
-    return path if "pipeline" in tomllib.loads(Path(path).read_text(encoding="utf-8")) else None
+    tables = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    return None if set(tables) <= {"server"} else path
 
 
 def _wants_json(request: Request) -> bool:

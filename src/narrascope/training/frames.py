@@ -107,17 +107,22 @@ def train(
         "training": {"examples": len(x)},
     }
     (out / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
-    package = {
-        "task": "frames",
-        "labels": labels,
-        "encoder": training_encoder(),
-        "data": f"project-written examples (narrascope/data/frames.jsonl): {len(x)} rows",
-        "terms": PROJECT_TERMS,
-        "command": f"narrascope train frames --data {data} --out {out}",
-    }
-    write_meta(out, metrics={}, **package)  # evaluate() reads the package back
+
+    def package(metrics: dict) -> None:
+        write_meta(
+            out,
+            task="frames",
+            labels=labels,
+            encoder=training_encoder(),
+            data=f"project-written examples (narrascope/data/frames.jsonl): {len(x)} rows",
+            terms=PROJECT_TERMS,
+            metrics=metrics,
+            command=f"narrascope train frames --data {data} --out {out}",
+        )
+
+    package({})  # evaluate() reads the package back
     dev = evaluate(out)
-    write_meta(out, metrics=dev, **package)
+    package(dev)
     (out / "card.md").write_text(
         CARD.format(
             n=len(x),

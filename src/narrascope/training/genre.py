@@ -103,24 +103,23 @@ def train(
         },
     }
     (out / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
-    package = {
-        "task": "genre",
-        "labels": list(GENRES),
-        "encoder": training_encoder(),
-        "data": f"project-written examples (narrascope/data/genre.jsonl): {len(y)} texts",
-        "terms": PROJECT_TERMS,
-        "command": f"narrascope train genre --data {data} --out {out}",
-    }
-    write_meta(out, metrics={}, **package)  # evaluate() reads the package back
+
+    def package(metrics: dict) -> None:
+        write_meta(
+            out,
+            task="genre",
+            labels=list(GENRES),
+            encoder=training_encoder(),
+            data=f"project-written examples (narrascope/data/genre.jsonl): {len(y)} texts",
+            terms=PROJECT_TERMS,
+            metrics=metrics,
+            command=f"narrascope train genre --data {data} --out {out}",
+        )
+
+    package({})  # evaluate() reads the package back
     dev = evaluate(out)
-    write_meta(
-        out,
-        metrics={
-            "cv5_macro_f1_on_examples": config["training"]["cv5_macro_f1_on_examples"],
-            **{k: v for k, v in dev.items() if k != "errors"},
-        },
-        **package,
-    )
+    cv = {"cv5_macro_f1_on_examples": round(grid[c], 4)}
+    package({**cv, **{k: v for k, v in dev.items() if k != "errors"}})
     (out / "card.md").write_text(
         CARD.format(
             n=len(y),

@@ -491,7 +491,9 @@ def zero_shot_evaluate(data: Path, margin: float = 0.03) -> dict[str, float]:
     encode_articles(articles)
     gold, pred = [], []
     for article in articles:
-        scores = zero_shot_scores(article_vectors(article), str(taxonomy.path), margin=margin)
+        scores = zero_shot_scores(
+            article_vectors(article), str(taxonomy.path), training_encoder(), margin=margin
+        )
         d = decide(taxonomy, scores, {})
         gold.append(gold_sets(article))
         pred.append((set(d.narratives), set(d.subnarratives)))
