@@ -303,7 +303,7 @@ def train(
     write_meta(
         out,
         task="techniques",
-        labels=config["sentence_labels"],
+        labels=names + [ANY],
         encoder=training_encoder(),
         data=(
             f"PTC-2020 train ({data}): {len(articles)} articles; project-written examples "
