@@ -276,7 +276,7 @@ def train(
     x = matrix(documents(items, dense_parts), dense_parts)
     y = np.array([r.genre for r in items])
     head = fit([r.text for r in items], x, y, "tfidf" in parts, c, seed)
-    np.savez_compressed(out / "weights.npz", **export(head))
+    np.savez_compressed(out / "weights.npz", **export(head))  # type: ignore[arg-type]
     seconds = time.perf_counter() - started
     config: dict[str, Any] = {
         "task": "genre",
