@@ -91,7 +91,8 @@ def evaluate(
 
 def _relations(data: Path, split: str, out: Path | None, command: str) -> None:
     """The learned extractor and the rules on the project's relation annotations."""
-    from narrascope.evaluation.relations_dev import evaluate_split, write_results
+    from narrascope.evaluation.relations_dev import write_results
+    from narrascope.training.relations import evaluate as evaluate_split
 
     if split not in ("dev", "train"):
         typer.echo("error: relations splits are dev and train", err=True)

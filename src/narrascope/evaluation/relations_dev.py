@@ -163,20 +163,6 @@ def _row(
     }
 
 
-def evaluate_split(data: Any, split: str = "dev", model: Any = None) -> dict[str, dict[str, Any]]:
-    """Scores of the learned extractor and of the rules on one split of the annotations."""
-    from narrascope.relations.learned import LearnedExtractor
-    from narrascope.training.relations import PACKAGED, parse, predict
-
-    articles = parse(data, split)
-    gold = {a.doc_id: a.gold for a in articles}
-    learned = LearnedExtractor(model or PACKAGED)
-    return {
-        "narrascope learned": score(predict(learned, articles), gold),
-        "narrascope rules": score({a.doc_id: a.rules for a in articles}, gold),
-    }
-
-
 def write_results(scores: dict[str, dict[str, Any]], path: Any, split: str, command: str) -> None:
     import datetime
     import json

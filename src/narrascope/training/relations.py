@@ -322,3 +322,16 @@ def card(meta: dict) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def evaluate(data: Any, split: str = "dev", model: Any = None) -> dict[str, dict[str, Any]]:
+    """Scores of the learned extractor and of the rules on one split of the annotations."""
+    from narrascope.evaluation.relations_dev import score
+
+    articles = parse(data, split)
+    gold = {a.doc_id: a.gold for a in articles}
+    learned = LearnedExtractor(model or PACKAGED)
+    return {
+        "narrascope learned": score(predict(learned, articles), gold),
+        "narrascope rules": score({a.doc_id: a.rules for a in articles}, gold),
+    }
