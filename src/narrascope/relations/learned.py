@@ -90,6 +90,8 @@ class LearnedExtractor:
             self.mod_bias = w["mod_bias"]
         self.types = tuple(self.meta["types"])
         self.modalities = tuple(self.meta["modalities"])
+        # types whose rule output is kept as it is (high-precision overrides, chosen by CV)
+        self.rule_types = frozenset(self.meta.get("rule_types", []))
 
     def probabilities(self, pairs: list[Pair], vectors: np.ndarray | None) -> np.ndarray:
         logits = sparse_dot([p.features for p in pairs], self.vocab, self.type_coef)
@@ -115,9 +117,25 @@ class LearnedExtractor:
     ) -> list[Relation]:
         builder = PairBuilder(doc, sdoc, mentions, rules)
         pairs = builder.pairs()
-        if not pairs:
-            return []
-        return decide(self, builder, pairs, self.probabilities(pairs, vectors), rules)
+        found = (
+            decide(self, builder, pairs, self.probabilities(pairs, vectors), rules) if pairs else []
+        )
+        return with_rules(found, rules, self.rule_types)
+
+
+def with_rules(
+    found: list[Relation], rules: list[Relation], types: frozenset[str]
+) -> list[Relation]:
+    """The learned relations plus the rule relations of `types` they do not already hold."""
+    if not types:
+        return found
+    have = {(r.start, r.source, r.type, r.target) for r in found}
+    if any(r.type in SYMMETRIC for r in found):
+        have |= {(r.start, r.target, r.type, r.source) for r in found if r.type in SYMMETRIC}
+    extra = [
+        r for r in rules if r.type in types and (r.start, r.source, r.type, r.target) not in have
+    ]
+    return sorted(found + extra, key=lambda r: (r.start, r.source, r.type, r.target))
 
 
 def decide(

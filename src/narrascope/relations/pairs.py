@@ -167,7 +167,55 @@ class PairBuilder:
                         out.append(self._pair(s, a, b, ams, bms, False, len(actors)))
                 for key, things in instruments.get(s, {}).items():
                     out.append(self._pair(s, a, key, ams, things, True, len(actors)))
+            # an implicit argument: one actor here, the other named only in the sentence before
+            previous = {k: v for k, v in by_sentence.get(s - 1, {}).items() if k not in actors}
+            if len(actors) == 1 and 0 < len(previous) <= 2:
+                ((a, ams),) = actors.items()
+                for b, bms in previous.items():
+                    out.append(self._cross_pair(s, a, b, ams, bms, True, len(previous)))
+                    out.append(self._cross_pair(s, b, a, bms, ams, False, len(previous)))
         return out
+
+    def _cross_pair(
+        self,
+        s: int,
+        source: str,
+        target: str,
+        sms: list[Mention],
+        tms: list[Mention],
+        source_here: bool,
+        n_previous: int,
+    ) -> Pair:
+        """A pair whose `source` (or target) is named only in the sentence before `s`."""
+        pair = Pair(s, source, target, sms, tms)
+        here = sms[0] if source_here else tms[0]
+        other = tms[0] if source_here else sms[0]
+        tok = self.sdoc[here.token]
+        lo, hi = self.ranges.get(s, (0, 0))
+        where = "src_here" if source_here else "tgt_here"
+        f: dict[str, float] = {"bias": 1.0, "cross": 1.0, "cross=" + where: 1.0}
+        f[f"cross_field={where}|{here.field}"] = 1
+        f[f"cross_other_field={other.field}"] = 1
+        f[f"cross_dep={where}|{tok.dep_}"] = 1
+        f[f"cross_head={where}|{tok.head.lower_}"] = 1
+        f[f"cross_previous={n_previous}"] = 1
+        trigger = None
+        for i in range(lo, hi):
+            type_, base = _trigger_type(self.sdoc[i])
+            if type_:
+                f["cross_trig=" + type_] = 1
+                f[f"cross_trig_dir={type_}|{where}"] = 1
+                f["cross_base=" + base] = 1
+                trigger = trigger or self.sdoc[i]
+            cue = MODAL_CUES.get(self.sdoc[i].lower_)
+            if cue:
+                f["cue=" + cue] = 1
+        if any(self.index.of(w.start) == s for w in self.mentions.weapons):
+            f["cross_weapon"] = 1
+            f["cross_weapon=" + where] = 1
+        pair.features = f
+        pair.trigger = trigger or tok.head
+        return pair
 
     def _pair(
         self,
