@@ -325,9 +325,9 @@ def card(meta: dict) -> str:
         f"- {t['candidate_pairs']} candidate pairs, {t['features']} sparse features + 384 dense.",
         f"- Threshold {t['threshold']} chosen by {t['cv_folds']}-fold cross-validation grouped by",
         f"  article (best triple F1 with precision >= {MIN_PRECISION}), seed {t['seed']}.",
-        f"- Training time {t['seconds']} s wall time of the run (cross-validation and the final fit, plus the
-  parse of the articles when `narrascope train` does it); measured on a shared 2-core machine
-  under heavy load.",
+        f"- Training time {t['seconds']} s wall time of the run (cross-validation and the final",
+        "  fit, plus the parse of the articles when `narrascope train` does it); measured on a",
+        "  shared 2-core machine under heavy load.",
         "",
         "## Cross-validated metrics (training articles, out of fold)",
         "",
