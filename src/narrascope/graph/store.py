@@ -78,22 +78,22 @@ def load_graph(
         n_articles,
         first,
         last,
-        modalities,
+        histogram,
         objects,
         months,
         evidence,
     ) in rows:
-        modalities = dict(modalities or {})
+        seen: dict[str, int] = dict(histogram or {})
         edge = Edge(
             source,
             target,
             type_,
             count=n,
             articles=n_articles,
-            weight=round(sum(MODALITY_WEIGHT.get(m, 1.0) * k for m, k in modalities.items()), 3),
+            weight=round(sum(MODALITY_WEIGHT.get(m, 1.0) * k for m, k in seen.items()), 3),
             first=first.isoformat() if first else None,
             last=last.isoformat() if last else None,
-            modalities=modalities,
+            modalities=seen,
         )
         for obj in objects or []:
             for item in obj.split("; "):

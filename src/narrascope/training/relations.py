@@ -20,7 +20,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
-from narrascope.annotation import relations as annotations
+from narrascope.annotation import relations as annotated
 from narrascope.relations.extract import extract
 from narrascope.relations.learned import (
     MODALITIES,
@@ -53,7 +53,7 @@ class Article:
     pairs: list[Pair]
     vectors: np.ndarray
     rules: list[Any]
-    gold: list[annotations.Relation]
+    gold: list[annotated.Relation]
 
     def labels(self) -> np.ndarray:
         """(n_pairs, n_types): 1 where the gold has the pair's relation in that sentence."""
@@ -78,12 +78,12 @@ def parse(data: Path, split: str | None = "train") -> list[Article]:
 
     pipeline = Pipeline.from_config(only=["actors"])
     cache = encoder_cache()
-    gold = annotations.load(split=split, data_root=data)
-    paths = {m["doc_id"]: (m["path"], m["split"]) for m in annotations.manifest()}
+    gold = annotated.load(split=split, data_root=data)
+    paths = {m["doc_id"]: (m["path"], m["split"]) for m in annotated.manifest()}
     out = []
     for doc_id in sorted(gold):
         path, doc_split = paths[doc_id]
-        doc = document_from_text(annotations.read_article(path, data))
+        doc = document_from_text(annotated.read_article(path, data))
         for analyzer in pipeline.analyzers:
             analyzer.process([doc])
         vectors = cache.encode([doc.sentence_text(s) for s in doc.sentences])
@@ -92,7 +92,7 @@ def parse(data: Path, split: str | None = "train") -> list[Article]:
 
 
 def article(
-    doc_id: str, split: str, doc: Any, sdoc: Any, vectors: Any, gold: list[annotations.Relation]
+    doc_id: str, split: str, doc: Any, sdoc: Any, vectors: Any, gold: list[annotated.Relation]
 ) -> Article:
     """Mentions, rule relations and candidate pairs of one parsed article."""
     mentions = find_mentions(doc.text, sdoc)
@@ -122,7 +122,7 @@ def fit(articles: list[Article], seed: int = 0) -> dict[str, Any]:
     mod_rows, mod_y = [], []
     for a in articles:
         y = a.labels()
-        gold_mod = {}
+        gold_mod: dict[tuple[int, str, str, str], str] = {}
         for g in a.gold:
             gold_mod.setdefault(
                 (a.builder.index.of(g.start), g.source, g.type, g.target), g.modality
