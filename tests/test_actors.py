@@ -45,8 +45,10 @@ def test_exclusions_and_places(actor_pipeline):
     doc = actor_pipeline.analyze(
         "The Washington Post and the West criticised strikes on Kharkiv by Houthi rebels."
     )
-    # a media outlet is not Washington; 'the West' is no actor; a city is not an actor mention by itself
-    assert actors(doc) == [("Houthi rebels", "HOUTHIS")]
+    # a media outlet is not Washington; 'the West' is the bloc actor WEST (one node, not a loose
+    # name); a city is not an actor mention by itself
+    assert actors(doc) == [("the West", "WEST"), ("Houthi rebels", "HOUTHIS")]
+    assert [m.kind for m in doc.actors] == ["bloc", "armed_group"]
 
 
 def test_gazetteer_covers_every_un_member_by_name():

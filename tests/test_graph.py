@@ -153,3 +153,50 @@ def test_graph_command(store_path, tmp_path):
     assert ET.parse(out).getroot().tag.endswith("graphml")
     bad = CliRunner().invoke(app, ["graph", "--db", str(store_path), "--type", "hugs"])
     assert bad.exit_code != 0
+
+
+def test_weight_and_first_evidence_come_from_stated_relations(docs, store_path):
+    hypothetical = _doc(
+        "a0",
+        date(2023, 6, 1),
+        "Iran could send drones to Russia.",
+        [
+            ("IRN", "supplies_weapons", "RUS", "hypothetical"),
+            ("CHN", "attacks", "TWN", "called_for"),
+        ],
+    )
+    graph = build_graph(records_from_documents([hypothetical, *docs]), max_evidence=2)
+    edge = next(e for e in graph.edges if e.key == ("IRN", "RUS", "supplies_weapons"))
+    assert edge.weight == pytest.approx(1.8)  # hypothetical and denied weigh nothing
+    assert [ev.modality for ev in edge.evidence] == ["asserted", "reported"]
+    assert edge.status == "factual"
+    talk = next(e for e in graph.edges if e.key == ("CHN", "TWN", "attacks"))
+    assert talk.weight == 0 and talk.status == "called_for"
+    assert {e.key for e in graph.filtered(statuses=["called_for"]).edges} == {talk.key}
+    only_denied = build_graph(records_from_documents(docs), modalities=["denied"])
+    assert [e.status for e in only_denied.edges] == ["denied"]
+    data = json.loads(render(graph, "json"))
+    assert {e["status"] for e in data["edges"]} == {"factual", "called_for"}
+    assert "stroke-dasharray" in render(graph, "html")
+    # the store answers the same modality filter
+    stated = load_graph(store_path, modalities=["asserted", "reported"])
+    assert {e.key for e in stated.edges} == {
+        ("IRN", "RUS", "supplies_weapons"),
+        ("RUS", "UKR", "attacks"),
+    }
+    assert load_graph(store_path).edges[0].evidence[0].modality in ("asserted", "reported")
+
+
+def test_graph_command_filters_modality(store_path):
+    from narrascope.cli import app
+
+    result = CliRunner().invoke(
+        app, ["graph", "--db", str(store_path), "--format", "json", "-m", "denied"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [(e["source"], e["status"]) for e in data["edges"]] == [("IRN", "denied")]
+    factual = CliRunner().invoke(app, ["graph", "--db", str(store_path), "-f", "json", "--factual"])
+    assert {e["status"] for e in json.loads(factual.output)["edges"]} == {"factual"}
+    bad = CliRunner().invoke(app, ["graph", "--db", str(store_path), "-m", "rumoured"])
+    assert bad.exit_code != 0

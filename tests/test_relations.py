@@ -15,7 +15,11 @@ GUIDE_SAMPLE = (
 
 @pytest.fixture(scope="module")
 def relation_pipeline() -> Pipeline:
-    return Pipeline.from_config(only=["relations"])
+    from narrascope.config import Config
+
+    config = Config.load()
+    config.options["relations"] = {"engine": "rules"}  # these tests pin the rule extractor
+    return Pipeline.from_config(config, only=["relations"])
 
 
 def triples(doc):

@@ -87,6 +87,7 @@ def test_roles_analyzer_on_sample(sample_text: str) -> None:
     roles = load_roles()
     names = [p.entity for p in doc.roles]
     assert len(names) == len(set(names))  # one profile per entity
+    assert not any("Shahed" in name for name in names)  # a drone model is not an actor
     for profile in doc.roles:
         assert profile.main_role in roles.main_roles and profile.mentions
         assert all(roles.main_of[f.label] == profile.main_role for f in profile.fine_roles)

@@ -167,6 +167,9 @@ def test_stats_endpoints(light_pipeline: Pipeline, store: Store) -> None:
         trend = c.get("/api/stats/prevalence?layer=narratives&by=month").json()
         by_source = c.get("/api/stats/prevalence?layer=techniques&by=source").json()
         network = c.get("/api/stats/network").json()
+        stated = c.get("/api/stats/network?modality=factual").json()
+        denied = c.get("/api/stats/network?modality=denied").json()
+        bad = c.get("/api/stats/network?modality=rumoured")
         roles = c.get("/api/stats/roles").json()
         overview = c.get("/api/stats/overview?source=Daily Planet").json()
     assert trend["buckets"] == ["2024-01", "2024-02", "2024-03"]
@@ -179,7 +182,10 @@ def test_stats_endpoints(light_pipeline: Pipeline, store: Store) -> None:
         "target": "RUS",
         "articles": 2,
         "mentions": 2,
+        "factual_articles": 2,
+        "modality": "asserted",
     }
+    assert stated[0]["articles"] == 2 and denied == [] and bad.status_code == 422
     antagonist = {(r["source"], r["main_role"]): r["n"] for r in roles}
     assert antagonist[("Daily Planet", "Antagonist")] == 2
     assert overview == {"articles": 3, "sources": 1, "first": "2024-01-10", "last": "2024-02-05"}
@@ -245,11 +251,14 @@ def test_form_rules(light_pipeline: Pipeline, store: Store) -> None:
 def test_dashboard_and_article_list_pages(light_pipeline: Pipeline, store: Store) -> None:
     with client(light_pipeline, store) as c:
         dash = c.get("/dashboard")
+        hypothetical_only = c.get("/dashboard?relmod=hypothetical")
         listing = c.get("/articles?source=Evening Star")
         article = c.get("/articles/a1")
     assert dash.status_code == 200
     assert dash.text.count("<svg") >= 2  # narrative trend, technique trend, network
     assert "Blaming the war on others" in dash.text and "IRN" in dash.text
+    assert 'id="network-modality"' in dash.text and "relmod=denied" in dash.text
+    assert "No relations between actors" in hypothetical_only.text
     assert (
         listing.status_code == 200
         and 'href="/articles/a4"' in listing.text

@@ -154,7 +154,7 @@ class ActorMention(Span):
     """A mention normalised to an actor id (ISO-3166 alpha-3, an organisation or armed-group id)."""
 
     actor: str
-    kind: Literal["state", "organisation", "armed_group"]
+    kind: Literal["state", "organisation", "armed_group", "bloc"]
     entity_index: int | None = None
 
 

@@ -14,6 +14,7 @@ Which parts a model uses is stored in its package `config.json`. A head picks th
 roles of that main role (the best one, plus any other above a threshold). Mentions of one entity
 (same actor id when the `actors` layer ran, else the same grouped name) share one `RoleProfile`;
 given mentions with the same surface form in an article share their main-role scores.
+Entities that cannot act (weapons, treaties, headline phrases; `actorhood`) get no profile.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction import FeatureHasher
 
-from narrascope.analyzers import contracts, role_cues
+from narrascope.analyzers import actorhood, contracts, role_cues
 from narrascope.analyzers.base import Analyzer
 from narrascope.analyzers.embeddings import sentence_vectors
 from narrascope.document import Document, LabelScore, RoleMention, RoleProfile
@@ -412,7 +413,13 @@ class Roles(Analyzer):
     def profiles(self, doc: Document) -> list[RoleProfile]:
         groups: dict[str, list[int]] = defaultdict(list)
         actor_of: dict[str, str | None] = {}
-        mentions = [m for m in doc.entities if m.label in ROLE_ENTITY_LABELS]
+        parsed = contracts.SPACY_PARSE.get(doc) if doc.entities else None
+        mentions = [
+            m
+            for m in doc.entities
+            if m.label in ROLE_ENTITY_LABELS
+            and actorhood.is_actor(doc.text[m.start : m.end], parsed, m.start, m.end)
+        ]
         for i, m in enumerate(mentions):
             key, actor = group_key(doc, m.start, m.end, m.entity)
             groups[key].append(i)
@@ -426,7 +433,6 @@ class Roles(Analyzer):
         ]
         if not keys:
             return []
-        parsed = contracts.SPACY_PARSE.get(doc)
         spans, rows, owner = [], [], []
         for key in keys:
             group_spans = [(mentions[i].start, mentions[i].end) for i in groups[key]]

@@ -15,11 +15,13 @@ from narrascope.config import Config
 
 @app.command()
 def evaluate(
-    dataset: str = typer.Argument(..., help="semeval2025 | semeval2023 | ptc"),
+    dataset: str = typer.Argument(..., help="semeval2025 | semeval2023 | ptc | relations"),
     data: Path = typer.Option(
         ..., "--data", help="The dataset folder (for semeval2023: the language folder)."
     ),
-    split: str = typer.Option(..., "--split", help="Split with gold labels, e.g. train_dec4, dev."),
+    split: str = typer.Option(
+        "", "--split", help="Split with gold labels, e.g. train_dec4, dev (relations: dev)."
+    ),
     lang: str = typer.Option("EN", "--lang", help="Language folder (semeval2025)."),
     out: Path | None = typer.Option(
         None,
@@ -46,6 +48,12 @@ def evaluate(
     from narrascope.evaluation.table import print_results
 
     command = "narrascope " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    if dataset == "relations":
+        _relations(data, split or "dev", out, command)
+        return
+    if not split:
+        typer.echo("error: --split is required for this dataset", err=True)
+        raise typer.Exit(2)
     cfg = Config.load(config) if config else None
     target = out or Path("eval-runs") / (
         f"{dataset}-{lang.lower()}-{split}" + (f"-cv{cv}" if cv else "")
@@ -79,3 +87,27 @@ def evaluate(
     print_results(results)
     if not any(r.rows for r in results):
         raise typer.Exit(1)
+
+
+def _relations(data: Path, split: str, out: Path | None, command: str) -> None:
+    """The learned extractor and the rules on the project's relation annotations."""
+    from narrascope.evaluation.relations_dev import write_results
+    from narrascope.training.relations import evaluate as evaluate_split
+
+    if split not in ("dev", "train"):
+        typer.echo("error: relations splits are dev and train", err=True)
+        raise typer.Exit(2)
+    if not data.exists():
+        typer.echo(f"error: {data}: no such data folder", err=True)
+        raise typer.Exit(2)
+    scores = evaluate_split(data, split)
+    target = out or Path("docs/results") / f"relations-{split}.json"
+    write_results(scores, target, split, command)
+    for system, s in scores.items():
+        t = s["triples"]
+        typer.echo(
+            f"{system}: P={t['precision']:.3f} R={t['recall']:.3f} F1={t['f1']:.3f} "
+            f"(tp={t['tp']} fp={t['fp']} fn={t['fn']}); modality {s['modality_accuracy']:.3f}, "
+            f"attribution {s['attribution_accuracy']:.3f} on {s['matched_records']} matched records"
+        )
+    typer.echo(f"wrote {target}")

@@ -52,6 +52,17 @@ def graph(
         None, "--actor", help="Only edges touching this actor id (e.g. RUS, NATO)."
     ),
     evidence: int = typer.Option(5, "--evidence", min=1, help="Evidence sentences kept per edge."),
+    modality: list[str] = typer.Option(
+        [],
+        "--modality",
+        "-m",
+        help="Keep only relations of these modalities (repeatable), e.g. -m asserted -m reported.",
+    ),
+    factual: bool = typer.Option(
+        False,
+        "--factual",
+        help="Only asserted and reported relations (same as -m asserted -m reported).",
+    ),
 ) -> None:
     """Render the actor network of a corpus: edges by relation type, weighted, each with its evidence sentences."""
     from narrascope.graph.formats import FORMATS, render
@@ -63,8 +74,13 @@ def graph(
     if unknown:
         raise typer.BadParameter(f"unknown relation type(s) {unknown}; known: {', '.join(TYPES)}")
     from narrascope.atomic import atomic_text
+    from narrascope.graph.build import FACTUAL, MODALITIES
     from narrascope.store import StoreError
 
+    bad = [m for m in modality if m not in MODALITIES]
+    if bad:
+        raise typer.BadParameter(f"unknown modality {bad}; known: {', '.join(MODALITIES)}")
+    modalities = sorted(set(modality) | (set(FACTUAL) if factual else set()))
     try:
         result = load_graph(
             db,
@@ -73,6 +89,7 @@ def graph(
             list(type_) or None,
             actor.upper() if actor else None,
             evidence,
+            modalities or None,
         )
     except StoreError as exc:  # missing, locked by another process, or not a store
         typer.echo(f"error: {exc}", err=True)

@@ -212,9 +212,12 @@ def load_expected(folder: Path) -> tuple[dict[str, str], list[Record]]:
 
 
 def predict(texts: dict[str, str]) -> list[Record]:
+    from narrascope.config import Config
     from narrascope.pipeline import Pipeline, document_from_text
 
-    pipeline = Pipeline.from_config(only=["relations"])
+    config = Config.load()
+    config.options["relations"] = {**config.options_for("relations"), "engine": "rules"}
+    pipeline = Pipeline.from_config(config, only=["relations"])  # the set scores the rules
     out: list[Record] = []
     for name, text in texts.items():
         doc = pipeline.analyze(document_from_text(text))

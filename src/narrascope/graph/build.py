@@ -10,16 +10,25 @@ from typing import Any
 
 from narrascope.document import Document, Relation
 
-# how much one record adds to an edge's weight: stated facts count fully, denials not at all
+# how much one record adds to an edge's weight: only what the text states as having happened
+# (asserted, or reported without doubt) counts; alleged, planned, hypothetical, called-for and
+# denied relations are kept on the edge, shown by their modality, and weigh nothing
 MODALITY_WEIGHT = {
     "asserted": 1.0,
     "reported": 0.8,
-    "alleged": 0.5,
-    "planned": 0.5,
-    "hypothetical": 0.3,
-    "called_for": 0.3,
+    "alleged": 0.0,
+    "planned": 0.0,
+    "hypothetical": 0.0,
+    "called_for": 0.0,
     "denied": 0.0,
 }
+FACTUAL = frozenset({"asserted", "reported"})
+MODALITIES = tuple(MODALITY_WEIGHT)
+
+
+def evidence_rank(modality: str) -> int:
+    """Asserted and reported sentences come first as an edge's evidence."""
+    return 0 if modality in FACTUAL else 1
 
 
 @dataclass(frozen=True)
@@ -70,18 +79,35 @@ class Edge:
     def key(self) -> tuple[str, str, str]:
         return (self.source, self.target, self.type)
 
+    @property
+    def status(self) -> str:
+        """'factual' when any record is asserted or reported, else the most frequent modality."""
+        if any(self.modalities.get(m) for m in FACTUAL):
+            return "factual"
+        if not self.modalities:
+            return "factual"
+        return max(self.modalities, key=lambda m: (self.modalities[m], m))
+
 
 @dataclass
 class Graph:
     nodes: dict[str, dict[str, Any]]
     edges: list[Edge]
 
-    def filtered(self, types: Iterable[str] | None = None, actor: str | None = None) -> Graph:
+    def filtered(
+        self,
+        types: Iterable[str] | None = None,
+        actor: str | None = None,
+        statuses: Iterable[str] | None = None,
+    ) -> Graph:
         keep = set(types or [])
+        status = set(statuses or [])
         edges = [
             e
             for e in self.edges
-            if (not keep or e.type in keep) and (actor is None or actor in (e.source, e.target))
+            if (not keep or e.type in keep)
+            and (actor is None or actor in (e.source, e.target))
+            and (not status or e.status in status)
         ]
         used = {a for e in edges for a in (e.source, e.target)}
         return Graph({k: v for k, v in self.nodes.items() if k in used}, edges)
@@ -144,9 +170,15 @@ def build_graph(
     types: Iterable[str] | None = None,
     actor: str | None = None,
     max_evidence: int = 5,
+    modalities: Iterable[str] | None = None,
 ) -> Graph:
-    """Edges per (source, target, type) with counts, modality-weighted weight, dates and evidence."""
+    """Edges per (source, target, type) with counts, modality-weighted weight, dates and evidence.
+
+    `modalities` keeps only records of those modalities; evidence lists asserted and reported
+    sentences first, so an edge's first evidence is a stated one whenever there is one.
+    """
     keep = set(types or [])
+    keep_modalities = set(modalities or [])
     edges: dict[tuple[str, str, str], Edge] = {}
     articles: dict[tuple[str, str, str], set[str]] = {}
     for r in records:
@@ -154,6 +186,8 @@ def build_graph(
         if (since and (day is None or day < since)) or (until and (day is None or day > until)):
             continue
         if keep and r.type not in keep:
+            continue
+        if keep_modalities and r.modality not in keep_modalities:
             continue
         if actor and actor not in (r.source, r.target):
             continue
@@ -172,11 +206,11 @@ def build_graph(
             edge.last = max(edge.last or iso, iso)
             month = iso[:7]
             edge.timeline[month] = edge.timeline.get(month, 0) + 1
-        if len(edge.evidence) < max_evidence:
-            edge.evidence.append(
-                Evidence(r.article_id, r.start, r.end, r.sentence, r.modality, iso)
-            )
+        edge.evidence.append(Evidence(r.article_id, r.start, r.end, r.sentence, r.modality, iso))
     for key, edge in edges.items():
+        edge.evidence = sorted(edge.evidence, key=lambda ev: evidence_rank(ev.modality))[
+            :max_evidence
+        ]
         edge.articles = len(articles[key])
         edge.timeline = dict(sorted(edge.timeline.items()))
     return Graph(_nodes(edges.values()), sorted(edges.values(), key=lambda e: (-e.weight, e.key)))

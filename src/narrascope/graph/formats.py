@@ -26,7 +26,10 @@ TYPE_COLOURS = {
 
 
 def to_dict(graph: Graph) -> dict[str, Any]:
-    return {"nodes": list(graph.nodes.values()), "edges": [asdict(e) for e in graph.edges]}
+    return {
+        "nodes": list(graph.nodes.values()),
+        "edges": [{**asdict(e), "status": e.status} for e in graph.edges],
+    }
 
 
 def to_json(graph: Graph) -> str:
@@ -52,6 +55,7 @@ def to_graphml(graph: Graph) -> str:
         ("objects", "edge", "string"),
         ("timeline", "edge", "string"),
         ("evidence", "edge", "string"),
+        ("status", "edge", "string"),
     ]
     for name, domain, kind in keys:
         ET.SubElement(
@@ -67,7 +71,7 @@ def to_graphml(graph: Graph) -> str:
             ET.SubElement(n, "data", key=f"n_{name}").text = str(node[name])
     for i, edge in enumerate(graph.edges):
         e = ET.SubElement(g, "edge", id=f"e{i}", source=edge.source, target=edge.target)
-        values = asdict(edge)
+        values = {**asdict(edge), "status": edge.status}
         for name, domain, _ in keys:
             if domain != "edge":
                 continue
@@ -116,7 +120,7 @@ body{margin:0;font:14px system-ui,sans-serif;display:flex;height:100vh;color:#22
 const D=JSON.parse(document.getElementById('data').textContent);
 const svg=document.getElementById('graph'),NS='http://www.w3.org/2000/svg';
 const box=svg.getBoundingClientRect(),W=box.width||900,H=box.height||700;svg.setAttribute('viewBox','0 0 '+W+' '+H);
-const shown=new Set(Object.keys(D.colours));
+const shown=new Set(Object.keys(D.colours));const shownStatus=new Set(D.edges.map(e=>e.status));
 const nodes=D.nodes.map((n,i)=>Object.assign(n,{x:W/2+Math.cos(i*2*Math.PI/D.nodes.length)*W/3,y:H/2+Math.sin(i*2*Math.PI/D.nodes.length)*H/3}));
 const byId={};nodes.forEach(n=>byId[n.id]=n);
 const esc=s=>String(s).replace(/[&<>"]/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
@@ -130,10 +134,10 @@ function layout(steps){for(let s=0;s<steps;s++){const k=Math.sqrt(W*H/Math.max(n
 function el(tag,attrs,parent){const e=document.createElementNS(NS,tag);for(const k in attrs)e.setAttribute(k,attrs[k]);parent.appendChild(e);return e;}
 function draw(){svg.innerHTML='';const defs=el('defs',{},svg);
  Object.entries(D.colours).forEach(([t,c])=>{const m=el('marker',{id:'m-'+t,viewBox:'0 0 10 10',refX:18,refY:5,markerWidth:6,markerHeight:6,orient:'auto'},defs);el('path',{d:'M0,0L10,5L0,10z',fill:c},m);});
- D.edges.forEach(e=>{if(!shown.has(e.type))return;const a=byId[e.source],b=byId[e.target];if(!a||!b)return;
+ D.edges.forEach(e=>{if(!shown.has(e.type)||!shownStatus.has(e.status))return;const a=byId[e.source],b=byId[e.target];if(!a||!b)return;
   const mx=(a.x+b.x)/2+(b.y-a.y)*0.15,my=(a.y+b.y)/2-(b.x-a.x)*0.15;
-  const p=el('path',{class:'edge',d:'M'+a.x+','+a.y+'Q'+mx+','+my+' '+b.x+','+b.y,stroke:D.colours[e.type]||'#999','stroke-width':1+Math.log2(1+e.weight),'marker-end':'url(#m-'+e.type+')'},svg);
-  el('title',{},p).textContent=e.source+' '+e.type+' '+e.target+' ('+e.count+')';p.onclick=()=>showEdges([e]);});
+  const p=el('path',{class:'edge',d:'M'+a.x+','+a.y+'Q'+mx+','+my+' '+b.x+','+b.y,stroke:D.colours[e.type]||'#999','stroke-width':1+Math.log2(1+e.weight),'marker-end':'url(#m-'+e.type+')','stroke-dasharray':e.status==='factual'?'':'5,4','data-status':e.status},svg);
+  el('title',{},p).textContent=e.source+' '+e.type+' '+e.target+' ('+e.count+(e.status==='factual'?'':', '+e.status)+')';p.onclick=()=>showEdges([e]);});
  nodes.forEach(n=>{const g=el('g',{class:'node',transform:'translate('+n.x+','+n.y+')'},svg);
   el('circle',{r:5+Math.sqrt(n.in+n.out)*1.5,fill:n.kind==='state'?'#4a6fa5':n.kind==='instrument'?'#e377c2':'#e6a23c'},g);
   el('text',{x:8,y:4},g).textContent=n.id;el('title',{},g).textContent=n.label;
@@ -141,12 +145,15 @@ function draw(){svg.innerHTML='';const defs=el('defs',{},svg);
    const up=()=>{window.removeEventListener('mousemove',move);window.removeEventListener('mouseup',up);};window.addEventListener('mousemove',move);window.addEventListener('mouseup',up);};
   g.ondblclick=()=>{};g.onclick=()=>showEdges(D.edges.filter(e=>shown.has(e.type)&&(e.source===n.id||e.target===n.id)));});}
 function showEdges(list){document.getElementById('info').innerHTML=list.map(e=>'<h4 style="color:'+D.colours[e.type]+'">'+esc(e.source)+' '+esc(e.type)+' '+esc(e.target)+'</h4>'+
- '<small>'+e.count+' records in '+e.articles+' articles; weight '+e.weight+(e.first?'; '+esc(e.first)+' to '+esc(e.last):'')+'<br>modalities: '+esc(JSON.stringify(e.modalities))+
+ (e.status==='factual'?'':'<small><b>'+esc(e.status)+'</b></small><br>')+'<small>'+e.count+' records in '+e.articles+' articles; weight '+e.weight+(e.first?'; '+esc(e.first)+' to '+esc(e.last):'')+'<br>modalities: '+esc(JSON.stringify(e.modalities))+
  (Object.keys(e.objects).length?'<br>objects: '+esc(Object.keys(e.objects).join('; ')):'')+'</small>'+
  e.evidence.map(v=>'<div class="ev">'+esc(v.sentence)+'<br><small>'+esc(v.article_id)+' ['+v.start+', '+v.end+') '+esc(v.modality)+(v.published?' '+esc(v.published):'')+'</small></div>').join('')).join('');}
 const f=document.getElementById('filters');Object.entries(D.colours).forEach(([t,c])=>{if(!D.edges.some(e=>e.type===t))return;
  const l=document.createElement('label');l.innerHTML='<input type="checkbox" checked> <span style="color:'+c+'">&#9632;</span> '+t;
  l.firstChild.onchange=ev=>{ev.target.checked?shown.add(t):shown.delete(t);draw();};f.appendChild(l);});
+[...shownStatus].sort().forEach(st=>{const l=document.createElement('label');l.className='status';
+ l.innerHTML='<input type="checkbox" checked> '+(st==='factual'?'asserted / reported':esc(st)+' only');
+ l.firstChild.onchange=ev=>{ev.target.checked?shownStatus.add(st):shownStatus.delete(st);draw();};f.appendChild(l);});
 layout(300);draw();})();
 </script></body></html>
 """

@@ -27,7 +27,9 @@ SELECT source, target, type, count(*) AS n, count(DISTINCT article_id) AS n_arti
        list(object) FILTER (WHERE object <> '') AS objects,
        list(strftime(day, '%Y-%m')) FILTER (WHERE day IS NOT NULL) AS months,
        list({{'article_id': article_id, 'start': s, 'end': e, 'sentence': sentence, 'modality': modality,
-              'day': CAST(day AS VARCHAR)}} ORDER BY day DESC NULLS LAST, article_id, s)[1:{max_evidence}] AS evidence
+              'day': CAST(day AS VARCHAR)}}
+            ORDER BY (modality IN ('asserted', 'reported')) DESC, day DESC NULLS LAST, article_id, s
+       )[1:{max_evidence}] AS evidence
 FROM r GROUP BY source, target, type
 """
 
@@ -39,6 +41,7 @@ def load_graph(
     types: list[str] | None = None,
     actor: str | None = None,
     max_evidence: int = 5,
+    modalities: list[str] | None = None,
 ) -> Graph:
     """The filtered actor graph of a corpus store; every edge keeps up to `max_evidence` sentences."""
     where: list[str] = ["TRUE"]
@@ -55,6 +58,9 @@ def load_graph(
     if actor:
         where.append("(r.source = ? OR r.target = ?)")
         params.extend([actor, actor])
+    if modalities:
+        where.append(f"r.modality IN ({', '.join('?' for _ in modalities)})")
+        params.extend(modalities)
     sql = QUERY.format(where=" AND ".join(where), max_evidence=int(max_evidence))
     with Store(db, read_only=True) as store:  # a locked or foreign file is a StoreError
         try:
@@ -72,22 +78,22 @@ def load_graph(
         n_articles,
         first,
         last,
-        modalities,
+        histogram,
         objects,
         months,
         evidence,
     ) in rows:
-        modalities = dict(modalities or {})
+        seen: dict[str, int] = dict(histogram or {})
         edge = Edge(
             source,
             target,
             type_,
             count=n,
             articles=n_articles,
-            weight=round(sum(MODALITY_WEIGHT.get(m, 1.0) * k for m, k in modalities.items()), 3),
+            weight=round(sum(MODALITY_WEIGHT.get(m, 1.0) * k for m, k in seen.items()), 3),
             first=first.isoformat() if first else None,
             last=last.isoformat() if last else None,
-            modalities=modalities,
+            modalities=seen,
         )
         for obj in objects or []:
             for item in obj.split("; "):

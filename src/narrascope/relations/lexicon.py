@@ -37,6 +37,13 @@ def gazetteer() -> dict[str, GazetteerEntry]:
         for field in ACTOR_FIELDS:
             for form in entry.get(field, []):
                 table.setdefault(form, GazetteerEntry(actor, entry["kind"], field))
+    # officials, institutions and armed forces of more states (data/officials.json)
+    for name in data.get("include", []):
+        for actor, entry in _data(name)["actors"].items():
+            kind = data["actors"].get(actor, {}).get("kind", "state")
+            for field in ACTOR_FIELDS:
+                for form in entry.get(field, []):
+                    table.setdefault(form, GazetteerEntry(actor, kind, field))
     for actor, places in data.get("places", {}).items():
         for form in places:
             table.setdefault(form, GazetteerEntry(actor, "place", "places"))

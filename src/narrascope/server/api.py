@@ -390,9 +390,16 @@ def stats_roles(
     summary="The actor network: relation counts",
 )
 def stats_network(
-    request: Request, edges: int = Query(40, ge=1, le=500), f: Filters = Depends(filters)
+    request: Request,
+    edges: int = Query(40, ge=1, le=500),
+    modality: str = Query(
+        "",
+        pattern="^(|factual|asserted|reported|alleged|planned|hypothetical|called_for|denied)$",
+        description="'factual' (asserted and reported), one modality, or empty for all",
+    ),
+    f: Filters = Depends(filters),
 ) -> list[dict[str, Any]]:
-    return corpus(request).network(f, top_edges=edges)
+    return corpus(request).network(f, top_edges=edges, modality=modality)
 
 
 @router.get("/health", summary="Server status")

@@ -244,10 +244,15 @@ def network(edges: list[dict[str, Any]], width: int = 720, height: int = 520) ->
         x2s, y2s = x2 - dx / dist * 14, y2 - dy / dist * 14
         mx, my = (x1 + x2) / 2 - dy * 0.12, (y1 + y2) / 2 + dx * 0.12
         w = 1 + 4 * e["articles"] / peak
+        stated = e.get("factual_articles", e["articles"])
         label = f"{e['source']} {e['type']} {e['target']}: {e['articles']} articles, {e['mentions']} mentions"
+        if not stated:
+            label += f" (not stated as fact: {e.get('modality', '')})"
+        dash = "" if stated else ' stroke-dasharray="5,4"'
+
         parts.append(
             f'<path d="M{x1:.1f},{y1:.1f} Q{mx:.1f},{my:.1f} {x2s:.1f},{y2s:.1f}" fill="none" stroke="{type_colour[e["type"]]}" '
-            f'stroke-width="{w:.1f}" stroke-opacity="0.75" marker-end="url(#arrow-{types.index(e["type"])})"><title>{escape(label)}</title></path>'
+            f'stroke-width="{w:.1f}"{dash} stroke-opacity="0.75" marker-end="url(#arrow-{types.index(e["type"])})"><title>{escape(label)}</title></path>'
         )
     for n in nodes:
         x, y = pos[n]

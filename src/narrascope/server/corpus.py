@@ -317,13 +317,31 @@ class Corpus:
         return self._rows(sql, params)
 
     @_cached
-    def network(self, filters: Filters, top_edges: int = 40) -> list[dict[str, Any]]:
-        """The most frequent (source actor, relation type, target actor) triples, counted in articles."""
+    def network(
+        self, filters: Filters, top_edges: int = 40, modality: str = ""
+    ) -> list[dict[str, Any]]:
+        """The most frequent (source actor, relation type, target actor) triples, counted in articles.
+
+        `modality`: "" for every relation, "factual" for asserted and reported ones, or one
+        modality name (e.g. "hypothetical"). Each edge says in how many articles it is stated
+        (`factual_articles`); an edge only hypothesised, called for or denied has 0 there.
+        """
         sel, params = filters.selection()
+        if modality == "factual":
+            keep, extra = "WHERE r.modality IN ('asserted', 'reported')", []
+        elif modality:
+            keep, extra = "WHERE r.modality = ?", [modality]
+        else:
+            keep, extra = "", []
+        params = [*params, *extra]
         sql = f"""
         WITH {sel}
-        SELECT r.source, r.type, r.target, count(DISTINCT r.article_id) AS articles, count(*) AS mentions
+        SELECT r.source, r.type, r.target, count(DISTINCT r.article_id) AS articles, count(*) AS mentions,
+               count(DISTINCT r.article_id) FILTER (WHERE r.modality IN ('asserted', 'reported'))
+                   AS factual_articles,
+               mode(r.modality) AS modality
         FROM relations r JOIN sel s USING (article_id)
+        {keep}
         GROUP BY r.source, r.type, r.target
         ORDER BY articles DESC, mentions DESC, r.source, r.type, r.target
         LIMIT {int(top_edges)}

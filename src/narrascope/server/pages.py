@@ -260,9 +260,32 @@ def dashboard(request: Request) -> Response:
         technique_trend=charts.line_chart(_first(techniques["month"], 8), "techniques over time"),
         technique_sources=charts.heatmap(_first(techniques["source"], 8), "technique"),
         roles=charts.role_bars(corpus.role_profiles(f)),
-        network=charts.network(corpus.network(f)),
+        network=charts.network(corpus.network(f, modality=_relation_modality(request))),
+        relation_modality=_relation_modality(request),
+        network_query=urlencode(
+            {k: v for k, v in request.query_params.items() if v and k != "relmod"}
+        ),
+        relation_modalities=RELATION_MODALITIES,
     )
     return render(request, "dashboard.html", **context)
+
+
+RELATION_MODALITIES = (
+    "factual",
+    "asserted",
+    "reported",
+    "alleged",
+    "planned",
+    "hypothetical",
+    "called_for",
+    "denied",
+)
+
+
+def _relation_modality(request: Request) -> str:
+    """The dashboard network's modality filter ('' = all relations)."""
+    value = request.query_params.get("relmod", "")
+    return value if value in RELATION_MODALITIES else ""
 
 
 def _first(view: dict[str, Any], n: int) -> dict[str, Any]:

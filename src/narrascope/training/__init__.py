@@ -27,6 +27,7 @@ TRAINERS: dict[str, str] = {
     "techniques": "narrascope.training.techniques:train",
     "genre": "narrascope.training.genre:train",
     "frames": "narrascope.training.frames:train",
+    "relations": "narrascope.training.relations:train",
 }
 
 

@@ -385,7 +385,9 @@ Published best English systems (fine-tuned LLMs) reach ~0.40-0.50 exact match.
   were antagonists in every English training article): in the sample op-ed that condemns Russia,
   Russia comes out Antagonist / Instigator and Ukraine Innocent / Victim, but NATO, the UN Security
   Council and the White House also come out Antagonist.
-- Names that NER wrongly takes for entities (a drone model, a headline) get roles all the same.
+- Names that NER wrongly takes for entities get no profile when the analyzer can tell they are not
+  actors (`narrascope.analyzers.actorhood`: weapon and treaty names, lower-case phrases, headline
+  fragments with a finite verb); other headline words ("Global Security") still get one.
 - Antagonist fine roles are hard to tell apart (Instigator, Conspirator, Foreign Adversary,
   Incompetent, Tyrant, Deceiver...): about one in four is right even when the main role is.
 - The cue lexicon and the bloc list are English and centred on the Russia-Ukraine war; climate
