@@ -147,6 +147,7 @@ def test_only_pulls_in_the_producers_of_what_is_required():
         "segmentation",
         "entities",
         "actors",
+        "embeddings",
         "relations",
         "claims",
     ]

@@ -72,7 +72,7 @@ def test_feature_parts_have_fixed_widths():
     doc = Document(id="d", text=text)
     doc.paragraphs, doc.sentences = segment(text)
     vectors = np.eye(len(doc.sentences), 384, dtype=np.float32)
-    doc.cache[SENTENCE_VECTORS] = vectors
+    SENTENCE_VECTORS.put(doc, vectors)
     assert genre_features(doc, ("style",)).shape == (DIMENSION,)
     both = genre_features(doc, ("vec", "style", "title", "lead"))
     assert both.shape == (384 * 3 + DIMENSION,)
@@ -110,6 +110,8 @@ def test_exported_head_scores_like_the_fitted_one(tmp_path):
 
     from narrascope.analyzers.genre import GenreModel
     from narrascope.document import Document
+    from narrascope.encoders import EncoderIdentity
+    from narrascope.models import write_meta
     from narrascope.text.segment import segment
     from narrascope.training.genre import export, fit, matrix
 
@@ -132,6 +134,16 @@ def test_exported_head_scores_like_the_fitted_one(tmp_path):
     np.savez_compressed(tmp_path / "weights.npz", **export(head))
     (tmp_path / "config.json").write_text(
         json.dumps({"labels": list(GENRES), "parts": ["style", "tfidf"]})
+    )
+    write_meta(
+        tmp_path,
+        task="genre",
+        labels=list(GENRES),
+        encoder=EncoderIdentity("test-encoder", 384),
+        data="six test texts",
+        terms="test",
+        metrics={},
+        command="test",
     )
     model = GenreModel(tmp_path)
     expected = head.model.predict_proba(head.rows(texts, dense))

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from narrascope.analyzers import contracts
 from narrascope.evaluation.relations_dev import attribution_agrees, score
 from narrascope.pipeline import Pipeline
 from narrascope.relations import lexicon
@@ -21,7 +22,7 @@ MODEL = Path(__file__).resolve().parents[1] / "src" / "narrascope" / "models" / 
 
 @pytest.fixture(scope="module")
 def parse_pipeline() -> Pipeline:
-    return Pipeline.from_config(only=["actors"])
+    return Pipeline.from_config(only=["segmentation", "actors"])
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,7 @@ def test_pairs_are_ordered_actor_pairs_and_instruments(parse_pipeline):
         "Lavrov met Polish Foreign Minister Radoslaw Sikorski in Geneva.\n\n"
         "Russia violated the UN Charter, Duda said.\n",
     )
-    builder = PairBuilder(doc, doc.cache["spacy"], doc.cache["mentions"], [])
+    builder = PairBuilder(doc, contracts.SPACY_PARSE.get(doc), contracts.MENTIONS.get(doc), [])
     pairs = builder.pairs()
     first = {(p.source, p.target) for p in pairs if p.sentence == 0}
     assert first == {("RUS", "POL"), ("POL", "RUS")}
