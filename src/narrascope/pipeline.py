@@ -60,7 +60,9 @@ class Pipeline:
 
     def process_batch(self, docs: list[Document]) -> None:
         for analyzer in self.analyzers:
-            analyzer.process(docs)
+            ready = [doc for doc in docs if not _mark_unavailable(analyzer, doc)]
+            if ready:
+                analyzer.process(ready)
         for doc in docs:
             doc.analyzers = self.names
             doc.cache.clear()
@@ -102,6 +104,15 @@ class Pipeline:
             )
             return
         yield from batch
+
+
+def _mark_unavailable(analyzer: Analyzer, doc: Document) -> bool:
+    """Record on `doc` why `analyzer` cannot run on it; True when it must be skipped."""
+    reason = analyzer.unavailable_reason(doc)
+    if reason is None:
+        return False
+    doc.unavailable[analyzer.name] = reason
+    return True
 
 
 def _with_requirements(wanted: list[str], order: list[str]) -> list[str]:

@@ -6,6 +6,18 @@ from typing import Any, ClassVar
 
 from narrascope.document import Document
 
+# a language guess below this probability is treated as "not known" (short texts): the English
+# models run, as they did before languages were told apart
+CONFIDENT_LANGUAGE = 0.8
+
+
+def language_of(doc: Document) -> str | None:
+    """The document's language code when the guess is confident, else None."""
+    language = doc.language
+    if language is None or language.score < CONFIDENT_LANGUAGE:
+        return None
+    return language.code
+
 
 class Analyzer:
     """Base class of every pipeline step.
@@ -20,6 +32,8 @@ class Analyzer:
     name: ClassVar[str] = ""
     requires: ClassVar[tuple[str, ...]] = ()
     produces: ClassVar[tuple[str, ...]] = ()
+    # the language codes this step has models for; None = any language
+    languages: ClassVar[tuple[str, ...] | None] = None
 
     def __init__(self, **options: Any) -> None:
         if options:
@@ -27,6 +41,18 @@ class Analyzer:
 
     def process(self, docs: list[Document]) -> None:
         raise NotImplementedError
+
+    def unavailable_reason(self, doc: Document) -> str | None:
+        """Why this step cannot analyse `doc` (e.g. "language ru"), or None when it can: a step
+        it requires did not run on it (same reason), or it has no model for the language. The
+        pipeline skips such documents and records the reason under the step's name."""
+        for name in self.requires:
+            if name in doc.unavailable:
+                return doc.unavailable[name]
+        code = language_of(doc)
+        if self.languages is None or code is None or code in self.languages:
+            return None
+        return f"language {code}"
 
     def __repr__(self) -> str:
         return f"<analyzer {self.name}>"

@@ -11,6 +11,7 @@ from narrascope.relations.mentions import english
 class Claims(Analyzer):
     name = "claims"
     requires = ("segmentation", "entities", "actors", "relations")
+    languages = ("en",)
     produces = ("claims",)
 
     def __init__(self, threshold: float = 0.4) -> None:

@@ -19,6 +19,7 @@ SENTENCE_VECTORS = "sentence_vectors"
 class Embeddings(Analyzer):
     name = "embeddings"
     requires = ("segmentation",)
+    languages = ("en",)
     produces = ("cache:sentence_vectors",)
 
     def __init__(

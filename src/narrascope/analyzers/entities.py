@@ -71,6 +71,7 @@ def group_mentions(mentions: list[EntityMention]) -> None:
 class EntityMentions(Analyzer):
     name = "entities"
     requires = ("segmentation",)
+    languages = ("en",)
     produces = ("entities", "cache:spacy")
 
     def __init__(

@@ -34,7 +34,8 @@ from typing import Any
 
 import numpy as np
 
-from narrascope.analyzers.base import Analyzer
+from narrascope.analyzers import narratives_lang
+from narrascope.analyzers.base import Analyzer, language_of
 from narrascope.analyzers.embeddings import paragraph_vectors, sentence_vectors
 from narrascope.document import Document, NarrativeLabel, NarrativeLayer
 from narrascope.taxonomies import Taxonomy, load_taxonomy
@@ -342,14 +343,27 @@ class Narratives(Analyzer):
             )
         self.threshold = threshold
         self.margin = margin
+        # other languages: their own TF-IDF models, for the packaged taxonomy only
+        self.language_models = (
+            narratives_lang.load_models() if self.taxonomy.name == "semeval2025" else {}
+        )
 
     @property
     def zero_shot(self) -> bool:
         return self.model is None
 
+    def unavailable_reason(self, doc: Document) -> str | None:
+        if language_of(doc) in self.language_models:  # needs no sentence vectors
+            return None
+        return super().unavailable_reason(doc)
+
     def process(self, docs: list[Document]) -> None:
         for doc in docs:
-            doc.narratives = self.analyse(doc)
+            model = self.language_models.get(language_of(doc) or "")
+            if model is not None:
+                doc.narratives = narratives_lang.analyse(doc, model, self.taxonomy, decide_ranked)
+            else:
+                doc.narratives = self.analyse(doc)
 
     def analyse(self, doc: Document) -> NarrativeLayer:
         vectors = body_rows(sentence_vectors(doc), [s.paragraph for s in doc.sentences])

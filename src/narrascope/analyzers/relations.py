@@ -23,6 +23,7 @@ ENGINES = ("learned", "rules")
 class Relations(Analyzer):
     name = "relations"
     requires = ("segmentation", "entities", "actors", "embeddings")
+    languages = ("en",)
     produces = ("relations",)
 
     def __init__(
