@@ -144,3 +144,50 @@ def test_actor_scores_on_the_annotated_set(shared_data):
         row = score(shared_data / "semeval2025t10", lang)
         assert row["gold"] >= 80
         assert row["precision"] >= 0.8 and row["recall"] >= 0.7
+
+
+def test_a_language_narrative_model_round_trips_and_gives_evidence(tmp_path):
+    import numpy as np
+
+    from narrascope.analyzers.narratives import decide_ranked
+    from narrascope.analyzers.narratives_lang import LanguageNarrativeModel, analyse
+    from narrascope.taxonomies import load_taxonomy
+    from narrascope.training.features import Article
+    from narrascope.training.narratives import trained_labels
+    from narrascope.training.narratives_lang import DEFAULTS, fit_model, write_model
+
+    taxonomy = load_taxonomy("semeval2025")
+    labels = trained_labels(taxonomy)
+    sub = next(
+        s for s in taxonomy.subnarratives if taxonomy.domain(s) == "URW" and "Other" not in s
+    )
+    words = ["оружие поставки Запад", "климат погода наука", "выборы партия бюджет"]
+    articles = []
+    for i in range(30):
+        kind = i % 3
+        text = (
+            f"Заголовок {i}\n\n"
+            + " ".join([words[kind]] * 5)
+            + f" абзац {i}.\n\nЕще {words[kind]}."
+        )
+        narratives = [taxonomy.parent(sub)] if kind == 0 else []
+        subs = [sub] if kind == 0 else []
+        articles.append(Article(f"RU-{i}.txt", "RU", text, narratives, subs))
+    options = {**DEFAULTS, "max_words": 60, "max_chars": 80}
+    model = fit_model(articles, np.arange(len(articles)), labels, "RU", options)
+    folder = write_model(tmp_path / "ru", model, labels, "RU", options, {"RU": 30})
+    loaded = LanguageNarrativeModel(folder)
+    assert loaded.language == "ru" and loaded.labels == labels
+
+    doc = document_from_text(
+        "Новость\n\nЗапад наращивает поставки, оружие идет потоком.\n\nВторой абзац про оружие."
+    )
+    Segmentation().process([doc])
+    layer = analyse(doc, loaded, taxonomy, decide_ranked)
+    assert [n.label for n in layer.subnarratives] == [sub]
+    assert layer.subnarratives[0].evidence and doc.check_offsets() == []
+    other = document_from_text("Новость\n\nКлимат и погода, наука о климате.")
+    Segmentation().process([other])
+    assert [n.label for n in analyse(other, loaded, taxonomy, decide_ranked).narratives] == [
+        "Other"
+    ]

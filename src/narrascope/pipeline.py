@@ -58,11 +58,19 @@ class Pipeline:
                 raise ValueError(f"analyzer {analyzer.name!r} needs {missing} to run before it")
             seen.add(analyzer.name)
 
-    def process_batch(self, docs: list[Document]) -> None:
+    def apply(self, docs: list[Document]) -> None:
+        """Every analyzer over the batch, each on the documents it has models for; the others
+        get an `unavailable` marker. The cache stays (see `process_batch`)."""
+        for doc in docs:  # a re-analysed document starts without the old markers
+            for name in self.names:
+                doc.unavailable.pop(name, None)
         for analyzer in self.analyzers:
             ready = [doc for doc in docs if not _mark_unavailable(analyzer, doc)]
             if ready:
                 analyzer.process(ready)
+
+    def process_batch(self, docs: list[Document]) -> None:
+        self.apply(docs)
         for doc in docs:
             doc.analyzers = self.names
             doc.cache.clear()

@@ -46,7 +46,7 @@ class LanguageNarrativeModel:
         self.decision: dict = meta["decision"]
         self.words = _vectorizer("word", [1, 2], meta["words"], weights["words_idf"])
         self.chars = _vectorizer("char_wb", [3, 5], meta["chars"], weights["chars_idf"])
-        self.coef = weights["coef"].astype(np.float32)
+        self.coef = weights["coef"].astype(np.float32) * weights["coef_scale"]
         self.intercept = weights["intercept"].astype(np.float32)
 
     def features(self, texts: list[str]) -> sparse.csr_matrix:
