@@ -14,6 +14,7 @@ import argparse
 import json
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from narrascope.datasets.semeval2025 import read_documents
 from narrascope.text.actor_names import find_actor_names
@@ -39,7 +40,7 @@ def match(found: list[tuple[int, int, str]], wanted: list[tuple[int, int, str]])
     return hits
 
 
-def score(data: Path, lang: str) -> dict[str, float]:
+def score(data: Path, lang: str) -> dict[str, Any]:
     texts = read_documents(Path(data) / lang.upper() / "train_dec4" / "raw-documents")
     found_n = gold_n = hits = 0
     for row in gold(lang):
