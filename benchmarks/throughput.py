@@ -8,7 +8,9 @@ run loop as `narrascope analyze` (optionally into a DuckDB store), then encodes 
 with the backbone encoder alone. Prints articles/s, the backbone's own time, their ratio (the
 pipeline's overhead beyond the one encoding pass), each analyzer's share of the time, and the
 peak resident memory of the process. The processor's capabilities and the backbone variant that
-was chosen for it come first.
+was chosen for it come first. With `--per-language`, the articles are also run again grouped by
+detected language (for a mixed folder; never a dataset root, which holds test splits), one line
+per language: each language runs only the layers it has models for (see docs/languages.md).
 """
 
 from __future__ import annotations
@@ -88,6 +90,25 @@ def backbone_time(pipeline: Pipeline, docs: list[Document]) -> tuple[Clock, int]
     return clock, n
 
 
+def per_language(pipeline: Pipeline, docs: list[Document]) -> None:
+    """Articles/s of the pipeline on each detected language's articles, run separately."""
+    from narrascope.analyzers.language import LanguageDetection
+
+    LanguageDetection().process(docs)
+    groups: dict[str, list[Document]] = defaultdict(list)
+    for doc in docs:
+        groups[doc.language.code if doc.language else "?"].append(doc)
+    for code, group in sorted(groups.items()):
+        copies = [Document(id=d.id, text=d.text, title=d.title, language=d.language) for d in group]
+        with Clock() as clock:
+            run(copies, pipeline, Sinks(), Callbacks())
+        skipped = sorted({layer for d in copies for layer in d.unavailable})
+        print(
+            f"language {code:<8} {len(group)} articles: {len(group) / clock.wall:.2f} articles/s wall, "
+            f"{len(group) / clock.cpu:.2f} per CPU-second; unavailable: {', '.join(skipped) or 'none'}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", type=Path)
@@ -98,6 +119,7 @@ def main() -> None:
     )
     parser.add_argument("--variant", choices=variants.VARIANTS, default=None)
     parser.add_argument("--padding", choices=("fixed", "dynamic"), default=None)
+    parser.add_argument("--per-language", action="store_true", help="also time each language")
     args = parser.parse_args()
     config = Config.load(args.config)
     overrides = {k: v for k, v in (("variant", args.variant), ("padding", args.padding)) if v}
@@ -162,6 +184,8 @@ def main() -> None:
         f"peak memory       {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB resident (maxrss)"
     )
     print(f"machine load      {os.getloadavg()[0]:.1f} (1-min load average, {os.cpu_count()} CPUs)")
+    if args.per_language:
+        per_language(pipeline, docs)
 
 
 if __name__ == "__main__":

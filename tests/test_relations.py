@@ -169,12 +169,14 @@ def test_single_sentences(relation_pipeline, text, expected):
     assert expected in got, got
 
 
-def test_other_languages_are_skipped():
+def test_other_languages_get_actors_but_relations_are_marked_unavailable():
     doc = Pipeline.from_config(only=["claims", "language"]).analyze(
         "Россия атаковала Украину ракетами. Путин заявил, что Россия продолжит удары по Киеву и Харькову."
     )
     assert doc.language.code == "ru"
-    assert doc.actors == [] and doc.relations == [] and doc.claims == []
+    assert [a.actor for a in doc.actors] == ["RUS", "UKR", "RUS", "RUS", "UKR"]
+    assert doc.relations == [] and doc.claims == []
+    assert doc.unavailable["relations"] == doc.unavailable["claims"] == "language ru"
 
 
 def test_lemma_rules_name_real_triggers():

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 class Model(BaseModel):
@@ -224,6 +224,9 @@ class Document(Model):
     relations: list[Relation] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
     analyzers: list[str] = Field(default_factory=list)
+    # layers the pipeline ran but could not compute for this article, with the reason
+    # (e.g. {"relations": "language ru"}): an empty layer here means "not analysed", not "none found"
+    unavailable: dict[str, str] = Field(default_factory=dict)
 
     _cache: dict[str, Any] = PrivateAttr(default_factory=dict)
 

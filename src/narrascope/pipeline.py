@@ -77,12 +77,24 @@ class Pipeline:
     def names(self) -> list[str]:
         return [a.name for a in self.analyzers]
 
+    def apply(self, docs: list[Document]) -> None:
+        """Every analyzer over the batch, each on the documents it has models for; the others
+        get an `unavailable` marker. The cache stays (see `process_batch`)."""
+        for doc in docs:  # a re-analysed document starts without the old markers
+            for name in self.names:
+                doc.unavailable.pop(name, None)
+        upstream = upstream_steps(self.analyzers)
+        for analyzer in self.analyzers:
+            skip = upstream[analyzer.name]
+            ready = [doc for doc in docs if not _mark_unavailable(analyzer, doc, skip)]
+            if ready:
+                analyzer.process(ready)
+
     def process_batch(self, docs: list[Document], after: Hook | None = None) -> None:
-        """Every analyzer over the batch, then `after(docs)` while the cache (parse, vectors)
-        is still there; the cache is cleared in any case."""
+        """`apply`, then `after(docs)` while the cache (parse, vectors) is still there; the
+        cache is cleared in any case."""
         try:
-            for analyzer in self.analyzers:
-                analyzer.process(docs)
+            self.apply(docs)
             if after is not None:
                 after(docs)
             for doc in docs:
@@ -178,6 +190,28 @@ def _missing(
 def producers_of(need: Requirement, names: Iterable[str] | None = None) -> list[str]:
     """The analyzers (among `names`; default: all registered) that produce `need`."""
     return [n for n in (names or registry.available()) if need in registry.get(n).produces]
+
+
+def upstream_steps(analyzers: list[Analyzer]) -> dict[str, list[str]]:
+    """Per analyzer, the earlier ones that produce one of its required inputs: when one of
+    them is skipped for a document, so is the analyzer (optional inputs do not count)."""
+    upstream: dict[str, list[str]] = {}
+    for i, analyzer in enumerate(analyzers):
+        upstream[analyzer.name] = [
+            earlier.name
+            for earlier in analyzers[:i]
+            if any(need in earlier.produces for need in analyzer.requires)
+        ]
+    return upstream
+
+
+def _mark_unavailable(analyzer: Analyzer, doc: Document, upstream: list[str]) -> bool:
+    """Record on `doc` why `analyzer` cannot run on it; True when it must be skipped."""
+    reason = analyzer.unavailable_reason(doc, upstream)
+    if reason is None:
+        return False
+    doc.unavailable[analyzer.name] = reason
+    return True
 
 
 def with_requirements(wanted: list[str], order: list[str]) -> list[str]:

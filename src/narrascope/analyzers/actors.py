@@ -4,14 +4,21 @@ Names, demonyms, capitals, institutions and officials come from the project's ga
 (`data/gazetteer.json`). Each mention is linked to the overlapping entity mention, whose `actor`
 is set. Cities and regions are kept for the relation rules (a city stands for its state as the
 target of an attack) but are not actor mentions by themselves.
+
+Russian, Bulgarian, Portuguese and Hindi articles get their actors from the name lists of
+`text.actor_names` (same actor ids; no entity linking, since the spaCy entities are English).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from narrascope.analyzers import contracts
-from narrascope.analyzers.base import Analyzer
+from narrascope.analyzers.base import Analyzer, language_of
 from narrascope.document import ActorMention, Document
-from narrascope.relations.mentions import english, find_mentions
+from narrascope.relations import lexicon
+from narrascope.relations.mentions import find_mentions
+from narrascope.text.actor_names import find_actor_names, languages
 
 
 def link_entities(doc: Document, actors: list[ActorMention]) -> None:
@@ -33,10 +40,19 @@ class Actors(Analyzer):
     requires = (contracts.ENTITIES, contracts.SPACY_PARSE)
     optional = (contracts.LANGUAGE,)
     produces = (contracts.ACTORS, contracts.MENTIONS)
+    languages = ("en", *languages())
+
+    def unavailable_reason(self, doc: Document, upstream: Iterable[str] = ()) -> str | None:
+        code = language_of(doc)
+        if code in languages():  # the name lists need no entities
+            return None
+        return super().unavailable_reason(doc, upstream)
 
     def process(self, docs: list[Document]) -> None:
         for doc in docs:
-            if not english(doc):
+            code = language_of(doc)
+            if code in languages():
+                doc.actors = names_in(doc.text, code)
                 continue
             found = find_mentions(doc.text, contracts.SPACY_PARSE.get(doc))
             contracts.MENTIONS.put(doc, found)
@@ -47,3 +63,13 @@ class Actors(Analyzer):
             ]
             link_entities(doc, actors)
             doc.actors = actors
+
+
+def names_in(text: str, lang: str) -> list[ActorMention]:
+    """Actor mentions of a non-English article from the language's name list."""
+    return [
+        ActorMention(
+            start=m.start, end=m.end, text=m.text, actor=m.actor, kind=lexicon.actor_kind(m.actor)
+        )
+        for m in find_actor_names(text, lang)
+    ]

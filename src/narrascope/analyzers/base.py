@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from narrascope.analyzers.contracts import Requirement
 from narrascope.document import Document
+
+# a language guess below this probability is treated as "not known" (short texts): the English
+# models run, as they did before languages were told apart
+CONFIDENT_LANGUAGE = 0.8
+
+
+def language_of(doc: Document) -> str | None:
+    """The document's language code when the guess is confident, else None."""
+    language = doc.language
+    if language is None or language.score < CONFIDENT_LANGUAGE:
+        return None
+    return language.code
 
 
 class Analyzer:
@@ -26,6 +39,8 @@ class Analyzer:
     optional: ClassVar[tuple[Requirement, ...]] = ()
     produces: ClassVar[tuple[Requirement, ...]] = ()
     uses_encoder: ClassVar[bool] = False
+    # the language codes this step has models for; None = any language
+    languages: ClassVar[tuple[str, ...] | None] = None
 
     def __init__(self, **options: Any) -> None:
         if options:
@@ -49,6 +64,19 @@ class Analyzer:
             if p.name not in {"self", "encoder"}
             and p.kind in {p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY}
         ]
+
+    def unavailable_reason(self, doc: Document, upstream: Iterable[str] = ()) -> str | None:
+        """Why this step cannot analyse `doc` (e.g. "language ru"), or None when it can: one of
+        `upstream` (the earlier steps that produce what it requires) did not run on it (same
+        reason), or it has no model for the language. The pipeline skips such documents and
+        records the reason under the step's name."""
+        for name in upstream:
+            if name in doc.unavailable:
+                return doc.unavailable[name]
+        code = language_of(doc)
+        if self.languages is None or code is None or code in self.languages:
+            return None
+        return f"language {code}"
 
     def __repr__(self) -> str:
         return f"<analyzer {self.name}>"

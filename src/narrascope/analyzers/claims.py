@@ -19,6 +19,7 @@ class Claims(Analyzer):
     )
     optional = (contracts.LANGUAGE,)
     produces = (contracts.CLAIMS,)
+    languages = ("en",)
 
     def __init__(self, threshold: float = 0.4) -> None:
         self.threshold = threshold

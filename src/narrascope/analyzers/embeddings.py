@@ -23,6 +23,7 @@ class Embeddings(Analyzer):
     name = "embeddings"
     requires = (contracts.SENTENCES,)
     produces = (contracts.SENTENCE_VECTORS,)
+    languages = ("en",)
     uses_encoder = True
 
     def __init__(self, *, encoder: Encoder) -> None:

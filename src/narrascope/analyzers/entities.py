@@ -72,6 +72,7 @@ def group_mentions(mentions: list[EntityMention]) -> None:
 class EntityMentions(Analyzer):
     name = "entities"
     produces = (contracts.ENTITIES, contracts.SPACY_PARSE)
+    languages = ("en",)
 
     def __init__(
         self, model: str = "en_core_web_sm", parse: bool = True, batch_size: int = 8

@@ -26,14 +26,15 @@ a reader sees what an article labelled "Other" came closest to.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
 
-from narrascope.analyzers import contracts
-from narrascope.analyzers.base import Analyzer
+from narrascope.analyzers import contracts, narratives_lang
+from narrascope.analyzers.base import Analyzer, language_of
 from narrascope.analyzers.embeddings import paragraph_vectors, sentence_vectors
 from narrascope.document import Document, NarrativeLabel, NarrativeLayer
 from narrascope.encoders import Encoder, identity
@@ -347,14 +348,27 @@ class Narratives(Analyzer):
             )
         self.threshold = threshold
         self.margin = margin
+        # other languages: their own TF-IDF models, for the packaged taxonomy only
+        self.language_models = (
+            narratives_lang.load_models() if self.taxonomy.name == "semeval2025" else {}
+        )
 
     @property
     def zero_shot(self) -> bool:
         return self.model is None
 
+    def unavailable_reason(self, doc: Document, upstream: Iterable[str] = ()) -> str | None:
+        if language_of(doc) in self.language_models:  # needs no sentence vectors
+            return None
+        return super().unavailable_reason(doc, upstream)
+
     def process(self, docs: list[Document]) -> None:
         for doc in docs:
-            doc.narratives = self.analyse(doc)
+            model = self.language_models.get(language_of(doc) or "")
+            if model is not None:
+                doc.narratives = narratives_lang.analyse(doc, model, self.taxonomy, decide_ranked)
+            else:
+                doc.narratives = self.analyse(doc)
 
     def analyse(self, doc: Document) -> NarrativeLayer:
         vectors = body_rows(sentence_vectors(doc), [s.paragraph for s in doc.sentences])

@@ -31,6 +31,7 @@ class Relations(Analyzer):
     )
     optional = (contracts.LANGUAGE,)
     produces = (contracts.RELATIONS,)
+    languages = ("en",)
 
     def __init__(
         self, min_confidence: float = 0.0, engine: str = "learned", model: str = ""

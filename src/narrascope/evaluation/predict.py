@@ -178,7 +178,11 @@ def _semeval2025_narratives(split2, split3, run: PredictionRun, config, ids) -> 
 
     def explain_given(batch: list[Document]) -> None:
         for doc in batch:
-            if doc.id in given and doc.narratives is not None:
+            if (
+                doc.id in given
+                and doc.narratives is not None
+                and "explanation" not in doc.unavailable
+            ):
                 found = explain(doc, label=given[doc.id])
                 if found is not None:
                     explained[doc.id] = found
@@ -227,8 +231,13 @@ def _semeval2025_roles(split, run: PredictionRun, config, ids) -> None:
     roles = _analyzer(pipeline, "roles")
     rows: list[semeval2025.EntityAnnotation] = []
 
+    skipped: dict[str, str] = {}
+
     def classify(batch: list[Document]) -> None:
         for doc in batch:
+            if "roles" in doc.unavailable:  # no role model for the article's language
+                skipped[doc.id] = doc.unavailable["roles"]
+                continue
             given = mentions[doc.id]
             found = roles.classify_mentions(doc, [(m.start, m.end_exclusive) for m in given])
             for m, r in zip(given, found):
@@ -240,6 +249,11 @@ def _semeval2025_roles(split, run: PredictionRun, config, ids) -> None:
                 )
 
     done = run_batches(pipeline, docs, after=classify, failures=run.failures)
+    if skipped:
+        reasons = ", ".join(sorted(set(skipped.values())))
+        run.messages.append(
+            f"subtask 1: {len(skipped)} documents not analysed (roles unavailable: {reasons})"
+        )
     run.documents = max(run.documents, len(done))
     run.written["subtask-1"] = semeval2025.write_subtask1(run.out / "subtask-1.txt", rows)
 

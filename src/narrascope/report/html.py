@@ -85,6 +85,12 @@ def render_section(doc: Document, palette: Palette | None = None) -> str:
     if doc.warnings:
         items = "".join(f"<li>{escape(w)}</li>" for w in doc.warnings)
         parts.append(f'<ul class="ns-warnings">{items}</ul>')
+    if doc.unavailable:
+        items = "".join(
+            f"<li><b>{escape(layer)}</b>: {escape(reason)}</li>"
+            for layer, reason in doc.unavailable.items()
+        )
+        parts.append(f'<ul class="ns-unavailable" title="not analysed">{items}</ul>')
     parts.append('<div class="ns-body">')
     parts.append(render_article(doc, palette))
     parts.append(render_panels(doc, palette))

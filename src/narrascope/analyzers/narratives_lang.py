@@ -1,0 +1,129 @@
+"""Narratives of Russian, Bulgarian, Portuguese and Hindi articles (TF-IDF heads, no backbone).
+
+The English model reads MiniLM sentence vectors, which carry little meaning for other
+languages. A language model here (trained by `training.narratives_lang`) scores labels from the
+article's word and character TF-IDF vector, decides with the same ranked rule as the English
+model, and takes as evidence the body paragraphs whose TF-IDF vectors score highest under the
+chosen label's head. Models live in `models/narratives-lang/<code>/`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from narrascope.document import Document, NarrativeLabel, NarrativeLayer
+from narrascope.taxonomies import Taxonomy
+
+PACKAGED = Path(__file__).resolve().parents[1] / "models" / "narratives-lang"
+EVIDENCE_PARAGRAPHS = 2
+CANDIDATES = 3
+
+
+def _vectorizer(analyzer: str, ngrams: list[int], vocabulary: list[str], idf: np.ndarray):  # type: ignore[no-untyped-def]
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(
+        analyzer=analyzer, ngram_range=tuple(ngrams), sublinear_tf=True, vocabulary=vocabulary
+    )
+    vectorizer.idf_ = np.asarray(idf, dtype=np.float64)
+    return vectorizer
+
+
+class LanguageNarrativeModel:
+    """One language's label heads over word + character TF-IDF."""
+
+    def __init__(self, path: Path) -> None:
+        meta = json.loads((path / "model.json").read_text(encoding="utf-8"))
+        weights = np.load(path / "weights.npz")
+        self.language: str = meta["language"]
+        self.labels: list[str] = meta["labels"]
+        self.decision: dict = meta["decision"]
+        self.words = _vectorizer("word", [1, 2], meta["words"], weights["words_idf"])
+        self.chars = _vectorizer("char_wb", [3, 5], meta["chars"], weights["chars_idf"])
+        self.coef = weights["coef"].astype(np.float32) * weights["coef_scale"]
+        self.intercept = weights["intercept"].astype(np.float32)
+
+    def features(self, texts: list[str]) -> sparse.csr_matrix:
+        """The training features: both TF-IDF blocks, each unit length, scaled to a unit row."""
+        return (
+            sparse.hstack([self.words.transform(texts), self.chars.transform(texts)]) / np.sqrt(2)
+        ).tocsr()
+
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        z = self.features(texts) @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-np.asarray(z)))
+
+
+def load_models(folder: Path = PACKAGED) -> dict[str, LanguageNarrativeModel]:
+    """Every language model under `folder`, by language code."""
+    if not folder.is_dir():
+        return {}
+    return {
+        path.name: LanguageNarrativeModel(path)
+        for path in sorted(folder.iterdir())
+        if (path / "model.json").is_file()
+    }
+
+
+def analyse(
+    doc: Document,
+    model: LanguageNarrativeModel,
+    taxonomy: Taxonomy,
+    decide_ranked: Callable[..., Any],
+) -> NarrativeLayer:
+    """The narrative layer of one article in the model's language; `decide_ranked` is the
+    English model's ranked decision (passed in: this module sits below `narratives`)."""
+    scores = dict(zip(model.labels, model.probabilities([doc.text])[0].tolist()))
+    decision = decide_ranked(
+        taxonomy, scores, model.decision["other_gate"], model.decision["relative"]
+    )
+    layer = NarrativeLayer(taxonomy=taxonomy.name, domain=decision.domain)
+    body = [p for p in doc.paragraphs if p.index > 0] or list(doc.paragraphs)
+    para_probs = (
+        model.probabilities([doc.paragraph_text(p) for p in body]) if body else np.zeros((0, 0))
+    )
+
+    def evidence(label: str) -> list:
+        if label == taxonomy.other or label not in model.labels or len(body) == 0:
+            return []
+        column = para_probs[:, model.labels.index(label)]
+        best = [int(i) for i in np.argsort(-column)[:EVIDENCE_PARAGRAPHS]]
+        return [doc.span(body[i].start, body[i].end) for i in best]
+
+    for label, score in sorted(decision.narratives.items(), key=lambda kv: -kv[1]):
+        layer.narratives.append(
+            NarrativeLabel(
+                label=label, level="narrative", score=round(score, 4), evidence=evidence(label)
+            )
+        )
+    for label, score in sorted(decision.subnarratives.items(), key=lambda kv: -kv[1]):
+        layer.subnarratives.append(
+            NarrativeLabel(
+                label=label,
+                level="subnarrative",
+                parent=taxonomy.parent(label),
+                score=round(score, 4),
+                evidence=evidence(label),
+            )
+        )
+    pool = [
+        n
+        for n in taxonomy.narratives
+        if n in scores and n not in decision.narratives and taxonomy.domain(n) == decision.domain
+    ]
+    for label in sorted(pool, key=lambda n: (-scores[n], n))[:CANDIDATES]:
+        layer.candidates.append(
+            NarrativeLabel(
+                label=label,
+                level="narrative",
+                score=round(scores[label], 4),
+                evidence=evidence(label),
+            )
+        )
+    return layer
