@@ -83,6 +83,9 @@ class Sinks:
     jsonl: Path | IO[str] | None = None
     html: Path | None = None
     html_title: str | None = None
+    update: bool = (
+        False  # a changed article replaces the stored one of the same id (else: a new version)
+    )
 
 
 @dataclass
@@ -307,6 +310,10 @@ class Writer:
 
     def write(self, results: list[Result]) -> None:
         docs, lines, failures = [], [], [r for r in results if isinstance(r, Failure)]
+        if self.sinks.store is not None:  # final ids before the JSONL lines are written
+            self.sinks.store.claim_ids(
+                [r for r in results if isinstance(r, Document)], self.sinks.update
+            )
         for doc in (r for r in results if isinstance(r, Document)):
             try:
                 lines.append(doc.to_json() + "\n")
@@ -344,14 +351,14 @@ class Writer:
         store = self.sinks.store
         assert store is not None
         try:
-            store.write(docs, failures)
+            store.write(docs, failures, update=self.sinks.update)
             return docs, lines
         except Exception as batch_error:
             kept: list[tuple[Document, str]] = []
             refused: list[Failure] = []
             for doc, line in zip(docs, lines):
                 try:
-                    store.write([doc])
+                    store.write([doc], update=self.sinks.update)
                     kept.append((doc, line))
                 except Exception as exc:
                     refused.append(

@@ -55,6 +55,12 @@ def analyze(
     db: Path | None = typer.Option(
         None, "--db", help="DuckDB corpus store; a rerun skips articles already stored."
     ),
+    update: bool = typer.Option(
+        False,
+        "--update",
+        help="With --db: a changed article replaces the stored one of the same id "
+        "(default: it is stored as a new version, ID#HASH).",
+    ),
     html: Path | None = typer.Option(
         None, "--html", help="Write a self-contained HTML report here."
     ),
@@ -148,7 +154,9 @@ def analyze(
         if store is not None:
             store.close()
         _fail(f"{config or 'default config'}: cannot build the pipeline: {_one_line(exc)}")
-    sinks = Sinks(store=store, jsonl=out or (None if db or html else sys.stdout), html=html)
+    sinks = Sinks(
+        store=store, jsonl=out or (None if db or html else sys.stdout), html=html, update=update
+    )
     shown = _FewArticles(ARTICLE_SUMMARIES)
     progress = _Progress(console, lambda: expected_articles(inputs, options))
     callbacks = Callbacks(progress=progress.update, document=shown.add)
