@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from narrascope import registry
+from narrascope import budget, registry
 from narrascope.analyzers.base import Analyzer
 from narrascope.config import Config
 from narrascope.document import Document, Failure
@@ -65,6 +65,7 @@ class Pipeline:
             for name in self.names:
                 doc.unavailable.pop(name, None)
         for analyzer in self.analyzers:
+            budget.check()
             ready = [doc for doc in docs if not _mark_unavailable(analyzer, doc)]
             if ready:
                 analyzer.process(ready)
@@ -99,6 +100,10 @@ class Pipeline:
         """Process a batch; if it fails, retry its documents one by one to isolate the culprit."""
         try:
             self.process_batch(batch)
+        except budget.OverBudget:
+            for doc in batch:
+                doc.cache.clear()
+            raise  # the whole run is over its budget: retrying one by one would only take longer
         except Exception as exc:
             if len(batch) > 1:
                 for doc in batch:

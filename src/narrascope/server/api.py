@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from narrascope.document import Document, Failure
 from narrascope.server import inputs
-from narrascope.server.analysis import Busy
+from narrascope.server.analysis import Busy, OverBudgetFailure
 from narrascope.server.corpus import Corpus, Filters
 from narrascope.server.runtime import Runtime
 from narrascope.server.security import check_write, require_read
@@ -28,7 +28,9 @@ router = APIRouter(
 )
 READ = [Depends(require_read)]
 ERROR = {"model": dict[str, str], "description": '`{"error": reason}`'}
-ERRORS: dict[int | str, dict[str, Any]] = {s: ERROR for s in (401, 404, 413, 415, 422, 503)}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    s: ERROR for s in (401, 403, 404, 413, 415, 422, 503, 504)
+}
 
 
 class AnalyzeRequest(BaseModel):
@@ -182,6 +184,8 @@ async def analyze(item: AnalyzeRequest, request: Request) -> Response:
         check_write(request)
     doc = await build_document(item, rt)
     (result,) = await analyse_documents(rt, [doc])
+    if isinstance(result, OverBudgetFailure):
+        raise HTTPException(504, result.reason)
     if isinstance(result, Failure):
         raise HTTPException(422, result.reason)
     if item.store:

@@ -49,7 +49,11 @@ def create_app(
 
         store = Store(settings.db)
     runtime = Runtime(
-        settings, AnalysisQueue(factory, settings.batch_size, settings.max_pending), store
+        settings,
+        AnalysisQueue(
+            factory, settings.batch_size, settings.max_pending, settings.analysis_timeout
+        ),
+        store,
     )
 
     @contextlib.asynccontextmanager

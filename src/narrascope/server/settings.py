@@ -29,6 +29,7 @@ class ServerSettings:
     max_text_chars: int = 200_000  # characters per document
     max_pending: int = 256  # documents waiting for analysis before the server answers 503
     batch_size: int = 16  # documents the pipeline analyses together
+    analysis_timeout: float = 60.0  # seconds one analysis may take before it is stopped (504)
     allow_private_urls: bool = False  # fetch URLs that resolve to loopback/private addresses
     page_size: int = 50
 
