@@ -246,11 +246,15 @@ class Store:
 
     # --- export -------------------------------------------------------------------------------
 
-    def export(self, path: str | Path, fmt: str = "jsonl", table: str = "articles") -> int:
+    def export(
+        self, path: str | Path, fmt: str = "jsonl", table: str = "articles", raw: bool = False
+    ) -> int:
         """Write one table to a file; returns the number of rows.
 
         `jsonl` of `articles` writes the full result documents (as `analyze --out` does); of any
-        other table, its rows as JSON objects. csv and parquet use DuckDB's COPY.
+        other table, its rows as JSON objects. csv and parquet use DuckDB's COPY. In csv, a text
+        cell that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab
+        or a carriage return) gets a leading `'`, unless `raw`.
         """
         if fmt not in EXPORT_FORMATS:
             raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
@@ -272,10 +276,26 @@ class Store:
                 "parquet": "FORMAT parquet",
             }[fmt]
             target = str(temp).replace("'", "''")
+            columns = "*" if fmt != "csv" or raw else self._neutralised_columns(table)
             self.con.execute(
-                f"COPY (SELECT * FROM {_quote(table)} ORDER BY ALL) TO '{target}' ({options})"
+                f"COPY (SELECT {columns} FROM {_quote(table)} ORDER BY ALL) TO '{target}' ({options})"
             )
             return self.count(table)
+
+    def _neutralised_columns(self, table: str) -> str:
+        """The table's columns, text ones wrapped so that no cell starts like a spreadsheet formula."""
+        parts = []
+        for row in self.con.execute(f"PRAGMA table_info({_quote(table)})").fetchall():
+            column, kind = _quote(row[1]), str(row[2]).upper()
+            if kind in ("VARCHAR", "JSON"):
+                text = f"CAST({column} AS VARCHAR)"
+                parts.append(
+                    f"CASE WHEN regexp_matches({text}, '^[-=+@\\t\\r]') "
+                    f"THEN chr(39) || {text} ELSE {text} END AS {column}"
+                )
+            else:
+                parts.append(column)
+        return ", ".join(parts)
 
     def _check_table(self, table: str) -> None:
         if table not in self.table_names():
