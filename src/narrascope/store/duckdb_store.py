@@ -176,9 +176,17 @@ class Store:
                     [{"input": f.input, "reason": f.reason, "failed_at": now} for f in failures],
                 )
             self.con.commit()
-        except BaseException:
-            self.con.rollback()
+        except BaseException as exc:
+            self._rollback_after(exc)
             raise
+
+    def _rollback_after(self, error: BaseException) -> None:
+        """Roll back after `error`, never hiding it: a failed commit (disk full) has often ended
+        the transaction already, and the rollback's own error would replace the root cause."""
+        try:
+            self.con.rollback()
+        except duckdb.Error as rollback_error:
+            error.add_note(f"(the rollback after it failed too: {rollback_error})")
 
     def _insert(self, table: Table, rows: list[Row]) -> None:
         if not rows:
