@@ -6,9 +6,12 @@ on stderr (stdout stays clean for JSONL), and sets the exit status (1 if any inp
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -161,7 +164,7 @@ def analyze(
     progress = _Progress(console, lambda: expected_articles(inputs, options))
     callbacks = Callbacks(progress=progress.update, document=shown.add)
     try:
-        with progress:
+        with stop_on_sigterm(), progress:
             if engine == "ray":  # Ray is imported only on this path
                 from narrascope.distributed.cli_support import run_cli
 
@@ -216,6 +219,24 @@ def _check_before_loading(inputs: list[str], out: Path | None, html: Path | None
         "nothing to analyse" + (f"; {', '.join(kept)} left unchanged" if kept else ""), err=True
     )
     raise typer.Exit(1)
+
+
+@contextlib.contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """SIGTERM stops a run as Ctrl-C does: batches in flight are dropped, worker processes are
+    stopped, what was committed stays (the default action would leave the workers running)."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _one_line(exc: BaseException) -> str:
