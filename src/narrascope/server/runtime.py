@@ -20,7 +20,9 @@ SECURITY_HEADERS = {
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # same-origin: links to other sites get no referrer, and the page's own form posts carry
+    # its Origin (with no-referrer browsers send `Origin: null`, which is refused as foreign)
+    "Referrer-Policy": "same-origin",
 }
 
 
