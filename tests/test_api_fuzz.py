@@ -27,7 +27,11 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory):
     store.write(documents())
     app = create_app(
         ServerSettings(
-            token="fuzz-token", max_batch=4, max_text_chars=20_000, max_body_bytes=200_000
+            token="fuzz-token",
+            max_batch=4,
+            max_text_chars=20_000,
+            max_body_bytes=200_000,
+            allowed_hosts=("testserver",),  # the in-process client's host name
         ),
         pipeline=Pipeline.from_config(only=["segmentation"]),
         store=store,

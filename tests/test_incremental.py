@@ -26,7 +26,13 @@ def test_rerun_of_a_folder_analyses_only_new_or_changed_files(tmp_path):
         (folder / "c.txt").write_text(
             "ARTICLE C\n\nTroops  moved near the border (c).\n", encoding="utf-8"
         )  # case/spacing only
-        second = run_inputs([str(folder)], pipeline, sinks=Sinks(store=store))
+        second = run_inputs([str(folder)], pipeline, sinks=Sinks(store=store, update=True))
         assert (second.analysed, second.already_stored) == (2, 2)
-        assert store.count() == 4
+        assert store.count() == 4  # --update: the changed b.txt replaced its stored version
+        assert "away from" in store.get("b.txt").text
+
+        (folder / "b.txt").write_text("Article b\n\nTroops came back.", encoding="utf-8")
+        third = run_inputs([str(folder)], pipeline, sinks=Sinks(store=store))
+        assert (third.analysed, third.already_stored) == (1, 3)
+        assert store.count() == 5  # by default a changed article is a new version
         assert "away from" in store.get("b.txt").text

@@ -33,16 +33,20 @@ def test_web_form_api_and_cli_give_the_same_id_and_text(tmp_path: Path):
     pipeline = Pipeline.from_config(only=["segmentation"])
     with Store(tmp_path / "corpus.duckdb") as store:
         app = create_app(ServerSettings(), pipeline=pipeline, store=store)
-        with TestClient(app) as client:
+        with TestClient(app, base_url="http://127.0.0.1") as client:
             api = Document.model_validate_json(
                 client.post("/api/analyze", json={"text": ARTICLE}).text
             )
             api_crlf = Document.model_validate_json(
                 client.post("/api/analyze", json={"text": CRLF}).text
             )
-            # a browser submits a textarea with CRLF line breaks
+            # a browser submits a textarea with CRLF line breaks (with the page's CSRF token)
+            page = client.get("/").text
+            csrf = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
             form = client.post(
-                "/analyze", data={"text": CRLF, "store": "on"}, follow_redirects=False
+                "/analyze",
+                data={"text": CRLF, "store": "on", "csrf": csrf},
+                follow_redirects=False,
             )
             assert form.status_code == 303, form.text
         form_id = form.headers["location"].rsplit("/", 1)[-1]

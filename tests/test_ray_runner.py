@@ -194,6 +194,9 @@ def test_cli_run_then_rerun_only_analyses_new_or_changed_articles(tmp_path, loca
     assert (again.analysed, again.already_stored) == (2, 3)  # talks, copy and sanctions were done
 
     with Store(db) as store:  # the store and a local rerun agree on what is done
-        assert store.count() == 4  # the changed article replaced its earlier row (same id)
+        # the changed article is a new version beside the stored one (ids are never reused)
+        assert store.count() == 5 and "missiles" in store.get("strike.txt").text
+        (version,) = [i for (i,) in store.query("SELECT article_id FROM articles") if "#" in i]
+        assert version.startswith("strike.txt#") and "drones" in store.get(version).text
         local = run_inputs([str(folder)], Pipeline.from_config(config), sinks=Sinks(store=store))
     assert (local.analysed, local.already_stored) == (0, 5)

@@ -31,7 +31,14 @@ def store(tmp_path):
 
 def client(pipeline: Pipeline, store=None, **settings) -> TestClient:  # noqa: ANN001
     app = create_app(ServerSettings(**settings), pipeline=pipeline, store=store)
-    return TestClient(app)
+    return TestClient(app, base_url="http://127.0.0.1")
+
+
+def form(c: TestClient, data: dict | None = None, **kwargs):  # noqa: ANN201
+    """Post the front-page form as the page does: with the CSRF token of the page's cookie."""
+    page = c.get("/")
+    token = page.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    return c.post("/analyze", data={**(data or {}), "csrf": token}, **kwargs)
 
 
 def test_analyze_returns_document_with_consistent_offsets(
@@ -55,8 +62,9 @@ def test_writes_need_the_token_when_configured(light_pipeline: Pipeline, store: 
         assert "Bearer" in missing.json()["error"]
         wrong = c.post("/api/analyze", json=body, headers={"Authorization": "Bearer nope"})
         assert wrong.status_code == 401 and wrong.json() == {"error": "wrong API token"}
-        # analysing without storing is a read: open
-        assert c.post("/api/analyze", json={"text": body["text"]}).status_code == 200
+        # with a token, analysing costs CPU time: it needs the token too (unless open_analysis)
+        assert c.post("/api/analyze", json={"text": body["text"]}).status_code == 401
+        assert c.post("/api/analyze", json={"text": body["text"]}, headers=AUTH).status_code == 200
         assert c.post("/api/analyze/batch", json={"items": [{"text": "a\n\nb"}]}).status_code == 401
         ok = c.post("/api/analyze", json=body, headers=AUTH)
         assert ok.status_code == 200, ok.text
@@ -194,7 +202,7 @@ def test_stats_endpoints(light_pipeline: Pipeline, store: Store) -> None:
 def test_pages_escape_article_text(light_pipeline: Pipeline) -> None:
     evil = 'Title <script>alert("x")</script>\n\nBody <img src=x onerror=alert(1)> text.'
     with client(light_pipeline) as c:
-        page = c.post("/analyze", data={"text": evil})
+        page = form(c, {"text": evil})
     assert page.status_code == 200
     assert "<script>alert" not in page.text and "<img src=x" not in page.text
     assert "&lt;script&gt;alert" in page.text
@@ -203,18 +211,16 @@ def test_pages_escape_article_text(light_pipeline: Pipeline) -> None:
 
 def test_form_rules(light_pipeline: Pipeline, store: Store) -> None:
     with client(light_pipeline, store, token=TOKEN) as c:
-        assert c.post("/analyze", data={"text": ""}).status_code == 422
-        cross = c.post(
-            "/analyze", data={"text": "a\n\nb"}, headers={"Origin": "https://evil.example"}
-        )
+        assert form(c, {"text": ""}).status_code == 422
+        cross = form(c, {"text": "a\n\nb"}, headers={"Origin": "https://evil.example"})
         assert cross.status_code == 403
-        upload = c.post("/analyze", files={"files": ("a.txt", b"T\n\nbody")})
+        upload = form(c, files={"files": ("a.txt", b"T\n\nbody")})
         assert (
             upload.status_code == 401 and 'id="analyze-form"' in upload.text
         )  # the form again, with the reason
-        mixed = c.post(
-            "/analyze",
-            data={"token": TOKEN},
+        mixed = form(
+            c,
+            {"token": TOKEN},
             files=[("files", ("ok.txt", b"T\n\nbody")), ("files", ("x.pdf", b"%PDF-1.4 binary"))],
         )
         assert (
@@ -222,9 +228,9 @@ def test_form_rules(light_pipeline: Pipeline, store: Store) -> None:
             and "x.pdf: binary file (a PDF document), not text" in mixed.text
         )
         assert mixed.text.count('class="ns-doc"') == 1
-        ok = c.post(
-            "/analyze",
-            data={"token": TOKEN},
+        ok = form(
+            c,
+            {"token": TOKEN},
             files=[
                 ("files", ("one.txt", b"First\n\nbody one.")),
                 (
@@ -238,9 +244,9 @@ def test_form_rules(light_pipeline: Pipeline, store: Store) -> None:
         )
         assert ok.status_code == 200, ok.text
         assert ok.text.count('class="ns-doc"') == 2 and "First" in ok.text
-        stored = c.post(
-            "/analyze",
-            data={"text": "Stored\n\nbody text.", "store": "on", "token": TOKEN},
+        stored = form(
+            c,
+            {"text": "Stored\n\nbody text.", "store": "on", "token": TOKEN},
             follow_redirects=False,
         )
         assert stored.status_code == 303
@@ -356,7 +362,7 @@ def test_analyze_url_when_private_addresses_are_allowed(light_pipeline: Pipeline
     with serving(Handler) as base, client(light_pipeline, allow_private_urls=True) as c:
         url = f"{base}/article.html"
         r = c.post("/api/analyze", json={"url": url})
-        page_view = c.post("/analyze", data={"url": url})
+        page_view = form(c, {"url": url})
     assert r.status_code == 200, r.text
     doc = Document.model_validate_json(r.text)
     assert (

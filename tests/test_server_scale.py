@@ -47,7 +47,7 @@ def _measure(store: Store, repeats: int = 3) -> dict[str, float]:
     app = create_app(
         ServerSettings(), pipeline=Pipeline.from_config(only=["segmentation"]), store=store
     )
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://127.0.0.1") as client:
         calls["dashboard_page"] = lambda: client.get("/dashboard").raise_for_status()
         calls["dashboard_page_filtered"] = lambda: client.get(
             "/dashboard?source=source-03&technique=Doubt"

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from narrascope import registry
+from narrascope import budget, registry
 from narrascope.analyzers.base import Analyzer
 from narrascope.analyzers.contracts import CacheKey, DocField, Requirement
 from narrascope.config import Config
@@ -85,6 +85,7 @@ class Pipeline:
                 doc.unavailable.pop(name, None)
         upstream = upstream_steps(self.analyzers)
         for analyzer in self.analyzers:
+            budget.check()
             skip = upstream[analyzer.name]
             ready = [doc for doc in docs if not _mark_unavailable(analyzer, doc, skip)]
             if ready:
@@ -133,6 +134,10 @@ def isolate(
     """Process a batch; if it fails, retry its documents one by one to isolate the culprit."""
     try:
         process(batch)
+    except budget.OverBudget:
+        for doc in batch:
+            doc.cache.clear()
+        raise  # the whole run is over its budget: retrying one by one would only take longer
     except Exception as exc:
         if len(batch) > 1:
             for doc in batch:

@@ -11,9 +11,11 @@ as done is already durable.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -83,6 +85,9 @@ class Sinks:
     jsonl: Path | IO[str] | None = None
     html: Path | None = None
     html_title: str | None = None
+    update: bool = (
+        False  # a changed article replaces the stored one of the same id (else: a new version)
+    )
 
 
 @dataclass
@@ -190,11 +195,37 @@ def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
 _worker_pipeline: Pipeline | None = None
 
 
-def _init_worker(config: Config) -> None:
-    """Build the pipeline once per worker; Ctrl-C is the parent's to handle."""
+def _init_worker(config: Config, parent: int | None = None) -> None:
+    """Build the pipeline once per worker; Ctrl-C is the parent's to handle.
+
+    A worker must not outlive its parent (killed, or stopped by SIGTERM before it could shut
+    the pool down): on Linux the kernel sends it SIGKILL when the parent dies, and everywhere a
+    watchdog thread exits it once its parent process is gone."""
     global _worker_pipeline
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        _die_with_parent(parent)
     _worker_pipeline = Pipeline.from_config(config)
+
+
+def _die_with_parent(parent: int) -> None:
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="narrascope-parent-watch", daemon=True).start()
 
 
 def _work(batch: list[Document]) -> list[Result]:
@@ -214,7 +245,7 @@ def _run_parallel(
     config = pipeline.config.model_copy(update={"analyzers": pipeline.names})
     context = multiprocessing.get_context("spawn")
     executor = ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_init_worker, initargs=(config,)
+        jobs, mp_context=context, initializer=_init_worker, initargs=(config, os.getpid())
     )
     pending: dict[Future[list[Result]], list[Document]] = {}
     broken = False
@@ -303,6 +334,10 @@ class Writer:
 
     def write(self, results: list[Result]) -> None:
         docs, lines, failures = [], [], [r for r in results if isinstance(r, Failure)]
+        if self.sinks.store is not None:  # final ids before the JSONL lines are written
+            self.sinks.store.claim_ids(
+                [r for r in results if isinstance(r, Document)], self.sinks.update
+            )
         for doc in (r for r in results if isinstance(r, Document)):
             try:
                 lines.append(doc.to_json() + "\n")
@@ -340,14 +375,14 @@ class Writer:
         store = self.sinks.store
         assert store is not None
         try:
-            store.write(docs, failures)
+            store.write(docs, failures, update=self.sinks.update)
             return docs, lines
         except Exception as batch_error:
             kept: list[tuple[Document, str]] = []
             refused: list[Failure] = []
             for doc, line in zip(docs, lines):
                 try:
-                    store.write([doc])
+                    store.write([doc], update=self.sinks.update)
                     kept.append((doc, line))
                 except Exception as exc:
                     refused.append(

@@ -9,6 +9,7 @@ after an exponentially growing pause (per feed, capped); every feed gets one log
 from __future__ import annotations
 
 import io
+import math
 import sys
 import threading
 import time
@@ -29,6 +30,10 @@ from narrascope.store import Store
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
+MIN_INTERVAL = 1.0  # seconds: shorter would poll feeds in a tight loop
+MAX_INTERVAL = 366 * 86400.0  # a year: longer overflows sleep and date arithmetic
+
+
 def parse_every(value: str) -> float:
     """'90s', '15m', '1h', '1d' or plain seconds, as seconds."""
     text = value.strip().lower()
@@ -37,8 +42,11 @@ def parse_every(value: str) -> float:
         seconds = float(number) * UNITS[unit]
     except ValueError:
         raise ValueError(f"cannot read interval {value!r}; use e.g. 90s, 15m, 1h") from None
-    if seconds <= 0:
-        raise ValueError(f"interval {value!r} must be positive")
+    if not math.isfinite(seconds) or not MIN_INTERVAL <= seconds <= MAX_INTERVAL:
+        raise ValueError(
+            f"interval {value!r} must be a number from {MIN_INTERVAL:g} s to "
+            f"{MAX_INTERVAL // 86400:g} days; use e.g. 90s, 15m, 1h"
+        )
     return seconds
 
 

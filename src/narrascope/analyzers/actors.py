@@ -11,7 +11,9 @@ Russian, Bulgarian, Portuguese and Hindi articles get their actors from the name
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
+from itertools import accumulate
 
 from narrascope.analyzers import contracts
 from narrascope.analyzers.base import Analyzer, language_of
@@ -22,17 +24,20 @@ from narrascope.text.actor_names import find_actor_names, languages
 
 
 def link_entities(doc: Document, actors: list[ActorMention]) -> None:
-    """Point each actor mention at the entity mention it overlaps, and label that entity."""
+    """Point each actor mention at the entity mention it overlaps, and label that entity.
+
+    The first entity (by start) overlapping the mention is found by binary search over the
+    running maximum of entity ends, so a long article costs no more than its mentions."""
     entities = sorted(enumerate(doc.entities), key=lambda pair: pair[1].start)
+    starts = [entity.start for _, entity in entities]
+    reach = list(accumulate((entity.end for _, entity in entities), max))
     for mention in actors:
-        for index, entity in entities:
-            if entity.start >= mention.end:
-                break
-            if entity.end > mention.start:
-                mention.entity_index = index
-                if entity.actor is None:
-                    entity.actor = mention.actor
-                break
+        j = bisect_right(reach, mention.start)  # the first entity ending after the mention starts
+        if j < len(entities) and starts[j] < mention.end:
+            index, entity = entities[j]
+            mention.entity_index = index
+            if entity.actor is None:
+                entity.actor = mention.actor
 
 
 class Actors(Analyzer):

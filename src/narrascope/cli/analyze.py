@@ -6,9 +6,12 @@ on stderr (stdout stays clean for JSONL), and sets the exit status (1 if any inp
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,6 +57,12 @@ def analyze(
     ),
     db: Path | None = typer.Option(
         None, "--db", help="DuckDB corpus store; a rerun skips articles already stored."
+    ),
+    update: bool = typer.Option(
+        False,
+        "--update",
+        help="With --db: a changed article replaces the stored one of the same id "
+        "(default: it is stored as a new version, ID#HASH).",
     ),
     html: Path | None = typer.Option(
         None, "--html", help="Write a self-contained HTML report here."
@@ -148,12 +157,14 @@ def analyze(
         if store is not None:
             store.close()
         _fail(f"{config or 'default config'}: cannot build the pipeline: {_one_line(exc)}")
-    sinks = Sinks(store=store, jsonl=out or (None if db or html else sys.stdout), html=html)
+    sinks = Sinks(
+        store=store, jsonl=out or (None if db or html else sys.stdout), html=html, update=update
+    )
     shown = _FewArticles(ARTICLE_SUMMARIES)
     progress = _Progress(console, lambda: expected_articles(inputs, options))
     callbacks = Callbacks(progress=progress.update, document=shown.add)
     try:
-        with progress:
+        with stop_on_sigterm(), progress:
             if engine == "ray":  # Ray is imported only on this path
                 from narrascope.distributed.cli_support import run_cli
 
@@ -208,6 +219,24 @@ def _check_before_loading(inputs: list[str], out: Path | None, html: Path | None
         "nothing to analyse" + (f"; {', '.join(kept)} left unchanged" if kept else ""), err=True
     )
     raise typer.Exit(1)
+
+
+@contextlib.contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """SIGTERM stops a run as Ctrl-C does: batches in flight are dropped, worker processes are
+    stopped, what was committed stays (the default action would leave the workers running)."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _one_line(exc: BaseException) -> str:

@@ -20,6 +20,12 @@ def export(
         "-t",
         help="articles (full results in JSONL) or a layer table: entities, relations, narratives, ...",
     ),
+    raw: bool = typer.Option(
+        False,
+        "--raw",
+        help="csv: write cells as stored; by default a cell starting with = + - @ (a formula to a "
+        "spreadsheet) gets a leading apostrophe.",
+    ),
 ) -> None:
     """Export a table of the corpus store (DuckDB COPY for csv and parquet)."""
     from narrascope.store import EXPORT_FORMATS, Store, StoreError
@@ -29,7 +35,7 @@ def export(
         raise typer.Exit(2)
     try:
         with Store(db, read_only=True) as store:
-            rows = store.export(out, fmt, table)
+            rows = store.export(out, fmt, table, raw=raw)
     except (StoreError, ValueError, OSError) as exc:
         typer.echo(f"error: {' '.join(str(exc).split())}", err=True)
         raise typer.Exit(2) from None

@@ -31,6 +31,7 @@ from typing import Protocol
 
 import numpy as np
 
+from narrascope import budget
 from narrascope.encoders import variants
 
 DIMENSION = 384
@@ -114,6 +115,7 @@ class OnnxEncoder:
         lengths = np.array([len(e.ids) for e in encodings])
         order = np.argsort(lengths, kind="stable")
         for i in range(0, len(order), self.batch_size):
+            budget.check()
             chunk = order[i : i + self.batch_size]
             width = int(lengths[chunk].max())
             ids = np.zeros((len(chunk), width), dtype=np.int64)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import json
 import xml.etree.ElementTree as ET
@@ -84,12 +86,38 @@ def to_graphml(graph: Graph) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
+def script_json(value: object) -> str:
+    """JSON that is inert inside a `<script type="application/json">` element.
+
+    `<`, `>` and `&` become `\\u003c`, `\\u003e`, `\\u0026`: a sentence holding `</script>` or
+    `<!--<script>` (which switches the HTML parser into a state where the real `</script>` no
+    longer closes the element) cannot change where the data ends.
+    """
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def _csp_hash(source: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode() + "'"
+
+
 def to_html(graph: Graph, title: str = "narrascope actor network") -> str:
-    """One HTML file, no external resources: inline SVG drawn by a small force layout script."""
-    data = json.dumps({**to_dict(graph), "colours": TYPE_COLOURS}, ensure_ascii=False).replace(
-        "</", "<\\/"
+    """One HTML file, no external resources: inline SVG drawn by a small force layout script.
+
+    Its Content-Security-Policy (as the report's) allows only its own style and script blocks,
+    by hash, and nothing from the network."""
+    style = _HTML.split("<style>", 1)[1].split("</style>", 1)[0]
+    script = _HTML.split("<script>", 1)[1].split("</script>", 1)[0]
+    policy = (
+        f"default-src 'none'; style-src {_csp_hash(style)}; script-src {_csp_hash(script)}; "
+        "img-src data:; base-uri 'none'; form-action 'none'"
     )
-    return _HTML.replace("__TITLE__", html.escape(title)).replace("__DATA__", data)
+    data = script_json({**to_dict(graph), "colours": TYPE_COLOURS})
+    return (
+        _HTML.replace("__CSP__", policy)
+        .replace("__TITLE__", html.escape(title))
+        .replace("__DATA__", data)
+    )
 
 
 def render(graph: Graph, fmt: str) -> str:
@@ -103,7 +131,9 @@ def render(graph: Graph, fmt: str) -> str:
 
 
 _HTML = r"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>__TITLE__</title>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="__CSP__">
+<meta name="referrer" content="no-referrer"><title>__TITLE__</title>
 <style>
 body{margin:0;font:14px system-ui,sans-serif;display:flex;height:100vh;color:#222}
 #graph{flex:1;height:100vh;min-width:0}#side{width:380px;overflow:auto;border-left:1px solid #ddd;padding:10px}
@@ -144,12 +174,14 @@ function draw(){svg.innerHTML='';const defs=el('defs',{},svg);
   g.onmousedown=ev=>{ev.preventDefault();const move=m=>{const r=svg.getBoundingClientRect();n.x=(m.clientX-r.left)*W/r.width;n.y=(m.clientY-r.top)*H/r.height;draw();};
    const up=()=>{window.removeEventListener('mousemove',move);window.removeEventListener('mouseup',up);};window.addEventListener('mousemove',move);window.addEventListener('mouseup',up);};
   g.ondblclick=()=>{};g.onclick=()=>showEdges(D.edges.filter(e=>shown.has(e.type)&&(e.source===n.id||e.target===n.id)));});}
-function showEdges(list){document.getElementById('info').innerHTML=list.map(e=>'<h4 style="color:'+D.colours[e.type]+'">'+esc(e.source)+' '+esc(e.type)+' '+esc(e.target)+'</h4>'+
+function showEdges(list){const info=document.getElementById('info');info.innerHTML=list.map(e=>'<h4 data-type="'+esc(e.type)+'">'+esc(e.source)+' '+esc(e.type)+' '+esc(e.target)+'</h4>'+
  (e.status==='factual'?'':'<small><b>'+esc(e.status)+'</b></small><br>')+'<small>'+e.count+' records in '+e.articles+' articles; weight '+e.weight+(e.first?'; '+esc(e.first)+' to '+esc(e.last):'')+'<br>modalities: '+esc(JSON.stringify(e.modalities))+
  (Object.keys(e.objects).length?'<br>objects: '+esc(Object.keys(e.objects).join('; ')):'')+'</small>'+
- e.evidence.map(v=>'<div class="ev">'+esc(v.sentence)+'<br><small>'+esc(v.article_id)+' ['+v.start+', '+v.end+') '+esc(v.modality)+(v.published?' '+esc(v.published):'')+'</small></div>').join('')).join('');}
+ e.evidence.map(v=>'<div class="ev">'+esc(v.sentence)+'<br><small>'+esc(v.article_id)+' ['+v.start+', '+v.end+') '+esc(v.modality)+(v.published?' '+esc(v.published):'')+'</small></div>').join('')).join('');
+ info.querySelectorAll('h4[data-type]').forEach(h=>{h.style.color=D.colours[h.dataset.type]||'#222';});}
 const f=document.getElementById('filters');Object.entries(D.colours).forEach(([t,c])=>{if(!D.edges.some(e=>e.type===t))return;
- const l=document.createElement('label');l.innerHTML='<input type="checkbox" checked> <span style="color:'+c+'">&#9632;</span> '+t;
+ const l=document.createElement('label'),box=document.createElement('input'),mark=document.createElement('span');
+ box.type='checkbox';box.checked=true;mark.textContent='\u25a0';mark.style.color=c;l.append(box,' ',mark,' '+t);
  l.firstChild.onchange=ev=>{ev.target.checked?shown.add(t):shown.delete(t);draw();};f.appendChild(l);});
 [...shownStatus].sort().forEach(st=>{const l=document.createElement('label');l.className='status';
  l.innerHTML='<input type="checkbox" checked> '+(st==='factual'?'asserted / reported':esc(st)+' only');

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import unicodedata
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -15,6 +16,12 @@ def normalise_newlines(text: str) -> str:
     """CRLF and lone CR become LF. Browsers send a form's text with CRLF, files and APIs mostly
     with LF: one article must get one text, one id and one set of offsets whichever way it came."""
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def is_blank(text: str) -> bool:
+    """No visible character: only whitespace and invisible format characters (zero-width
+    spaces and joiners, byte-order marks, soft hyphens: Unicode category Cf)."""
+    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
 
 
 def first_line(text: str) -> str:
@@ -59,6 +66,16 @@ def parse_date(value: Any) -> date | datetime | None:
     return parsed
 
 
+def date_in_range(value: date | datetime) -> bool:
+    """Whether a date can be stored: in UTC it must still fall within years 1 to 9999."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        try:
+            value.astimezone(UTC)
+        except (OverflowError, ValueError):
+            return False
+    return True
+
+
 def build_document(
     options: IngestOptions,
     *,
@@ -79,7 +96,7 @@ def build_document(
     pasted text, uploads and URLs): this is where line endings are normalised.
     """
     text = normalise_newlines(text)
-    if not text.strip():
+    if is_blank(text):
         return Failure(input=input, reason="empty text")
     if len(text) > options.max_chars:
         return Failure(
@@ -90,6 +107,11 @@ def build_document(
     when = parse_date(published)
     if published not in (None, "") and when is None:
         warnings.append(f"unparseable date {str(published)[:60]!r} ignored")
+    elif when is not None and not date_in_range(when):
+        warnings.append(
+            f"date {str(published)[:60]!r} out of range (years 1 to 9999 in UTC) ignored"
+        )
+        when = None
     return Document(
         id=id,
         title=(title or "").strip() or first_line(text),

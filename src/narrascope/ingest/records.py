@@ -79,9 +79,33 @@ def open_records(path: Path) -> Iterator[BinaryIO]:
         raise InputError(f"corrupt gzip file: {exc}") from None
 
 
-def _lines(handle: BinaryIO, bad: set[int]) -> Iterator[str]:
-    """Decoded lines (endings kept); numbers of lines with invalid UTF-8 go into `bad`."""
-    for number, raw in enumerate(handle, start=1):
+class LineTooLong(str):
+    """Stands for a line over the byte limit, which was skipped unread (its text is the reason)."""
+
+
+def record_bytes(options: IngestOptions) -> int:
+    """The longest line read whole: a record of `max_chars` characters, JSON-escaped, and its fields."""
+    return 6 * options.max_chars + 65_536
+
+
+def _lines(handle: BinaryIO, bad: set[int], limit: int | None = None) -> Iterator[str]:
+    """Decoded lines (endings kept); numbers of lines with invalid UTF-8 go into `bad`.
+
+    A line over `limit` bytes is skipped in bounded reads (a 1 KB .gz can hold a 1 GiB line) and
+    comes out as a `LineTooLong`."""
+    number = 0
+    while True:
+        raw = handle.readline(limit + 1) if limit else handle.readline()
+        if not raw:
+            return
+        number += 1
+        if limit and len(raw) > limit and not raw.endswith(b"\n"):
+            while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield LineTooLong(
+                f"record over the limit of {limit:,} bytes (from --max-chars); skipped"
+            )
+            continue
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         try:
@@ -101,7 +125,10 @@ def jsonl_records(
     handle: BinaryIO, name: str, options: IngestOptions
 ) -> Iterator[Document | Failure]:
     bad: set[int] = set()
-    for number, line in enumerate(_lines(handle, bad), start=1):
+    for number, line in enumerate(_lines(handle, bad, record_bytes(options)), start=1):
+        if isinstance(line, LineTooLong):
+            yield Failure(input=f"{name}:{number}", reason=str(line))
+            continue
         if not line.strip():
             continue
         try:
@@ -126,7 +153,17 @@ def csv_documents(
     """One document per row; the header names the fields. Quoted fields may span lines."""
     with open_records(path) as handle:
         bad: set[int] = set()
-        yield from csv_records(_lines(handle, bad), bad, name, options, delimiter)
+        yield from csv_records(
+            _csv_lines(_lines(handle, bad, record_bytes(options))), bad, name, options, delimiter
+        )
+
+
+def _csv_lines(lines: Iterable[str]) -> Iterator[str]:
+    """CSV rows may span lines, so a line over the limit ends the file with an error."""
+    for number, line in enumerate(lines, start=1):
+        if isinstance(line, LineTooLong):
+            raise InputError(f"line {number}: {line}")
+        yield line
 
 
 def csv_records(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 import time
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -138,7 +139,7 @@ def fetch(url: str, options: IngestOptions) -> Fetched:
         with _client(options) as client:
             for _ in range(options.max_redirects + 1):
                 check_url(url, options.allow_private)
-                with client.stream("GET", url) as response:
+                with client.stream("GET", url, headers={"Accept-Encoding": ACCEPT}) as response:
                     if response.is_redirect:
                         url = str(response.url.join(response.headers["location"]))
                         continue
@@ -149,7 +150,14 @@ def fetch(url: str, options: IngestOptions) -> Fetched:
                     return Fetched(
                         url=str(response.url),
                         content_type=response.headers.get("content-type", "").lower(),
-                        content=_read_limited(response.iter_bytes(), options),
+                        content=_read_limited(
+                            decoded(
+                                response.iter_raw(),
+                                response.headers.get("content-encoding", ""),
+                                options.max_bytes,
+                            ),
+                            options,
+                        ),
                     )
             raise FetchError(f"too many redirects (more than {options.max_redirects})")
     except httpx.TimeoutException:
@@ -161,6 +169,56 @@ def fetch(url: str, options: IngestOptions) -> Fetched:
         ) from None
     except httpx.HTTPError as exc:
         raise FetchError(f"{type(exc).__name__}: {exc}") from None
+
+
+ACCEPT = "gzip, deflate"
+_STEP = 1 << 16  # at most this many bytes come out of a decompressor per call
+
+
+def decoded(raw: Iterator[bytes], content_encoding: str, max_bytes: int) -> Iterator[bytes]:
+    """The body decoded layer by layer ('gzip, gzip' too) in bounded steps, never all at once.
+
+    A few kilobytes of nested gzip can inflate to gigabytes; each layer here yields at most
+    `_STEP` bytes per step, so the reader's `max_bytes` check stops it after `max_bytes`, not
+    after the whole bomb is in memory (httpx inflates each received chunk in one piece).
+    """
+    chunks = raw
+    codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip()]
+    for coding in reversed(codings):  # the last coding applied is undone first
+        if coding == "identity":
+            continue
+        if coding not in ("gzip", "x-gzip", "deflate"):
+            raise FetchError(f"unsupported Content-Encoding {coding!r} (accepted: {ACCEPT})")
+        chunks = _inflate(chunks, coding != "deflate")
+    return chunks
+
+
+def _inflate(chunks: Iterator[bytes], gzip: bool) -> Iterator[bytes]:
+    inflater = zlib.decompressobj(zlib.MAX_WBITS | (16 if gzip else 0))
+    first = True
+    try:
+        for chunk in chunks:
+            data = chunk
+            while data:
+                try:
+                    out = inflater.decompress(data, _STEP)
+                except zlib.error:
+                    if gzip or not first:
+                        raise
+                    inflater = zlib.decompressobj(-zlib.MAX_WBITS)  # raw deflate, no zlib header
+                    out = inflater.decompress(data, _STEP)
+                first = False
+                if out:
+                    yield out
+                data = inflater.unconsumed_tail
+                while not data and len(out) == _STEP:  # output still pending inside zlib
+                    out = inflater.decompress(b"", _STEP)
+                    if out:
+                        yield out
+                if inflater.eof:
+                    return
+    except zlib.error as exc:
+        raise FetchError(f"corrupt compressed response: {exc}") from None
 
 
 def _read_limited(chunks: Iterator[bytes], options: IngestOptions) -> bytes:

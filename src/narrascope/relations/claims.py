@@ -9,7 +9,7 @@ attribution come from the same rules as the relations.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 from narrascope.document import Claim, Document, Relation
@@ -137,13 +137,21 @@ def find_claims(doc: Document, parsed: Any, threshold: float = 0.4) -> list[Clai
         i = bisect_right(starts, tok.idx) - 1
         if i >= 0 and tok.idx < doc.sentences[i].end:
             by_sentence.setdefault(i, []).append(tok)
+    relations_at: dict[int, list[Any]] = {}
+    for relation in doc.relations:
+        relations_at.setdefault(relation.start, []).append(relation)
+    actor_mentions = sorted(doc.actors, key=lambda a: a.start)
+    actor_starts = [a.start for a in actor_mentions]
     claims: list[Claim] = []
     for i, sentence in enumerate(doc.sentences):
         tokens = by_sentence.get(i, [])
         if len(tokens) < 4:
             continue
-        relations = [r for r in doc.relations if r.start == sentence.start]
-        actors = len({a.actor for a in doc.actors if sentence.start <= a.start < sentence.end})
+        relations = relations_at.get(sentence.start, [])
+        inside = actor_mentions[
+            bisect_left(actor_starts, sentence.start) : bisect_left(actor_starts, sentence.end)
+        ]
+        actors = len({a.actor for a in inside})
         score = check_worthiness(tokens, relations, actors)
         kind = classify(tokens)
         # opinions and calls to action are listed when they are about someone (a named actor or

@@ -5,6 +5,10 @@ concurrent requests queue and are analysed together (the backbone encodes a batc
 its documents one by one). When more than `max_pending` documents wait, new requests get 503
 instead of piling up memory. Requests wait on `concurrent.futures` futures, so the queue works
 from any event loop (uvicorn's, or a test client's).
+
+Each analysis runs under a time budget (`time_budget` seconds, the server's `analysis_timeout`):
+past it, the analysis stops at the pipeline's next check and its documents fail with
+`OverBudget`'s reason. A long text is analysed alone, so its budget never fails anyone else's.
 """
 
 from __future__ import annotations
@@ -17,8 +21,11 @@ from concurrent.futures import Future
 
 import anyio
 
+from narrascope.budget import OverBudget, time_budget
 from narrascope.document import Document, Failure
 from narrascope.pipeline import Pipeline
+
+LONG_TEXT_CHARS = 20_000  # a text this long is analysed in a batch of its own
 
 _STOP = object()
 
@@ -29,9 +36,14 @@ class Busy(Exception):
 
 class AnalysisQueue:
     def __init__(
-        self, pipeline_factory: Callable[[], Pipeline], batch_size: int = 16, max_pending: int = 256
+        self,
+        pipeline_factory: Callable[[], Pipeline],
+        batch_size: int = 16,
+        max_pending: int = 256,
+        time_budget: float | None = None,
     ) -> None:
         self._factory = pipeline_factory
+        self.time_budget = time_budget
         self.batch_size = batch_size
         self.max_pending = max_pending
         self.pipeline: Pipeline | None = None
@@ -98,14 +110,34 @@ class AnalysisQueue:
                 items.append(nxt)
             live = [(doc, fut) for doc, fut in items if fut.set_running_or_notify_cancel()]
             try:
-                results = self._run([doc for doc, _ in live]) if live else []
-            except Exception as exc:  # the pipeline itself broke: fail these requests, keep serving
-                results = [Failure.of(doc, exc) for doc, _ in live]
+                for group in _groups(live):
+                    results = self._run_group([doc for doc, _ in group])
+                    for (_, future), result in zip(group, results):
+                        future.set_result(result)
             finally:
                 with self._lock:
                     self.pending -= len(items)
-            for (_, future), result in zip(live, results):
-                future.set_result(result)
+
+    def _run_group(self, docs: list[Document]) -> list[Document | Failure]:
+        try:
+            with time_budget(self.time_budget):
+                return self._run(docs)
+        except OverBudget as exc:
+            reason = f"{exc} (the server's analysis_timeout); send a shorter text"
+            return [OverBudgetFailure(input=doc.id, reason=reason) for doc in docs]
+        except Exception as exc:  # the pipeline itself broke: fail these requests, keep serving
+            return [Failure.of(doc, exc) for doc in docs]
 
     def _run(self, docs: list[Document]) -> list[Document | Failure]:
         return list(self.load().run(docs, batch_size=len(docs)))
+
+
+class OverBudgetFailure(Failure):
+    """A document whose analysis ran past the server's time budget (the API answers 504)."""
+
+
+def _groups(items: list) -> list[list]:
+    """Short texts together, each long text alone."""
+    short = [item for item in items if len(item[0].text) < LONG_TEXT_CHARS]
+    groups = [[item] for item in items if len(item[0].text) >= LONG_TEXT_CHARS]
+    return ([short] if short else []) + groups

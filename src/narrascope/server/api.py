@@ -13,11 +13,12 @@ from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from narrascope.document import Document, Failure
+from narrascope.ingest.documents import date_in_range
 from narrascope.server import inputs
-from narrascope.server.analysis import Busy
+from narrascope.server.analysis import Busy, OverBudgetFailure
 from narrascope.server.corpus import Corpus, Filters
 from narrascope.server.runtime import Runtime
-from narrascope.server.security import check_write, require_read
+from narrascope.server.security import check_compute, check_write, require_read
 
 # Declares the bearer scheme in the OpenAPI document (the /docs "Authorize" button); the checks
 # themselves are `check_write` and `require_read`, which know whether this server has a token.
@@ -28,7 +29,9 @@ router = APIRouter(
 )
 READ = [Depends(require_read)]
 ERROR = {"model": dict[str, str], "description": '`{"error": reason}`'}
-ERRORS: dict[int | str, dict[str, Any]] = {s: ERROR for s in (401, 404, 413, 415, 422, 503)}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    s: ERROR for s in (401, 403, 404, 413, 415, 422, 503, 504)
+}
 
 
 class AnalyzeRequest(BaseModel):
@@ -142,6 +145,8 @@ async def analyse_documents(rt: Runtime, docs: list[Document]) -> list[Document 
 
 
 async def build_document(item: AnalyzeRequest, rt: Runtime) -> Document:
+    if item.published is not None and not date_in_range(item.published):
+        raise HTTPException(422, "published: out of range (years 1 to 9999 in UTC)")
     try:
         if item.url is not None:
             return await anyio.to_thread.run_sync(inputs.from_url, item.url, rt.settings)
@@ -157,12 +162,13 @@ async def build_document(item: AnalyzeRequest, rt: Runtime) -> Document:
         raise HTTPException(exc.status, exc.reason) from None
 
 
-async def store_results(rt: Runtime, docs: list[Document]) -> int:
+async def store_results(rt: Runtime, docs: list[Document]) -> dict[str, str]:
+    """Store the documents; returns the reason for each id the store refused (the rest are stored)."""
     if rt.store is None:
         raise HTTPException(404, "no corpus to store into: the server was started without --db")
-    if docs:
-        await anyio.to_thread.run_sync(rt.save, docs)
-    return len(docs)
+    if not docs:
+        return {}
+    return await anyio.to_thread.run_sync(rt.save, docs)
 
 
 def _json(doc: Document) -> Response:
@@ -178,14 +184,19 @@ def _json(doc: Document) -> Response:
 async def analyze(item: AnalyzeRequest, request: Request) -> Response:
     """Run the pipeline on one article and return the result document with every layer."""
     rt = runtime(request)
+    check_compute(request)
     if item.store:
         check_write(request)
     doc = await build_document(item, rt)
     (result,) = await analyse_documents(rt, [doc])
+    if isinstance(result, OverBudgetFailure):
+        raise HTTPException(504, result.reason)
     if isinstance(result, Failure):
         raise HTTPException(422, result.reason)
     if item.store:
-        await store_results(rt, [result])
+        refused = await store_results(rt, [result])
+        if refused:
+            raise HTTPException(422, f"cannot store the result: {refused[result.id]}")
     return _json(result)
 
 
@@ -229,6 +240,7 @@ async def analyze_upload(
     if len(files) > rt.settings.max_batch:
         raise HTTPException(413, f"{len(files)} files is over the limit of {rt.settings.max_batch}")
     built: list[Document | str] = []
+    statuses: list[int] = []
     for upload in files:
         data = await upload.read()
         try:
@@ -239,6 +251,10 @@ async def analyze_upload(
             )
         except inputs.InputRejected as exc:
             built.append(exc.reason)
+            statuses.append(exc.status)
+    if len(statuses) == len(files):  # nothing to analyse: the request itself is refused
+        status = 415 if 415 in statuses else statuses[0]
+        raise HTTPException(status, "; ".join(str(b) for b in built))
     return await _analyse_many(rt, built, store)
 
 
@@ -257,8 +273,14 @@ async def _analyse_many(rt: Runtime, built: list[Document | str], store: bool) -
         else:
             good.append(result)
             results.append(BatchItem(index=i, document=result))
-    stored = await store_results(rt, good) if store else 0
-    return BatchResponse(results=results, stored=stored)
+    if not store:
+        return BatchResponse(results=results, stored=0)
+    refused = await store_results(rt, good)
+    for row in results:
+        if row.document is not None and row.document.id in refused:
+            row.error = f"cannot store the result: {refused[row.document.id]}"
+            row.document = None
+    return BatchResponse(results=results, stored=len(good) - len(refused))
 
 
 # --- stored articles -----------------------------------------------------------------------------
@@ -286,20 +308,6 @@ def list_articles(
     )
 
 
-@router.get(
-    "/articles/{article_id}",
-    response_model=Document,
-    responses=ERRORS,
-    dependencies=READ,
-    summary="One stored article with all its layers",
-)
-def get_article(article_id: str, request: Request) -> Response:
-    text = corpus(request).result_json(article_id)
-    if text is None:
-        raise HTTPException(404, f"no article with id {article_id!r}")
-    return Response(text, media_type="application/json")
-
-
 LAYERS = tuple(
     name
     for name in Document.model_fields
@@ -319,17 +327,34 @@ LAYERS = tuple(
 
 
 @router.get(
-    "/articles/{article_id}/layers/{layer}",
+    "/articles/{article_id:path}/layers/{layer}",
     responses=ERRORS,
     dependencies=READ,
     summary="One layer of a stored article",
 )
 def get_layer(article_id: str, layer: Literal[LAYERS], request: Request) -> Any:  # type: ignore[valid-type]
-    """Just one layer (e.g. `relations`, `narratives`, `techniques`) of a stored article."""
+    """Just one layer (e.g. `relations`, `narratives`, `techniques`) of a stored article.
+
+    Registered before the article route: ids may hold '/' (URLs, folders), so that route takes
+    the rest of the path."""
     text = corpus(request).result_json(article_id)
     if text is None:
         raise HTTPException(404, f"no article with id {article_id!r}")
     return json.loads(text).get(layer)
+
+
+@router.get(
+    "/articles/{article_id:path}",
+    response_model=Document,
+    responses=ERRORS,
+    dependencies=READ,
+    summary="One stored article with all its layers",
+)
+def get_article(article_id: str, request: Request) -> Response:
+    text = corpus(request).result_json(article_id)
+    if text is None:
+        raise HTTPException(404, f"no article with id {article_id!r}")
+    return Response(text, media_type="application/json")
 
 
 # --- aggregations --------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from narrascope.pipeline import Pipeline
 from narrascope.server import api, pages
 from narrascope.server.analysis import AnalysisQueue
 from narrascope.server.runtime import Runtime
-from narrascope.server.security import BodyLimit
+from narrascope.server.security import BodyLimit, RequestGuard
 from narrascope.server.settings import ServerSettings
 
 STATIC = Path(__file__).parent / "static"
@@ -49,7 +49,11 @@ def create_app(
 
         store = Store(settings.db)
     runtime = Runtime(
-        settings, AnalysisQueue(factory, settings.batch_size, settings.max_pending), store
+        settings,
+        AnalysisQueue(
+            factory, settings.batch_size, settings.max_pending, settings.analysis_timeout
+        ),
+        store,
     )
 
     @contextlib.asynccontextmanager
@@ -77,6 +81,9 @@ def create_app(
     app.state.settings = settings
     app.state.runtime = runtime
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestGuard, allowed_hosts=frozenset(h.strip().lower() for h in settings.allowed_hosts)
+    )
     app.mount("/static/app", StaticFiles(directory=STATIC), name="static")
     _install_error_handlers(app)
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import PurePath
 
 from narrascope.document import Document, Failure
-from narrascope.ingest.documents import build_document
+from narrascope.ingest.documents import build_document, is_blank
 from narrascope.ingest.options import IngestOptions
 from narrascope.server.settings import ServerSettings
 
@@ -46,7 +46,7 @@ def from_text(
     name: str = "text",
 ) -> Document:
     text = clean_text(text)
-    if not text.strip():
+    if is_blank(text):
         raise InputRejected(422, f"{name}: empty text")
     if len(text) > settings.max_text_chars:
         raise InputRejected(

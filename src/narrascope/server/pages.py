@@ -28,7 +28,15 @@ from narrascope.server import charts, inputs
 from narrascope.server.analysis import Busy
 from narrascope.server.corpus import Corpus, Filters
 from narrascope.server.runtime import SECURITY_HEADERS, Runtime
-from narrascope.server.security import check_same_origin, check_write, require_read
+from narrascope.server.security import (
+    CSRF_FIELD,
+    check_compute,
+    check_csrf,
+    check_write,
+    csrf_token,
+    require_read,
+    set_csrf_cookie,
+)
 
 router = APIRouter(include_in_schema=False)
 # autoescape on for every template: article text is always escaped
@@ -45,9 +53,14 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> Re
     rt = _rt(request)
     context.setdefault("has_corpus", rt.corpus is not None)
     context.setdefault("needs_token", rt.settings.token is not None)
-    return templates.TemplateResponse(
+    token, new = csrf_token(request)
+    context.setdefault("csrf", token)
+    response = templates.TemplateResponse(
         request, name, context, status_code=status, headers=SECURITY_HEADERS
     )
+    if new:
+        set_csrf_cookie(response, token)
+    return response
 
 
 def error_page(request: Request, status: int, reason: str) -> Response:
@@ -81,9 +94,12 @@ def index(request: Request) -> Response:
 @router.post("/analyze")
 async def analyze_form(request: Request) -> Response:
     """The form on the front page: pasted text, a URL, or files; shows the analysis page."""
-    check_same_origin(request)
     rt = _rt(request)
     async with request.form(max_files=rt.settings.max_batch, max_fields=20) as form:
+        try:
+            check_csrf(request, str(form.get(CSRF_FIELD) or "") or None)
+        except HTTPException as exc:
+            return render(request, "index.html", status=403, text="", url="", error=exc.detail)
         text = str(form.get("text") or "")
         url = str(form.get("url") or "").strip()
         token = str(form.get("token") or "") or None
@@ -101,6 +117,7 @@ async def analyze_form(request: Request) -> Response:
             error="Give one of: pasted text, a URL, or files.",
         )
     try:
+        check_compute(request, token)
         if store or files:
             check_write(request, token)
         if store and rt.store is None:
@@ -227,7 +244,7 @@ def articles(request: Request) -> Response:
     )
 
 
-@router.get("/articles/{article_id}")
+@router.get("/articles/{article_id:path}")
 def article(article_id: str, request: Request) -> Response:
     require_read(request)
     text = _corpus(request).result_json(article_id)

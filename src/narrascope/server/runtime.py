@@ -20,7 +20,9 @@ SECURITY_HEADERS = {
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # same-origin: links to other sites get no referrer, and the page's own form posts carry
+    # its Origin (with no-referrer browsers send `Origin: null`, which is refused as foreign)
+    "Referrer-Policy": "same-origin",
 }
 
 
@@ -34,13 +36,29 @@ class Runtime:
         self.corpus = Corpus(store.con) if store is not None else None
         self._write_lock = threading.Lock()
 
-    def save(self, docs: list[Document], failures: Sequence[Failure] = ()) -> None:
-        """Store analysed documents (one writer at a time; blocking: call from a worker thread)."""
+    def save(self, docs: list[Document], failures: Sequence[Failure] = ()) -> dict[str, str]:
+        """Store analysed documents (one writer at a time; blocking: call from a worker thread).
+
+        When the batch is refused, each document is stored on its own, so one bad item cannot
+        keep the others out; returns the reason for each document id still refused."""
         if self.store is None:
             raise RuntimeError("no store")
+        refused: dict[str, str] = {}
         with self._write_lock:
             try:
-                self.store.write(docs, list(failures))
+                try:
+                    self.store.write(docs, list(failures))
+                except Exception:
+                    if len(docs) < 2:
+                        raise
+                    for doc in docs:
+                        try:
+                            self.store.write([doc])
+                        except Exception as exc:  # noqa: BLE001 - reported per item
+                            refused[doc.id] = f"{type(exc).__name__}: {exc}"
+                    if len(refused) == len(docs):
+                        raise
             finally:
                 if self.corpus is not None:
                     self.corpus.invalidate()
+        return refused

@@ -24,13 +24,18 @@ class ServerSettings:
     db: Path | None = None
     config: Path | None = None
     protect_reads: bool = False  # reads need the token too (only meaningful with a token)
+    open_analysis: bool = False  # with a token: analysing without storing needs no token
     max_body_bytes: int = 2_000_000  # whole request body, uploads included
     max_batch: int = 32  # documents per batch request or upload
     max_text_chars: int = 200_000  # characters per document
     max_pending: int = 256  # documents waiting for analysis before the server answers 503
     batch_size: int = 16  # documents the pipeline analyses together
+    analysis_timeout: float = 60.0  # seconds one analysis may take before it is stopped (504)
     allow_private_urls: bool = False  # fetch URLs that resolve to loopback/private addresses
     page_size: int = 50
+    # DNS names the server answers to (IP addresses and localhost always work); any other Host
+    # header is refused, so a rebound DNS name cannot reach a server on this machine
+    allowed_hosts: tuple[str, ...] = ()
 
     @classmethod
     def load(

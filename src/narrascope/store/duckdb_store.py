@@ -4,6 +4,10 @@ Each `write` is one transaction: the rows of the given articles are deleted from
 and inserted again, then committed. DuckDB's write-ahead log makes a committed batch survive
 Ctrl-C or kill -9, and a rerun asks `hashes()` which articles are already there (resume).
 Rows go in as Arrow tables, one INSERT per table and batch.
+
+Article ids are unique across runs: a different article (another content hash) arriving under
+an id the store already holds is stored as a new version, `ID#HASH12`, unless the writer asks
+to `update` (replace) it. A stored article is never replaced silently by a different one.
 """
 
 from __future__ import annotations
@@ -52,6 +56,11 @@ def _open_error(path: Path, exc: duckdb.Error) -> str:
     return f"{path}: cannot open store: {first}"
 
 
+def _version_id(article_id: str, content_hash: str, short: bool) -> str:
+    """The id of another version of an article: its id and (the start of) its content hash."""
+    return f"{article_id}#{content_hash[:12] if short else content_hash}"
+
+
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -94,11 +103,54 @@ class Store:
 
     # --- writing ------------------------------------------------------------------------------
 
-    def write(self, docs: Sequence[Document], failures: Sequence[Failure] = ()) -> None:
-        """Store analysed documents (replacing earlier rows of the same article ids) and failures, atomically."""
+    def claim_ids(self, docs: Sequence[Document], update: bool = False) -> None:
+        """Give every document an id no other article holds, renaming in place (with a warning).
+
+        A document whose id is stored (or earlier in `docs`) with other content becomes a new
+        version `ID#HASH12`; with `update`, a stored article of that id is replaced instead.
+        The same content under the same id is the same article: it simply replaces its rows.
+        """
+        if not docs:
+            return
+        wanted = {doc.id for doc in docs}
+        wanted |= {
+            _version_id(doc.id, doc.content_hash, short) for doc in docs for short in (True, False)
+        }
+        owners: dict[str, str] = dict(
+            self.con.execute(
+                "SELECT article_id, content_hash FROM articles WHERE article_id IN (SELECT unnest($1))",
+                [sorted(wanted)],
+            ).fetchall()
+        )
+        claimed: dict[str, str] = {}  # ids taken earlier in this batch
+        for doc in docs:
+            owner = claimed.get(doc.id, None if update else owners.get(doc.id))
+            if owner is None or owner == doc.content_hash:
+                claimed[doc.id] = doc.content_hash
+                continue
+            original = doc.id
+            for short in (True, False):
+                doc.id = _version_id(original, doc.content_hash, short)
+                other = claimed.get(doc.id, owners.get(doc.id))
+                if other is None or other == doc.content_hash:
+                    break
+            claimed[doc.id] = doc.content_hash
+            doc.warnings.append(
+                f"id {original!r} is held by another article; stored as a new version {doc.id!r}"
+                " (use --update to replace it)"
+            )
+
+    def write(
+        self, docs: Sequence[Document], failures: Sequence[Failure] = (), update: bool = False
+    ) -> None:
+        """Store analysed documents and failures, atomically.
+
+        Ids are claimed first (`claim_ids`): an article never silently replaces a different one.
+        """
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only")
-        latest = {doc.id: doc for doc in docs}  # one row set per article id
+        self.claim_ids(docs, update)
+        latest = {doc.id: doc for doc in docs}  # a repeated id now means the same content
         batch = list(latest.values())
         self.con.begin()
         try:
@@ -124,9 +176,17 @@ class Store:
                     [{"input": f.input, "reason": f.reason, "failed_at": now} for f in failures],
                 )
             self.con.commit()
-        except BaseException:
-            self.con.rollback()
+        except BaseException as exc:
+            self._rollback_after(exc)
             raise
+
+    def _rollback_after(self, error: BaseException) -> None:
+        """Roll back after `error`, never hiding it: a failed commit (disk full) has often ended
+        the transaction already, and the rollback's own error would replace the root cause."""
+        try:
+            self.con.rollback()
+        except duckdb.Error as rollback_error:
+            error.add_note(f"(the rollback after it failed too: {rollback_error})")
 
     def _insert(self, table: Table, rows: list[Row]) -> None:
         if not rows:
@@ -194,11 +254,15 @@ class Store:
 
     # --- export -------------------------------------------------------------------------------
 
-    def export(self, path: str | Path, fmt: str = "jsonl", table: str = "articles") -> int:
+    def export(
+        self, path: str | Path, fmt: str = "jsonl", table: str = "articles", raw: bool = False
+    ) -> int:
         """Write one table to a file; returns the number of rows.
 
         `jsonl` of `articles` writes the full result documents (as `analyze --out` does); of any
-        other table, its rows as JSON objects. csv and parquet use DuckDB's COPY.
+        other table, its rows as JSON objects. csv and parquet use DuckDB's COPY. In csv, a text
+        cell that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab
+        or a carriage return) gets a leading `'`, unless `raw`.
         """
         if fmt not in EXPORT_FORMATS:
             raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
@@ -220,10 +284,26 @@ class Store:
                 "parquet": "FORMAT parquet",
             }[fmt]
             target = str(temp).replace("'", "''")
+            columns = "*" if fmt != "csv" or raw else self._neutralised_columns(table)
             self.con.execute(
-                f"COPY (SELECT * FROM {_quote(table)} ORDER BY ALL) TO '{target}' ({options})"
+                f"COPY (SELECT {columns} FROM {_quote(table)} ORDER BY ALL) TO '{target}' ({options})"
             )
             return self.count(table)
+
+    def _neutralised_columns(self, table: str) -> str:
+        """The table's columns, text ones wrapped so that no cell starts like a spreadsheet formula."""
+        parts = []
+        for row in self.con.execute(f"PRAGMA table_info({_quote(table)})").fetchall():
+            column, kind = _quote(row[1]), str(row[2]).upper()
+            if kind in ("VARCHAR", "JSON"):
+                text = f"CAST({column} AS VARCHAR)"
+                parts.append(
+                    f"CASE WHEN regexp_matches({text}, '^[-=+@\\t\\r]') "
+                    f"THEN chr(39) || {text} ELSE {text} END AS {column}"
+                )
+            else:
+                parts.append(column)
+        return ", ".join(parts)
 
     def _check_table(self, table: str) -> None:
         if table not in self.table_names():

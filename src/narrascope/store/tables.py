@@ -119,7 +119,10 @@ def _plain(value: Any) -> Any:
 
 def _timestamp(value: Any) -> datetime | None:
     if isinstance(value, datetime):
-        return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+        try:
+            return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+        except OverflowError:  # beyond year 9999 (or before year 1) in UTC: no timestamp
+            return None
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
     return None

@@ -86,7 +86,7 @@ _BOUNDARY = re.compile(
     rf"(?:(?P<ws>\s+)(?=[A-Z0-9{re.escape(_OPENERS)}\u0400-\u042F\u00C0-\u00DE])"
     r"|(?<=[a-z]\.)(?=[A-Z][a-z]))"
 )
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.")
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -106,13 +106,25 @@ def paragraphs(text: str) -> list[Paragraph]:
     return out
 
 
+def _word_before(text: str, end: int) -> str:
+    """The run of ASCII letters and dots ending at `end`, from its first letter.
+
+    Walks back over the run only (a regex anchored at `end` would rescan the text from its
+    start for every full stop: quadratic in the length of a long paragraph)."""
+    start = end
+    while start > 0 and text[start - 1] in _WORD_CHARS:
+        start -= 1
+    while start < end and text[start] == ".":
+        start += 1
+    return text[start:end]
+
+
 def _is_abbreviation(text: str, punct_pos: int) -> bool:
     if text[punct_pos] != ".":
         return False
-    match = _WORD_BEFORE.search(text, 0, punct_pos)
-    if not match:
+    word = _word_before(text, punct_pos).rstrip(".").lower()
+    if not word:
         return False
-    word = match.group(1).rstrip(".").lower()
     if word in ABBREVIATIONS:
         return True
     # single capital initials ("J. Smith") and dotted acronyms ("U.S.")
