@@ -77,7 +77,7 @@ def parse(data: Path, split: str | None = "train") -> list[Article]:
     from narrascope.pipeline import Pipeline, document_from_text
     from narrascope.training.vectors import encoder_cache
 
-    pipeline = Pipeline.from_config(only=["actors"])
+    pipeline = Pipeline.from_config(only=["segmentation", "actors"])
     cache = encoder_cache()
     gold = annotated.load(split=split, data_root=data)
     paths = {m["doc_id"]: (m["path"], m["split"]) for m in annotated.manifest()}
