@@ -34,9 +34,7 @@ class Relations(Analyzer):
     produces = (contracts.RELATIONS,)
     languages = ("en",)
 
-    def __init__(
-        self, min_confidence: float = 0.0, engine: str = "rules", model: str = ""
-    ) -> None:
+    def __init__(self, min_confidence: float = 0.0, engine: str = "rules", model: str = "") -> None:
         if engine not in ENGINES:
             raise ValueError(f"relations engine must be one of {ENGINES}, got {engine!r}")
         self.min_confidence = min_confidence
