@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -148,6 +148,20 @@ class FrameLayer(Model):
 Modality = Literal[
     "asserted", "reported", "alleged", "planned", "hypothetical", "called_for", "denied"
 ]
+MODALITIES: tuple[str, ...] = get_args(Modality)
+# the ten relation types of the guideline, in the order the learned model's heads use
+RELATION_TYPES = (
+    "supplies_weapons",
+    "military_cooperation",
+    "attacks",
+    "threatens",
+    "accuses_condemns",
+    "sanctions",
+    "violates",
+    "negotiates",
+    "supports",
+    "demands",
+)
 
 
 class ActorMention(Span):

@@ -27,6 +27,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from narrascope.document import MODALITIES, RELATION_TYPES
 from narrascope.text.segment import segment
 
 HERE = Path(__file__).resolve().parent.parent / "data" / "annotations" / "relations"
@@ -34,23 +35,7 @@ LABELS = HERE / "labels"
 MANIFEST = HERE / "manifest.jsonl"
 DEFAULT_DATA = Path("../shared/data")
 
-TYPES = frozenset(
-    {
-        "supplies_weapons",
-        "military_cooperation",
-        "attacks",
-        "threatens",
-        "accuses_condemns",
-        "sanctions",
-        "violates",
-        "negotiates",
-        "supports",
-        "demands",
-    }
-)
-MODALITIES = frozenset(
-    {"asserted", "reported", "alleged", "planned", "hypothetical", "called_for", "denied"}
-)
+TYPES = frozenset(RELATION_TYPES)
 ORGANISATIONS = frozenset(
     {"UN", "UNSC", "NATO", "EU", "IAEA", "G7", "G20", "AU", "IMF", "WB", "ICC", "EAEU", "OSCE"}
     | {"ASEAN", "BRICS", "CSTO", "SCO", "OPEC", "WHO", "ICJ", "ARAB_LEAGUE", "GCC", "OAS"}

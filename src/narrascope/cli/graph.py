@@ -8,19 +8,7 @@ from pathlib import Path
 import typer
 
 from narrascope.cli.app import app
-
-TYPES = (
-    "supplies_weapons",
-    "military_cooperation",
-    "attacks",
-    "threatens",
-    "accuses_condemns",
-    "sanctions",
-    "violates",
-    "negotiates",
-    "supports",
-    "demands",
-)
+from narrascope.document import RELATION_TYPES as TYPES
 
 
 def _date(value: str | None, option: str) -> date | None:

@@ -15,24 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from narrascope.document import Document, Relation, Span
+from narrascope.document import RELATION_TYPES, Document, Relation, Span
 from narrascope.relations import modality as modality_rules
 from narrascope.relations.mentions import Mentions
 from narrascope.relations.pairs import Pair, PairBuilder
 
-TYPES = (
-    "supplies_weapons",
-    "military_cooperation",
-    "attacks",
-    "threatens",
-    "accuses_condemns",
-    "sanctions",
-    "violates",
-    "negotiates",
-    "supports",
-    "demands",
-)
-MODALITIES = ("asserted", "reported", "alleged", "planned", "hypothetical", "called_for", "denied")
+TYPES = RELATION_TYPES
 SYMMETRIC = frozenset({"negotiates", "military_cooperation"})
 OBJECT_TYPES = frozenset({"supplies_weapons", "attacks", "threatens", "negotiates"})
 PRONOUN_SPEAKERS = frozenset({"he", "she", "they", "it"})

@@ -22,9 +22,9 @@ from sklearn.linear_model import LogisticRegression
 
 from narrascope.analyzers import contracts
 from narrascope.annotation import relations as annotated
+from narrascope.document import MODALITIES
 from narrascope.relations.extract import extract
 from narrascope.relations.learned import (
-    MODALITIES,
     SYMMETRIC,
     TYPES,
     LearnedExtractor,
