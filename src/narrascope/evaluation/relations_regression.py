@@ -271,7 +271,7 @@ def save_results(path: Path, folder: Path | None = None) -> dict:
         )
     ]
     payload = {
-        "title": "Relations: project regression set",
+        "title": "Relations: project regression set (written together with the rules: a regression check, not a quality result)",
         "command": "python -m narrascope.evaluation.relations_regression --results docs/results/relations-regression.json",
         "measured": date.today().isoformat(),
         "rows": rows,
