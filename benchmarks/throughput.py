@@ -1,7 +1,7 @@
 """Throughput of the full pipeline against its backbone.
 
     python benchmarks/throughput.py CORPUS_DIR [--limit N] [--config FILE] [--db FILE]
-        [--variant auto|int8|fp32] [--padding fixed|dynamic]
+        [--variant auto|int8|fp32] [--padding fixed|dynamic] [--profile accurate|fast]
 
 Reads up to N articles from the folder, runs the configured pipeline over them through the same
 run loop as `narrascope analyze` (optionally into a DuckDB store), then encodes the same sentences
@@ -115,13 +115,16 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--config", type=Path, default=None)
     parser.add_argument(
+        "--profile", choices=("accurate", "fast"), default=None, help="a packaged profile"
+    )
+    parser.add_argument(
         "--db", type=Path, default=None, help="also write a DuckDB store (a fresh file)"
     )
     parser.add_argument("--variant", choices=variants.VARIANTS, default=None)
     parser.add_argument("--padding", choices=("fixed", "dynamic"), default=None)
     parser.add_argument("--per-language", action="store_true", help="also time each language")
     args = parser.parse_args()
-    config = Config.load(args.config)
+    config = Config.load(args.config, args.profile)
     overrides = {k: v for k, v in (("variant", args.variant), ("padding", args.padding)) if v}
     config.encoder = config.encoder.model_copy(update=overrides)
 
@@ -158,7 +161,9 @@ def main() -> None:
         f"backbone          {encoder.name}, variant {getattr(encoder, 'variant', '-')} "
         f"(asked: {config.encoder.variant}), padding {getattr(encoder, 'padding', '-')}"
     )
-    print(f"pipeline          {', '.join(pipeline.names)}")
+    print(f"pipeline          {', '.join(pipeline.names)} (profile {config.profile})")
+    if pipeline.omitted:
+        print(f"unavailable       {', '.join(pipeline.omitted)} (not in this profile)")
     print(f"model loading     {loading:.1f} s")
     print(f"run               {stats.summary()}")
     print(f"store             {store_rows} articles in DuckDB")

@@ -18,6 +18,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, TypeAdapter, ValidationError
 
 PACKAGED = "<packaged default.toml>"
+# profile name -> the packaged config file that defines it (see docs/performance.md)
+PROFILES = {"accurate": "default.toml", "fast": "fast.toml"}
+Profile = Literal["accurate", "fast"]
 
 
 class ConfigError(ValueError):
@@ -31,6 +34,10 @@ class _Section(BaseModel):
 class PipelineSection(_Section):
     analyzers: list[str] = Field(min_length=1)
     batch_size: PositiveInt = 16
+    # "accurate": every layer it lists is what it is. "fast": a triage pipeline; the layers of
+    # the accurate profile it does not serve are marked unavailable ("profile fast") in each
+    # document instead of being left silently empty
+    profile: Profile = "accurate"
 
 
 class LimitsSection(_Section):
@@ -64,6 +71,7 @@ class ConfigFile(_Section):
 class Config(BaseModel):
     analyzers: list[str]
     batch_size: int = 16
+    profile: Profile = "accurate"
     max_chars: int = 2_000_000
     encoder: EncoderConfig = Field(default_factory=EncoderConfig)
     options: dict[str, dict[str, Any]] = Field(default_factory=dict)
@@ -80,6 +88,7 @@ class Config(BaseModel):
         return cls(
             analyzers=parsed.pipeline.analyzers,
             batch_size=parsed.pipeline.batch_size,
+            profile=parsed.pipeline.profile,
             max_chars=parsed.limits.max_chars,
             encoder=parsed.encoder,
             options={k: dict(v) for k, v in parsed.analyzers.items()},
@@ -87,11 +96,16 @@ class Config(BaseModel):
         )
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> Config:
-        """The given file, else the packaged default."""
+    def load(cls, path: str | Path | None = None, profile: str | None = None) -> Config:
+        """The given file, else the packaged config of `profile` (default: "accurate").
+
+        A file and a profile together must agree: the file states its own profile."""
+        if profile is not None and profile not in PROFILES:
+            raise ConfigError(f"unknown profile {profile!r}; use one of: {', '.join(PROFILES)}")
         if path is None:
-            text = (resources.files("narrascope") / "default.toml").read_text(encoding="utf-8")
-            source = PACKAGED
+            name = PROFILES[profile or "accurate"]
+            text = (resources.files("narrascope") / name).read_text(encoding="utf-8")
+            source = PACKAGED if name == "default.toml" else f"<packaged {name}>"
         else:
             text = Path(path).read_text(encoding="utf-8")
             source = str(path)
@@ -99,7 +113,15 @@ class Config(BaseModel):
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{source}: not valid TOML: {exc}") from None
-        return cls.from_toml(data, source)
+        config = cls.from_toml(data, source)
+        if path is None:
+            config.options = _packaged_model_paths(config.options)
+        elif profile is not None and config.profile != profile:
+            raise ConfigError(
+                f"{source}: its [pipeline] profile is {config.profile!r}, not {profile!r}; "
+                "set profile in the file, or leave out the file or the profile"
+            )
+        return config
 
     def options_for(self, name: str) -> dict[str, Any]:
         return dict(self.options.get(name, {}))
@@ -133,6 +155,19 @@ class Config(BaseModel):
                         )
         if problems:
             raise ConfigError(f"{self.source}: " + "; ".join(problems))
+
+
+def _packaged_model_paths(options: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """A packaged config names its own model packages relative to the package
+    (`model = "models/fast-narratives"`): make those paths absolute."""
+    root = Path(str(resources.files("narrascope")))
+    out = {}
+    for name, table in options.items():
+        model = table.get("model")
+        if isinstance(model, str) and model.startswith("models/"):
+            table = {**table, "model": str(root / model)}
+        out[name] = table
+    return out
 
 
 def _describe(exc: ValidationError, source: str) -> str:

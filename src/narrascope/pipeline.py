@@ -5,6 +5,10 @@ required input must be produced by an analyzer earlier in the list, so a misconf
 fails at once, not on the first document. The pipeline builds one encoder from the config's
 `[encoder]` section and hands it to every analyzer that uses one.
 
+A lighter profile (`[pipeline] profile = "fast"`) runs fewer steps; every step of the accurate
+profile it does not serve is marked unavailable in each document ("profile fast"), so a missing
+layer is never mistaken for an empty one.
+
 `Pipeline.run` streams documents through in batches; one bad document never stops the batch:
 if a batch fails, its documents are retried one by one and only the culprit is reported as a
 `Failure` (`isolate`, the one batch loop of the runner, the server, Ray and evaluation).
@@ -42,6 +46,7 @@ class Pipeline:
         self.config = config or Config.load()
         self.encoder = encoder
         check_contracts([type(a) for a in analyzers])
+        self.omitted = omitted_steps(self.config.profile, [type(a) for a in analyzers])
 
     @classmethod
     def from_config(
@@ -80,9 +85,12 @@ class Pipeline:
     def apply(self, docs: list[Document]) -> None:
         """Every analyzer over the batch, each on the documents it has models for; the others
         get an `unavailable` marker. The cache stays (see `process_batch`)."""
+        reason = f"profile {self.config.profile}"
         for doc in docs:  # a re-analysed document starts without the old markers
             for name in self.names:
                 doc.unavailable.pop(name, None)
+            for name in self.omitted:
+                doc.unavailable[name] = reason
         upstream = upstream_steps(self.analyzers)
         for analyzer in self.analyzers:
             budget.check()
@@ -208,6 +216,15 @@ def upstream_steps(analyzers: list[Analyzer]) -> dict[str, list[str]]:
             if any(need in earlier.produces for need in analyzer.requires)
         ]
     return upstream
+
+
+def omitted_steps(profile: str, classes: list[type[Analyzer]]) -> list[str]:
+    """The steps of the accurate profile that a pipeline of another profile does not serve
+    (none for the accurate profile itself: a custom accurate config omits what it chooses)."""
+    if profile == "accurate":
+        return []
+    served = {c.name for c in classes} | {c.stands_for for c in classes if c.stands_for}
+    return [name for name in Config.load().analyzers if name not in served]
 
 
 def _mark_unavailable(analyzer: Analyzer, doc: Document, upstream: list[str]) -> bool:

@@ -19,6 +19,7 @@ BUILTIN: dict[str, str] = {
     "roles": "narrascope.analyzers.roles:Roles",
     "explanation": "narrascope.analyzers.explanation:NarrativeExplanation",
     "actors": "narrascope.analyzers.actors:Actors",
+    "actor_names": "narrascope.analyzers.actors:ActorNames",
     "relations": "narrascope.analyzers.relations:Relations",
     "claims": "narrascope.analyzers.claims:Claims",
     "techniques": "narrascope.analyzers.techniques:Techniques",

@@ -7,6 +7,10 @@ target of an attack) but are not actor mentions by themselves.
 
 Russian, Bulgarian, Portuguese and Hindi articles get their actors from the name lists of
 `text.actor_names` (same actor ids; no entity linking, since the spaCy entities are English).
+
+`actor_names` is the spaCy-free detector of the `fast` profile: the same gazetteer and name
+lists matched on the raw text, without the parse (so no entity links, and no token index for
+relation rules). The actor mentions it finds are the ones `actors` finds.
 """
 
 from __future__ import annotations
@@ -78,3 +82,40 @@ def names_in(text: str, lang: str) -> list[ActorMention]:
         )
         for m in find_actor_names(text, lang)
     ]
+
+
+def gazetteer_actors(text: str) -> list[ActorMention]:
+    """Actor mentions of an English text from the gazetteer, places left out (no parse needed)."""
+    table = lexicon.gazetteer()
+    out = []
+    for match in lexicon.actor_pattern().finditer(text):
+        entry = table.get(match.group(0))
+        if entry is None or entry.actor is None or entry.kind == "place":
+            continue
+        out.append(
+            ActorMention(
+                start=match.start(),
+                end=match.end(),
+                text=match.group(0),
+                actor=entry.actor,
+                kind=entry.kind,
+            )
+        )
+    return out
+
+
+class ActorNames(Analyzer):
+    """Actor mentions without spaCy: the gazetteer (English) or the language's name list."""
+
+    name = "actor_names"
+    optional = (contracts.LANGUAGE,)
+    produces = (contracts.ACTORS,)
+    languages = ("en", *languages())
+    stands_for = "actors"
+
+    def process(self, docs: list[Document]) -> None:
+        for doc in docs:
+            code = language_of(doc)
+            doc.actors = (
+                names_in(doc.text, code) if code in languages() else gazetteer_actors(doc.text)
+            )

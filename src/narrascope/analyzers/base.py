@@ -41,6 +41,9 @@ class Analyzer:
     uses_encoder: ClassVar[bool] = False
     # the language codes this step has models for; None = any language
     languages: ClassVar[tuple[str, ...] | None] = None
+    # the step of the accurate profile whose layer this one serves in a lighter profile
+    # (e.g. `actor_names` for `actors`): that step is then not marked unavailable
+    stands_for: ClassVar[str | None] = None
 
     def __init__(self, **options: Any) -> None:
         if options:

@@ -73,6 +73,12 @@ def analyze(
     config: Path | None = typer.Option(
         None, "--config", help="Pipeline config (TOML); default: the packaged one."
     ),
+    profile: str | None = typer.Option(
+        None,
+        "--profile",
+        help="'accurate' (default: every layer) or 'fast' (triage: static embeddings, actors, "
+        "narratives; the other layers are marked unavailable).",
+    ),
     glob: str | None = typer.Option(
         None, "--glob", help="File patterns inside folders, e.g. '*.txt|*.html'."
     ),
@@ -127,7 +133,7 @@ def analyze(
     if engine not in ("local", "ray"):
         _fail(f"--engine {engine}: use 'local' or 'ray'")
     try:
-        cfg = Config.load(config)
+        cfg = Config.load(config, profile)
         fields = {
             "glob": glob,
             "text_field": text_field,

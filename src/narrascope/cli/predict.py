@@ -20,12 +20,16 @@ def predict(
     lang: str = typer.Option("EN", "--lang", help="Language folder (semeval2025)."),
     out: Path = typer.Option(..., "--out", help="Folder for subtask-N.txt / si.txt / tc.txt."),
     config: Path | None = typer.Option(None, "--config", help="Pipeline config (TOML)."),
+    profile: str | None = typer.Option(
+        None, "--profile", help="'accurate' (default) or 'fast' (triage; see analyze --help)."
+    ),
 ) -> None:
     """Run the pipeline over a split and write prediction files in the organisers' formats."""
     from narrascope.evaluation.predict import predict as run_predict
 
     try:
-        run = run_predict(dataset, data, split, out, lang, Config.load(config) if config else None)
+        cfg = Config.load(config, profile) if config or profile else None
+        run = run_predict(dataset, data, split, out, lang, cfg)
     except (FileNotFoundError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

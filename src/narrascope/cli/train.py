@@ -29,6 +29,11 @@ def train(
         help='Model package folder to write; use it with [analyzers.TASK] model = "DIR".',
     ),
     seed: int = typer.Option(0, "--seed"),
+    profile: str = typer.Option(
+        "accurate",
+        "--profile",
+        help="Train on this profile's backbone ('accurate' or 'fast'), for its pipeline.",
+    ),
 ) -> None:
     """Train a model deterministically and write it as a model package (weights, meta.json, card)."""
     try:
@@ -46,5 +51,14 @@ def train(
             err=True,
         )
         raise typer.Exit(2)
-    path = trainer(data, out, exclude_ids=None, seed=seed)
+    from narrascope.config import Config, ConfigError
+    from narrascope.training.vectors import use_profile
+
+    try:
+        Config.load(profile=profile)
+    except ConfigError as exc:
+        typer.echo(f"error: --profile: {exc}", err=True)
+        raise typer.Exit(2) from None
+    with use_profile(profile):
+        path = trainer(data, out, exclude_ids=None, seed=seed)
     typer.echo(f"wrote {path}")

@@ -25,6 +25,9 @@ def watch(
     config: Path | None = typer.Option(
         None, "--config", help="Pipeline config (TOML); default: the packaged one."
     ),
+    profile: str | None = typer.Option(
+        None, "--profile", help="'accurate' (default) or 'fast' (triage; see analyze --help)."
+    ),
     timeout: float = typer.Option(20.0, "--timeout", help="Seconds per HTTP request."),
     allow_private: bool = typer.Option(
         False, "--allow-private", help="Allow URLs on loopback/private/link-local addresses."
@@ -40,7 +43,7 @@ def watch(
     try:
         interval, backoff = parse_every(every), parse_every(max_backoff)
         urls = read_feed_list(feeds)
-        cfg = Config.load(config)
+        cfg = Config.load(config, profile)
     except (OSError, ValueError) as exc:
         _fail(" ".join(str(exc).split()))
     if not urls:

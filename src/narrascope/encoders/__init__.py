@@ -5,7 +5,8 @@ a new backend, export or profile plugs in there. `identity(encoder)` is what a m
 records and is checked against: the model's name and its dimension. Two builds of one model
 (int8 or fp32 ONNX, sentence-transformers) share an identity; a setting that changes the vectors
 (`padding = "fixed"`, 128 padded positions in the mean) gives another
-(`sentence-transformers/all-MiniLM-L6-v2+padded-128`).
+(`sentence-transformers/all-MiniLM-L6-v2+padded-128`). The static backbone of the `fast` profile
+(`backend = "static"`, encoders/static.py) is another model with its own identity and dimension.
 """
 
 from __future__ import annotations

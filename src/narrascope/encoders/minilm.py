@@ -187,4 +187,10 @@ def get_encoder(
         )
     if backend in {"sentence-transformers", "torch"}:
         return SentenceTransformerEncoder(model or "all-MiniLM-L6-v2", max_tokens=max_tokens)
-    raise ValueError(f"unknown encoder backend {backend!r} (use 'onnx' or 'sentence-transformers')")
+    if backend == "static":
+        from narrascope.encoders.static import StaticEncoder
+
+        return StaticEncoder(model, max_tokens=max_tokens)
+    raise ValueError(
+        f"unknown encoder backend {backend!r} (use 'onnx', 'static' or 'sentence-transformers')"
+    )

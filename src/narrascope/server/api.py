@@ -55,6 +55,12 @@ class AnalyzeRequest(BaseModel):
         False,
         description="Also store the result in the corpus (needs the token when one is configured).",
     )
+    profile: Literal["accurate", "fast"] | None = Field(
+        None,
+        description="'accurate' (every layer) or 'fast' (triage: static embeddings, actors, "
+        "narratives; the other layers are listed in the result's `unavailable`); default: the "
+        "server's pipeline.",
+    )
 
     @model_validator(mode="after")
     def _one_input(self) -> AnalyzeRequest:
@@ -70,6 +76,15 @@ class BatchRequest(BaseModel):
         ..., min_length=1, description="Articles to analyse (at most the server's batch limit)."
     )
     store: bool = Field(False, description="Store every result in the corpus.")
+    profile: Literal["accurate", "fast"] | None = Field(
+        None, description="The profile for every item (see /api/analyze); default: the server's."
+    )
+
+    @model_validator(mode="after")
+    def _one_profile(self) -> BatchRequest:
+        if any(i.profile not in (None, self.profile) for i in self.items):
+            raise ValueError("give the profile once, for the whole batch ('profile')")
+        return self
 
 
 class BatchItem(BaseModel):
@@ -137,9 +152,11 @@ def filters(
 # --- analysis --------------------------------------------------------------------------------
 
 
-async def analyse_documents(rt: Runtime, docs: list[Document]) -> list[Document | Failure]:
+async def analyse_documents(
+    rt: Runtime, docs: list[Document], profile: str | None = None
+) -> list[Document | Failure]:
     try:
-        return await rt.queue.analyze(docs)
+        return await rt.queue_for(profile).analyze(docs)
     except Busy as exc:
         raise HTTPException(503, str(exc), headers={"Retry-After": "5"}) from None
 
@@ -188,7 +205,7 @@ async def analyze(item: AnalyzeRequest, request: Request) -> Response:
     if item.store:
         check_write(request)
     doc = await build_document(item, rt)
-    (result,) = await analyse_documents(rt, [doc])
+    (result,) = await analyse_documents(rt, [doc], item.profile)
     if isinstance(result, OverBudgetFailure):
         raise HTTPException(504, result.reason)
     if isinstance(result, Failure):
@@ -222,7 +239,7 @@ async def analyze_batch(batch: BatchRequest, request: Request) -> BatchResponse:
             if exc.status_code == 413:
                 raise
             built.append(str(exc.detail))
-    return await _analyse_many(rt, built, batch.store)
+    return await _analyse_many(rt, built, batch.store, batch.profile)
 
 
 @router.post(
@@ -258,10 +275,12 @@ async def analyze_upload(
     return await _analyse_many(rt, built, store)
 
 
-async def _analyse_many(rt: Runtime, built: list[Document | str], store: bool) -> BatchResponse:
+async def _analyse_many(
+    rt: Runtime, built: list[Document | str], store: bool, profile: str | None = None
+) -> BatchResponse:
     """Analyse the documents among `built` (strings are inputs already rejected, with their reason)."""
     docs = [d for d in built if isinstance(d, Document)]
-    analysed = iter(await analyse_documents(rt, docs) if docs else [])
+    analysed = iter(await analyse_documents(rt, docs, profile) if docs else [])
     results: list[BatchItem] = []
     good: list[Document] = []
     for i, item in enumerate(built):

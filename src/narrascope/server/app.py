@@ -63,6 +63,7 @@ def create_app(
             yield
         finally:
             await runtime.queue.stop()
+            await runtime.stop_profiles()
             if owns_store:
                 store.close()  # checkpoints the write-ahead log into the file
 

@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 from starlette.datastructures import UploadFile
 
+from narrascope.config import PROFILES
 from narrascope.document import Document, Failure
 from narrascope.report import assets
 from narrascope.report.html import render_section
@@ -104,6 +105,7 @@ async def analyze_form(request: Request) -> Response:
         url = str(form.get("url") or "").strip()
         token = str(form.get("token") or "") or None
         store = form.get("store") == "on"
+        profile = str(form.get("profile") or "") or None
         uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
         files = [(f.filename or "upload", await f.read()) for f in uploads]
     given = sum(bool(x) for x in (text.strip(), url, files))
@@ -149,8 +151,12 @@ async def analyze_form(request: Request) -> Response:
         return render(
             request, "index.html", status=exc.status, text=text, url=url, error=exc.reason
         )
+    if profile not in (None, *PROFILES):
+        return render(
+            request, "index.html", status=422, text=text, url=url, error="Unknown profile."
+        )
     try:
-        results = await rt.queue.analyze(docs) if docs else []
+        results = await rt.queue_for(profile).analyze(docs) if docs else []
     except Busy as exc:
         return render(request, "index.html", status=503, text=text, url=url, error=str(exc))
     good = [r for r in results if isinstance(r, Document)]

@@ -35,6 +35,30 @@ class Runtime:
         self.store = store
         self.corpus = Corpus(store.con) if store is not None else None
         self._write_lock = threading.Lock()
+        self._profile_queues: dict[str, AnalysisQueue] = {}
+
+    def queue_for(self, profile: str | None) -> AnalysisQueue:
+        """The queue whose pipeline runs `profile` (None: the server's own pipeline). Another
+        profile's pipeline is built on its first request, with the same limits."""
+        if profile is None or self.queue.load().config.profile == profile:
+            return self.queue
+        with self._write_lock:
+            if profile not in self._profile_queues:
+                from narrascope.config import Config
+                from narrascope.pipeline import Pipeline
+
+                config = Config.load(profile=profile)
+                self._profile_queues[profile] = AnalysisQueue(
+                    lambda: Pipeline.from_config(config),
+                    self.queue.batch_size,
+                    self.queue.max_pending,
+                    self.queue.time_budget,
+                )
+            return self._profile_queues[profile]
+
+    async def stop_profiles(self) -> None:
+        for queue in self._profile_queues.values():
+            await queue.stop()
 
     def save(self, docs: list[Document], failures: Sequence[Failure] = ()) -> dict[str, str]:
         """Store analysed documents (one writer at a time; blocking: call from a worker thread).

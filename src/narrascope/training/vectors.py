@@ -1,27 +1,58 @@
-"""Documents with backbone vectors for training: segmented like the pipeline, encoded through the cache."""
+"""Documents with backbone vectors for training: segmented like the pipeline, encoded through the cache.
+
+Trainers encode with the encoder of one profile's packaged config: "accurate" (default.toml) unless
+a caller chooses another with `use_profile` (`narrascope train TASK --profile fast`), so that a
+trained package fits the pipeline of that profile (its encoder identity goes into `meta.json`).
+"""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from functools import lru_cache
 
 from narrascope.analyzers import contracts
+from narrascope.config import Config
 from narrascope.document import Document
 from narrascope.encoders import Encoder, build_encoder
 from narrascope.text.segment import segment
 
-
-def training_encoder() -> Encoder:
-    """The encoder every trainer uses: the packaged config's `[encoder]`, the one the shipped
-    pipeline runs, so that a trained package fits it (its identity goes into `meta.json`)."""
-    return build_encoder()
+_active = {"profile": "accurate"}
 
 
-@lru_cache(maxsize=1)
+def active_profile() -> str:
+    """The profile whose encoder trainers use now."""
+    return _active["profile"]
+
+
+@contextlib.contextmanager
+def use_profile(profile: str) -> Iterator[None]:
+    """Within the block, trainers and cross-validation encode with `profile`'s encoder."""
+    Config.load(profile=profile)  # an unknown profile is refused here
+    previous = _active["profile"]
+    _active["profile"] = profile
+    try:
+        yield
+    finally:
+        _active["profile"] = previous
+
+
+def training_encoder(profile: str | None = None) -> Encoder:
+    """The encoder of `profile`'s packaged config (default: the active profile), the one its
+    shipped pipeline runs."""
+    return build_encoder(Config.load(profile=profile or active_profile()).encoder)
+
+
 def encoder_cache():  # type: ignore[no-untyped-def]
     """The persistent vector cache over the training encoder (each text is encoded once)."""
+    return _cache(training_encoder())
+
+
+@lru_cache(maxsize=4)
+def _cache(encoder: Encoder):  # type: ignore[no-untyped-def]
     from narrascope.encoders.cache import VectorCache
 
-    return VectorCache(training_encoder())
+    return VectorCache(encoder)
 
 
 def make_doc(doc_id: str, text: str, cache) -> Document:
