@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ from narrascope.encoders import EncoderIdentity, build_encoder, identity
 from narrascope.encoders.static import StaticEncoder
 from narrascope.models import ModelError, load_package, packaged_path
 from narrascope.pipeline import Pipeline
+from narrascope.relations import lexicon
 from narrascope.server import ServerSettings, create_app
 
 STATIC = EncoderIdentity("narrascope/static-minilm-l6-pca256-int8", 256)
@@ -99,6 +101,18 @@ def test_spacy_free_actors_are_the_default_actors(pipeline: Pipeline, sample_tex
     assert [(a.start, a.end, a.actor) for a in found] == [
         (a.start, a.end, a.actor) for a in accurate.actors
     ]
+
+
+def test_gazetteer_prefix_tree_matches_as_the_plain_alternation(sample_text: str) -> None:
+    forms = list(lexicon.gazetteer())
+    plain = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    before = re.compile(rf"(?<![\w.\-])(?:{plain})(?![\w])")
+    text = (
+        sample_text + " Russians and Russia's allies; the United States of America, the United "
+        "States, U.S.-led talks, NATO-led forces, the Washington Post, Kyiv and Kyivan officials."
+    )
+    expected = [m.span() for m in before.finditer(text)]
+    assert expected and [m.span() for m in lexicon.actor_pattern().finditer(text)] == expected
 
 
 def test_cli_analyze_fast_writes_the_unavailable_layers(sample_path: Path, tmp_path: Path) -> None:

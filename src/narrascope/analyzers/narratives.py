@@ -40,6 +40,7 @@ from narrascope.document import Document, NarrativeLabel, NarrativeLayer
 from narrascope.encoders import Encoder, identity
 from narrascope.models import ModelPackage, load_package, packaged_path
 from narrascope.taxonomies import Taxonomy, load_taxonomy
+from narrascope.threads import one_blas_thread
 
 TASK = "narratives"
 PACKAGED_MODEL = packaged_path(TASK)
@@ -240,6 +241,7 @@ class NarrativeModel:
             self.vocabulary: list[str] = meta["tfidf_vocabulary"]
             self.idf = weights["idf"]
             self.tfidf_coef = weights["tfidf_coef"].astype(np.float32)
+            self._tfidf_coef_t = np.ascontiguousarray(self.tfidf_coef.T)
             self.tfidf_intercept = weights["tfidf_intercept"]
             from sklearn.feature_extraction.text import CountVectorizer
 
@@ -250,17 +252,21 @@ class NarrativeModel:
     def features_of(self, vectors: np.ndarray) -> np.ndarray:
         return (doc_features(vectors, self.label_vectors, self.features) - self.mean) / self.scale
 
+    def tfidf_probs(self, texts: list[str]) -> np.ndarray:
+        """The TF-IDF heads' probabilities for several articles at once (one row each): one
+        vectoriser pass and one product for a batch instead of one per article."""
+        t = tfidf_transform(texts, self.vocabulary, self.idf, self.counter)
+        return 1.0 / (1.0 + np.exp(-(np.asarray(t @ self._tfidf_coef_t) + self.tfidf_intercept)))
+
     def score(
-        self, vectors: np.ndarray, text: str = ""
+        self, vectors: np.ndarray, text: str = "", tfidf_probs: np.ndarray | None = None
     ) -> tuple[dict[str, float], dict[str, float]]:
-        """Label and domain probabilities of one article (body sentence vectors and raw text)."""
+        """Label and domain probabilities of one article (body sentence vectors and raw text;
+        `tfidf_probs`: its row of `tfidf_probs`, when the batch computed them already)."""
         x = self.features_of(vectors)
         probs = 1.0 / (1.0 + np.exp(-(self.coef @ x + self.intercept)))
         if self.tfidf_weight > 0:
-            t = tfidf_transform([text], self.vocabulary, self.idf, self.counter)
-            t_probs = 1.0 / (
-                1.0 + np.exp(-(np.asarray(t @ self.tfidf_coef.T)[0] + self.tfidf_intercept))
-            )
+            t_probs = tfidf_probs if tfidf_probs is not None else self.tfidf_probs([text])[0]
             probs = (1 - self.tfidf_weight) * probs + self.tfidf_weight * t_probs
         logits = self.domain_coef @ x + self.domain_intercept
         dom = np.exp(logits - logits.max())
@@ -363,18 +369,30 @@ class Narratives(Analyzer):
         return super().unavailable_reason(doc, upstream)
 
     def process(self, docs: list[Document]) -> None:
-        for doc in docs:
-            model = self.language_models.get(language_of(doc) or "")
-            if model is not None:
-                doc.narratives = narratives_lang.analyse(doc, model, self.taxonomy, decide_ranked)
-            else:
-                doc.narratives = self.analyse(doc)
+        with one_blas_thread():  # small per-article products (see narrascope.threads)
+            own = [doc for doc in docs if language_of(doc) not in self.language_models]
+            tfidf = (
+                self.model.tfidf_probs([doc.text for doc in own])
+                if self.model is not None and self.model.tfidf_weight > 0 and own
+                else None
+            )
+            rows = {id(doc): i for i, doc in enumerate(own)}
+            for doc in docs:
+                model = self.language_models.get(language_of(doc) or "")
+                if model is not None:
+                    doc.narratives = narratives_lang.analyse(
+                        doc, model, self.taxonomy, decide_ranked
+                    )
+                else:
+                    doc.narratives = self.analyse(
+                        doc, None if tfidf is None else tfidf[rows[id(doc)]]
+                    )
 
-    def analyse(self, doc: Document) -> NarrativeLayer:
+    def analyse(self, doc: Document, tfidf_probs: np.ndarray | None = None) -> NarrativeLayer:
         vectors = body_rows(sentence_vectors(doc), [s.paragraph for s in doc.sentences])
         domain_scores = None
         if self.model is not None:
-            scores, domain_scores = self.model.score(vectors, doc.text)
+            scores, domain_scores = self.model.score(vectors, doc.text, tfidf_probs)
             thresholds = dict(self.model.thresholds)
         else:
             assert self.taxonomy.path is not None
