@@ -62,6 +62,8 @@ def test_static_encoder_shape_norm_and_identity(static: StaticEncoder) -> None:
 def test_heads_of_one_backbone_are_refused_on_the_other(static: StaticEncoder) -> None:
     with pytest.raises(ModelError, match="static-minilm"):
         load_package(packaged_path("genre"), "genre", static)
+    for task in ("genre", "frames"):  # the fast profile's own packages fit its backbone
+        assert load_package(packaged_path(f"fast-{task}"), task, static).meta.task == task
     fast_narratives = packaged_path("fast-narratives")
     assert load_package(fast_narratives, "narratives", static).meta.encoder.dimension == 256
     minilm = EncoderIdentity("sentence-transformers/all-MiniLM-L6-v2", 384)
@@ -131,7 +133,10 @@ def test_cli_analyze_fast_writes_the_unavailable_layers(sample_path: Path, tmp_p
         "actor_names",
         "embeddings",
         "narratives",
+        "genre",
+        "frames",
     ]
+    assert doc["genre"]["label"] in {"opinion", "reporting", "satire"} and doc["frames"]
     refused = runner.invoke(app, ["analyze", str(sample_path), "--profile", "turbo"])
     assert refused.exit_code == 2 and "unknown profile 'turbo'" in refused.output
 

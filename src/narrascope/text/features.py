@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 
 import numpy as np
 
@@ -204,14 +205,15 @@ def words(text: str) -> list[str]:
 def features(text: str) -> np.ndarray:
     """The `NAMES` features of one text, as a float32 vector."""
     tokens = WORD.findall(text)
-    lower = [t.lower() for t in tokens]
-    n = max(len(lower), 1)
+    lower = Counter(t.lower() for t in tokens)
+    n = max(len(tokens), 1)
 
     def rate(vocab: frozenset[str], scale: float = 10.0) -> float:
-        return min(1.0, scale * sum(w in vocab for w in lower) / n)
+        return min(1.0, scale * sum(c for w, c in lower.items() if w in vocab) / n)
 
     caps = sum(1 for t in tokens if len(t) > 2 and t.isupper())
-    digits = sum(1 for t in tokens if any(c.isdigit() for c in t))
+    # a purely alphabetic token has no digit: most tokens skip the character loop
+    digits = sum(1 for t in tokens if not t.isalpha() and any(c.isdigit() for c in t))
     values = [
         rate(FIRST_SINGULAR),
         rate(FIRST_PLURAL),
@@ -228,7 +230,7 @@ def features(text: str) -> np.ndarray:
         min(1.0, 5 * caps / n),
         min(1.0, 5 * digits / n),
         1.0 if _DATELINE.search(text[:200]) else 0.0,
-        min(1.0, math.log1p(len(lower)) / 8),
+        min(1.0, math.log1p(len(tokens)) / 8),
     ]
     return np.asarray(values, dtype=np.float32)
 

@@ -30,7 +30,13 @@ from narrascope.models import write_meta
 from narrascope.training import PROJECT_TERMS
 from narrascope.training.calibration import calibrate, micro_f1
 from narrascope.training.own_data import load_jsonl
-from narrascope.training.vectors import encoder_cache, training_encoder
+from narrascope.training.vectors import (
+    encoder_cache,
+    profile_flag,
+    profile_note,
+    training_encoder,
+    use_profile,
+)
 
 
 def frame_taxonomy() -> list[dict]:
@@ -117,14 +123,15 @@ def train(
             data=f"project-written examples (narrascope/data/frames.jsonl): {len(x)} rows",
             terms=PROJECT_TERMS,
             metrics=metrics,
-            command=f"narrascope train frames --data {data} --out {out}",
+            command=f"narrascope train frames --data {data} --out {out}{profile_flag()}",
         )
 
     package({})  # evaluate() reads the package back
     dev = evaluate(out)
     package(dev)
     (out / "card.md").write_text(
-        CARD.format(
+        profile_note()
+        + CARD.format(
             n=len(x),
             c=c,
             seed=seed,
@@ -188,9 +195,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--evaluate", action="store_true")
     parser.add_argument("--model", type=Path, default=None)
+    parser.add_argument(
+        "--profile", default="accurate", help="encode with this profile's backbone (accurate, fast)"
+    )
     args = parser.parse_args()
     if args.evaluate:
-        print(json.dumps(evaluate(args.model), indent=1))
+        with use_profile(args.profile):
+            print(json.dumps(evaluate(args.model), indent=1))
 
 
 if __name__ == "__main__":

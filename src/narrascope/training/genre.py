@@ -41,7 +41,14 @@ from narrascope.models import write_meta
 from narrascope.text.segment import segment
 from narrascope.training import PROJECT_TERMS
 from narrascope.training.own_data import load_jsonl
-from narrascope.training.vectors import encoder_cache, make_doc, training_encoder
+from narrascope.training.vectors import (
+    encoder_cache,
+    make_doc,
+    profile_flag,
+    profile_note,
+    training_encoder,
+    use_profile,
+)
 
 FOLDS = 5
 C_GRID = (0.003, 0.01, 0.03, 0.1)
@@ -305,9 +312,9 @@ def train(
         ),
         terms=f"article texts: research use only, not redistributed; labels and examples: {PROJECT_TERMS}",
         metrics=config.get("cv", {}),
-        command=f"narrascope train genre --data {data} --out {out}",
+        command=f"narrascope train genre --data {data} --out {out}{profile_flag()}",
     )
-    (out / "card.md").write_text(card(config), encoding="utf-8")
+    (out / "card.md").write_text(profile_note() + card(config), encoding="utf-8")
     return out
 
 
@@ -504,7 +511,15 @@ def main() -> None:
     parser.add_argument(
         "--dev", action="store_true", help="score the packaged model on the own dev set"
     )
+    parser.add_argument(
+        "--profile", default="accurate", help="encode with this profile's backbone (accurate, fast)"
+    )
     args = parser.parse_args()
+    with use_profile(args.profile):
+        _run(args)
+
+
+def _run(args: argparse.Namespace) -> None:
     if args.dev:
         print(json.dumps(evaluate_own_dev(), indent=1))
     if args.cv:

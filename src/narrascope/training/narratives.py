@@ -42,7 +42,12 @@ from narrascope.training.features import (
     read_narrative_articles,
     task_folder,
 )
-from narrascope.training.vectors import active_profile, training_encoder, use_profile
+from narrascope.training.vectors import (
+    active_profile,
+    profile_flag,
+    training_encoder,
+    use_profile,
+)
 
 DEFAULTS: dict = {
     "features": "mean+sim",
@@ -413,7 +418,7 @@ def train(
         json.dumps(meta, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     profile = active_profile()
-    flag = "" if profile == "accurate" else f" --profile {profile}"
+    flag = profile_flag()
     write_meta(
         out,
         task="narratives",

@@ -25,6 +25,27 @@ def active_profile() -> str:
     return _active["profile"]
 
 
+def profile_flag() -> str:
+    """What a rebuild command needs to name the active profile ("" for the accurate one)."""
+    profile = active_profile()
+    return "" if profile == "accurate" else f" --profile {profile}"
+
+
+def profile_note() -> str:
+    """A model card's opening note for a package trained for another profile than the accurate
+    one ("" for the accurate one): which backbone, and how to rebuild it."""
+    profile = active_profile()
+    if profile == "accurate":
+        return ""
+    encoder = training_encoder()
+    return (
+        f"> Trained for the `{profile}` profile on the vectors of `{encoder.model}` "
+        f"({encoder.dimension}-d), not all-MiniLM-L6-v2's, wherever the text below says so; "
+        f"rebuild with `--profile {profile}` added to the command. Its quality beside the "
+        "accurate profile's: docs/benchmarks.md.\n\n"
+    )
+
+
 @contextlib.contextmanager
 def use_profile(profile: str) -> Iterator[None]:
     """Within the block, trainers and cross-validation encode with `profile`'s encoder."""
