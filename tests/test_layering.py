@@ -20,8 +20,15 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 
 # packages whose modules may import the development layers
 DEVELOPMENT = ("narrascope.training", "narrascope.evaluation", "narrascope.cli")
-# what `relations/` may import besides itself
-RELATIONS_MAY_USE = ("narrascope.relations", "narrascope.document", "narrascope.text")
+# what `relations/` may import besides itself: the document, text helpers, and the model-package
+# loader with the encoder identity it checks (both below the pipeline, importing neither)
+RELATIONS_MAY_USE = (
+    "narrascope.relations",
+    "narrascope.document",
+    "narrascope.text",
+    "narrascope.models",
+    "narrascope.encoders",
+)
 
 
 def modules(root: Path = SRC) -> dict[str, Path]:

@@ -9,7 +9,9 @@ from types import SimpleNamespace
 import pytest
 
 from narrascope.analyzers import contracts
+from narrascope.encoders import EncoderIdentity, build_encoder
 from narrascope.evaluation.relations_dev import attribution_agrees, score
+from narrascope.models import ModelError
 from narrascope.pipeline import Pipeline
 from narrascope.relations import lexicon
 from narrascope.relations.learned import LearnedExtractor
@@ -122,10 +124,17 @@ def test_packaged_model_is_a_model_package():
     meta = json.loads((MODEL / "meta.json").read_text(encoding="utf-8"))
     assert meta["task"] == "relations" and meta["encoder"]["dimension"] == 384
     assert "narrascope train relations" in (MODEL / "card.md").read_text(encoding="utf-8")
-    model = LearnedExtractor(MODEL)
+    model = LearnedExtractor(MODEL, build_encoder())
     assert model.type_coef.shape == (len(model.types), len(model.vocab))
     assert model.type_dense.shape == (len(model.types), 384)
     assert 0.0 < float(model.thresholds.min()) < 1.0
+
+
+@pytest.mark.skipif(not (MODEL / "meta.json").exists(), reason="no packaged relations model")
+def test_packaged_model_refuses_another_encoder():
+    other = EncoderIdentity("some-other-model", 384)
+    with pytest.raises(ModelError, match="trained on encoder"):
+        LearnedExtractor(MODEL, other)
 
 
 @pytest.mark.skipif(not SAMPLE.exists(), reason="shared sample not found")

@@ -52,10 +52,10 @@ class EncoderConfig(_Section):
     max_tokens: PositiveInt = 128
     # which build of the ONNX graph runs (same vectors): see encoders/variants.py
     variant: Literal["auto", "int8", "fp32"] = "auto"
-    # "fixed" (every text padded to 128 tokens, what the packaged heads were trained on) |
-    # "dynamic" (each text at its own length: the published model, about 5x faster); the two
-    # give different vectors, so they are different encoder identities for model packages
-    padding: Literal["fixed", "dynamic"] = "fixed"
+    # "dynamic" (each text at its own length: the published model, what the packaged heads are
+    # trained on) | "fixed" (every text padded to 128 tokens, as the first heads were); the
+    # two give different vectors, so they are different encoder identities for model packages
+    padding: Literal["fixed", "dynamic"] = "dynamic"
 
 
 class ConfigFile(_Section):

@@ -13,6 +13,7 @@ from pathlib import Path
 from narrascope.analyzers import contracts
 from narrascope.analyzers.base import Analyzer
 from narrascope.document import Document
+from narrascope.encoders import Encoder
 from narrascope.relations.extract import extract
 from narrascope.relations.learned import LearnedExtractor
 from narrascope.relations.mentions import english
@@ -33,14 +34,22 @@ class Relations(Analyzer):
     optional = (contracts.LANGUAGE,)
     produces = (contracts.RELATIONS,)
     languages = ("en",)
+    uses_encoder = True
 
-    def __init__(self, min_confidence: float = 0.0, engine: str = "rules", model: str = "") -> None:
+    def __init__(
+        self,
+        min_confidence: float = 0.0,
+        engine: str = "rules",
+        model: str = "",
+        *,
+        encoder: Encoder,
+    ) -> None:
         if engine not in ENGINES:
             raise ValueError(f"relations engine must be one of {ENGINES}, got {engine!r}")
         self.min_confidence = min_confidence
         self.learned: LearnedExtractor | None = None
         if engine == "learned":
-            self.learned = LearnedExtractor(Path(model) if model else PACKAGED)
+            self.learned = LearnedExtractor(Path(model) if model else PACKAGED, encoder)
 
     def process(self, docs: list[Document]) -> None:
         for doc in docs:

@@ -9,13 +9,14 @@ the dependency path. Weights are plain numpy arrays, so inference needs no train
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from narrascope.document import RELATION_TYPES, Document, Relation, Span
+from narrascope.encoders import Encoder, EncoderIdentity
+from narrascope.models import load_package
 from narrascope.relations import modality as modality_rules
 from narrascope.relations.mentions import Mentions
 from narrascope.relations.pairs import Pair, PairBuilder
@@ -63,11 +64,13 @@ def sparse_dot(rows: list[dict[str, float]], vocab: dict[str, int], coef: np.nda
 
 
 class LearnedExtractor:
-    """A trained relation model package: `weights.npz` + `meta.json` + `card.md`."""
+    """A trained relation model package (`weights.npz`, `meta.json`, `config.json`, `card.md`),
+    checked against the pipeline's encoder: the type heads read its sentence vectors."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = Path(folder)
-        self.meta = json.loads((self.folder / "meta.json").read_text(encoding="utf-8"))
+    def __init__(self, folder: Path, encoder: Encoder | EncoderIdentity | None) -> None:
+        package = load_package(folder, "relations", encoder)
+        self.folder = package.path
+        self.config = package.config
         with np.load(self.folder / "weights.npz", allow_pickle=False) as w:
             self.vocab = {name: i for i, name in enumerate(w["vocab"].tolist())}
             self.type_coef = w["type_coef"]
@@ -76,10 +79,10 @@ class LearnedExtractor:
             self.thresholds = w["thresholds"]
             self.mod_coef = w["mod_coef"]
             self.mod_bias = w["mod_bias"]
-        self.types = tuple(self.meta["types"])
-        self.modalities = tuple(self.meta["modalities"])
+        self.types = tuple(package.meta.labels)
+        self.modalities = tuple(self.config["modalities"])
         # types whose rule output is kept as it is (high-precision overrides, chosen by CV)
-        self.rule_types = frozenset(self.meta.get("rule_types", []))
+        self.rule_types = frozenset(self.config.get("rule_types", []))
 
     def probabilities(self, pairs: list[Pair], vectors: np.ndarray | None) -> np.ndarray:
         logits = sparse_dot([p.features for p in pairs], self.vocab, self.type_coef)

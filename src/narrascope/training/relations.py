@@ -23,6 +23,7 @@ from sklearn.linear_model import LogisticRegression
 from narrascope.analyzers import contracts
 from narrascope.annotation import relations as annotated
 from narrascope.document import MODALITIES
+from narrascope.models import write_meta
 from narrascope.relations.extract import extract
 from narrascope.relations.learned import (
     SYMMETRIC,
@@ -34,6 +35,7 @@ from narrascope.relations.learned import (
 )
 from narrascope.relations.mentions import find_mentions
 from narrascope.relations.pairs import Pair, PairBuilder
+from narrascope.training.vectors import training_encoder
 
 DENSE_SCALE = 1.0
 MIN_COUNT = 2
@@ -42,6 +44,11 @@ C_MODALITY = 0.5
 THRESHOLD_GRID = tuple(round(x, 2) for x in np.arange(0.2, 0.85, 0.05))
 MIN_PRECISION = 0.75
 PACKAGED = Path(__file__).resolve().parents[1] / "models" / "relations"
+REBUILD = "narrascope train relations --data ../shared/data --out DIR"
+RELATIONS_TERMS = (
+    "labels: the project's annotations (CC-BY-4.0); article texts: SemEval-2025 Task 10 and PTC "
+    "training data, research use only, not redistributed (the weights are derived from them)"
+)
 
 
 @dataclass
@@ -178,7 +185,7 @@ class _InMemory(LearnedExtractor):
     """A fitted model without a folder (cross-validation)."""
 
     def __init__(self, arrays: dict[str, Any]) -> None:
-        self.meta = {"types": list(TYPES), "modalities": list(MODALITIES)}
+        self.config = {"modalities": list(MODALITIES)}
         self.vocab = {n: i for i, n in enumerate(arrays["vocab"].tolist())}
         for key in ("type_coef", "type_dense", "type_bias", "thresholds", "mod_coef", "mod_bias"):
             setattr(self, key, arrays[key])
@@ -273,15 +280,9 @@ def train_on(
     out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(out / "weights.npz", **arrays)
     cv = table[threshold]
-    meta = {
-        "task": "relations",
-        "types": list(TYPES),
+    config = {
         "modalities": list(MODALITIES),
         "rule_types": rule_types,
-        "encoder": {
-            "name": "sentence-transformers/all-MiniLM-L6-v2",
-            "dimension": int(arrays["type_dense"].shape[1]),
-        },
         "training": {
             "articles": len(articles),
             "relations": sum(len(a.gold) for a in articles),
@@ -293,10 +294,20 @@ def train_on(
             "seconds": round(time.time() - started, 1),
         },
         "cross_validation": cv,
-        "data": "narrascope relation annotations (train split) over SemEval-2025 Task 10 and PTC training articles",
-        "rebuild": "narrascope train relations --data ../shared/data --out DIR",
     }
-    (out / "meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    (out / "config.json").write_text(json.dumps(config, indent=1) + "\n", encoding="utf-8")
+    write_meta(
+        out,
+        task="relations",
+        labels=list(TYPES),
+        encoder=training_encoder(),
+        data="narrascope relation annotations (train split) over SemEval-2025 Task 10 and PTC "
+        "training articles",
+        terms=RELATIONS_TERMS,
+        metrics={"cv_triples": cv["triples"], "cv_modality_accuracy": cv["modality_accuracy"]},
+        command=REBUILD,
+    )
+    meta = {**config, "rebuild": REBUILD}
     (out / "card.md").write_text(card(meta), encoding="utf-8")
     return out
 
@@ -355,7 +366,7 @@ def evaluate(data: Any, split: str = "dev", model: Any = None) -> dict[str, dict
 
     articles = parse(data, split)
     gold = {a.doc_id: a.gold for a in articles}
-    learned = LearnedExtractor(model or PACKAGED)
+    learned = LearnedExtractor(model or PACKAGED, training_encoder())
     return {
         "narrascope learned": score(predict(learned, articles), gold),
         "narrascope rules": score({a.doc_id: a.rules for a in articles}, gold),

@@ -15,6 +15,7 @@ import json
 import logging
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,11 +31,12 @@ from narrascope.datasets import ptc
 from narrascope.document import Document
 from narrascope.models import write_meta
 from narrascope.training import PROJECT_TERMS
-from narrascope.training.calibration import calibrate, micro_f1
+from narrascope.training.calibration import calibrate, calibrate_prevalence, micro_f1
 from narrascope.training.own_data import load_jsonl
 from narrascope.training.vectors import encoder_cache, make_doc, training_encoder
 
 ANY = "any_technique"
+CALIBRATIONS = ("f1", "prevalence")
 log = logging.getLogger(__name__)
 
 
@@ -217,6 +219,7 @@ def train(
     inner_folds: int = 2,
     tag_threshold: float | None = 0.3,
     max_paragraph_labels: int = 3,
+    calibration: str = "f1",
     articles: list[Article] | None = None,
     own: list[Article] | None = None,
 ) -> Path:
@@ -224,7 +227,12 @@ def train(
 
     `tag_threshold=None` tunes the token threshold for span F1 on a 2-fold split (it picks ~0.2,
     which adds many one-word spans); the default keeps the 0.3 that the cross-validation measured.
+    `calibration` chooses the paragraph thresholds: "f1" (each technique's best F1 on
+    out-of-fold scores) or "prevalence" (each technique predicted as often as it is gold); both
+    sets are stored, so an evaluation can score either.
     """
+    if calibration not in CALIBRATIONS:
+        raise ValueError(f"calibration must be one of {CALIBRATIONS}, got {calibration!r}")
     started = time.time()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -247,7 +255,11 @@ def train(
         w, b = fit_sentence_head(x[train_idx], y[train_idx], sentence_c, seed)
         oof[test_idx] = tech._sigmoid(x[test_idx] @ w.T + b)
     para_scores, para_gold = paragraph_matrix(everything, oof, y)
-    thresholds = calibrate(para_scores, para_gold)
+    by_calibration = {
+        "f1": calibrate(para_scores, para_gold),
+        "prevalence": calibrate_prevalence(para_scores, para_gold),
+    }
+    thresholds = by_calibration[calibration]
     log.info("sentence head: out-of-fold scores and thresholds after %.0fs", time.time() - started)
     coef, intercept = fit_sentence_head(x, y, sentence_c, seed)
     np.savez_compressed(
@@ -255,6 +267,8 @@ def train(
         coef=coef.astype(np.float16),
         intercept=intercept,
         thresholds=thresholds,
+        thresholds_f1=by_calibration["f1"],
+        thresholds_prevalence=by_calibration["prevalence"],
     )
 
     # token tagger on PTC articles, with the out-of-fold 'any' score as its sentence context
@@ -286,6 +300,7 @@ def train(
         "sentence_span_labels": [n for n in names if n not in ptc_targets],
         "sentence_span_margin": 0.0,
         "max_paragraph_labels": max_paragraph_labels,
+        "calibration": calibration,
         "options": {
             "sentence_c": sentence_c,
             "tagger_c": tagger_c,
@@ -402,13 +417,17 @@ def _tune_tag_threshold(
     return max(grid, key=lambda t: metrics.span_prf(gold, pred[t]).f1)
 
 
-def evaluate(model: tech.TechniqueModel, articles: list[Article]) -> dict[str, float]:
-    """SI span P/R/F1 and TC micro-F1 (the evaluation harness's definitions), paragraph micro-F1 (23 names)."""
+def evaluate(model: tech.TechniqueModel, articles: list[Article]) -> dict[str, Any]:
+    """SI span P/R/F1 and TC micro-F1 (the evaluation harness's definitions); paragraph
+    micro-F1 (23 names) under each stored threshold calibration, with per-technique paragraph
+    counts (predicted and gold) for the prevalence table."""
     from narrascope.evaluation import metrics
 
     gold_spans, pred_spans, gold_tc, pred_tc = {}, {}, [], []
-    para_pred: list[set[str]] = []
     para_gold: list[set[str]] = []
+    para_pred: dict[str, list[set[str]]] = {c: [] for c in CALIBRATIONS}
+    stored = np.load(model.path / "sentence.npz")
+    shipped = model.thresholds
     for a in articles:
         layer = model.predict(a.doc)
         pred_spans[a.doc.id] = [(s.start, s.end) for s in layer.spans]
@@ -421,7 +440,6 @@ def evaluate(model: tech.TechniqueModel, articles: list[Article]) -> dict[str, f
                 for (s, e, _), k in zip(a.spans, probs.argmax(axis=1))
             ]
         for p in layer.paragraphs:
-            para_pred.append({label.label for label in p.labels})
             para_gold.append(
                 {
                     tech.ptc_to_2023(lab, a.doc.text[s:e])
@@ -429,20 +447,50 @@ def evaluate(model: tech.TechniqueModel, articles: list[Article]) -> dict[str, f
                     if s < p.end and e > p.start
                 }
             )
+        for c in CALIBRATIONS:
+            model.thresholds = stored[f"thresholds_{c}"].astype(np.float32)
+            para_pred[c] += [
+                {label.label for label in p.labels} for p in model.predict(a.doc).paragraphs
+            ]
+        model.thresholds = shipped
     si = metrics.span_prf(gold_spans, pred_spans)
     tc, _ = metrics.technique_classification(gold_tc, pred_tc)
-    pp, pr, pf = micro_f1(para_pred, para_gold)
-    return {
+    out: dict[str, Any] = {
         "si_precision": si.precision,
         "si_recall": si.recall,
         "si_f1": si.f1,
         "tc_micro_f1": tc.f1,
-        "paragraph_precision": pp,
-        "paragraph_recall": pr,
-        "paragraph_micro_f1": pf,
-        "articles": len(articles),
-        "spans": len(gold_tc),
     }
+    for c in CALIBRATIONS:
+        pp, pr, pf = micro_f1(para_pred[c], para_gold)
+        out |= {
+            f"paragraph_precision_{c}": pp,
+            f"paragraph_recall_{c}": pr,
+            f"paragraph_micro_f1_{c}": pf,
+        }
+    out["articles"] = len(articles)
+    out["spans"] = len(gold_tc)
+    out["paragraphs"] = len(para_gold)
+    out["gold_counts"] = dict(Counter(label for g in para_gold for label in g))
+    for c in CALIBRATIONS:
+        out[f"predicted_counts_{c}"] = dict(Counter(label for p in para_pred[c] for label in p))
+    return out
+
+
+def prevalence_table(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per technique: the share of held-out paragraphs gold has it, and the share predicted
+    under each calibration (summed over folds)."""
+    paragraphs = sum(r["paragraphs"] for r in results)
+    counts: dict[str, Counter] = {"gold": Counter()}
+    for r in results:
+        counts["gold"].update(r["gold_counts"])
+        for c in CALIBRATIONS:
+            counts.setdefault(c, Counter()).update(r[f"predicted_counts_{c}"])
+    names = sorted(set().union(*counts.values()), key=lambda n: -counts["gold"][n])
+    return [
+        {"technique": n} | {k: round(v[n] / max(paragraphs, 1), 4) for k, v in counts.items()}
+        for n in names
+    ]
 
 
 def evaluate_dev(model: tech.TechniqueModel) -> dict[str, float]:
@@ -468,7 +516,7 @@ def evaluate_dev(model: tech.TechniqueModel) -> dict[str, float]:
     }
 
 
-def cross_validate(data: Path, folds: int = 5, seed: int = 0, **options) -> dict[str, float]:
+def cross_validate(data: Path, folds: int = 5, seed: int = 0, **options) -> dict[str, Any]:
     """Article-level k-fold CV on PTC train; returns pooled scores (mean over folds of each metric)."""
     cache = encoder_cache()
     articles = load_ptc(data, cache=cache)
@@ -488,11 +536,12 @@ def cross_validate(data: Path, folds: int = 5, seed: int = 0, **options) -> dict
             )
             model = tech.TechniqueModel(tmp)
             results.append(evaluate(model, [articles[i] for i in te]))
-        print(
-            f"fold {k}: " + json.dumps({m: round(v, 4) for m, v in results[-1].items()}), flush=True
-        )
-    keys = [k for k in results[0] if k not in {"articles", "spans"}]
-    return {k: float(np.mean([r[k] for r in results])) for k in keys}
+        scores = {m: round(v, 4) for m, v in results[-1].items() if isinstance(v, float)}
+        print(f"fold {k}: " + json.dumps(scores), flush=True)
+    keys = [k for k, v in results[0].items() if isinstance(v, float)]
+    summary: dict[str, Any] = {k: float(np.mean([r[k] for r in results])) for k in keys}
+    summary["prevalence"] = prevalence_table(results)
+    return summary
 
 
 def main() -> None:
@@ -513,13 +562,24 @@ def main() -> None:
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    options: dict[str, Any] = {k: float(v) for k, v in (o.split("=", 1) for o in args.option)}
+    options: dict[str, Any] = {k: _option(v) for k, v in (o.split("=", 1) for o in args.option)}
     if args.dev:
         print(json.dumps(evaluate_dev(tech.TechniqueModel(args.model)), indent=1))
     if not args.cv:
         return
     summary = cross_validate(args.data, folds=args.cv, **options)
+    prevalence = summary.pop("prevalence")
     print("mean: " + json.dumps({k: round(v, 4) for k, v in summary.items()}))
+    print("paragraph prevalence (share of held-out paragraphs), gold vs each calibration:")
+    for row in prevalence:
+        print("  " + json.dumps(row))
+
+
+def _option(value: str) -> float | str:
+    try:
+        return float(value)
+    except ValueError:
+        return value
 
 
 if __name__ == "__main__":
