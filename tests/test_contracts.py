@@ -21,7 +21,7 @@ from narrascope.models import ModelError, load_package, packaged_path
 from narrascope.pipeline import PipelineError, check_contracts, isolate, with_requirements
 from narrascope.registry import BUILTIN, get
 
-MINILM = EncoderIdentity("sentence-transformers/all-MiniLM-L6-v2+padded-128", 384)
+MINILM = EncoderIdentity("sentence-transformers/all-MiniLM-L6-v2", 384)
 TASKS = ["frames", "genre", "narratives", "roles", "techniques"]
 
 
@@ -217,9 +217,7 @@ def test_a_model_trained_on_another_encoder_is_refused(tmp_path):
         load_package(folder, "genre", MINILM)
     message = str(err.value)
     assert str(folder) in message and "genre" in message
-    assert (
-        "intfloat/e5-base (768-d)" in message and "all-MiniLM-L6-v2+padded-128 (384-d)" in message
-    )
+    assert "intfloat/e5-base (768-d)" in message and "all-MiniLM-L6-v2 (384-d)" in message
 
 
 def test_the_pipeline_refuses_a_mismatched_model_from_the_config(tmp_path):
@@ -259,10 +257,11 @@ def test_train_requires_an_output_folder():
 def test_padding_changes_the_identity_and_the_build_does_not():
     from narrascope.config import EncoderConfig
 
-    fixed = identity(build_encoder(EncoderConfig(variant="int8")))
-    assert fixed == identity(build_encoder(EncoderConfig(variant="fp32"))) == MINILM
-    dynamic = identity(build_encoder(EncoderConfig(variant="int8", padding="dynamic")))
-    assert dynamic == EncoderIdentity("sentence-transformers/all-MiniLM-L6-v2", 384) != fixed
+    dynamic = identity(build_encoder(EncoderConfig(variant="int8")))
+    assert dynamic == identity(build_encoder(EncoderConfig(variant="fp32"))) == MINILM
+    fixed = identity(build_encoder(EncoderConfig(variant="int8", padding="fixed")))
+    assert fixed == EncoderIdentity("sentence-transformers/all-MiniLM-L6-v2+padded-128", 384)
+    assert fixed != dynamic
 
 
 @pytest.mark.slow

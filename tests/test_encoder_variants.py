@@ -70,11 +70,11 @@ def test_config_chooses_variant_and_padding(cache, tmp_path):
     cfg = tmp_path / "c.toml"
     cfg.write_text(
         '[pipeline]\nanalyzers = ["segmentation", "embeddings"]\n'
-        '[encoder]\nvariant = "int8"\npadding = "dynamic"\n',
+        '[encoder]\nvariant = "int8"\npadding = "fixed"\n',
         encoding="utf-8",
     )
-    assert Config.load(cfg).encoder.padding == "dynamic"
+    assert Config.load(cfg).encoder.padding == "fixed"
     encoder = Pipeline.from_config(cfg).analyzers[1].encoder
-    assert (encoder.variant, encoder.padding) == ("int8", "dynamic")
+    assert (encoder.variant, encoder.padding) == ("int8", "fixed")
     default = Config.load().encoder
-    assert (default.variant, default.padding) == ("auto", "fixed")
+    assert (default.variant, default.padding) == ("auto", "dynamic")
