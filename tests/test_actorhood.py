@@ -39,3 +39,35 @@ def test_a_span_with_a_finite_verb_is_a_headline_phrase() -> None:
     assert is_phrase(text[start:end], parsed, start, end)
     moscow = text.index("Moscow")
     assert not is_phrase("Moscow", parsed, moscow, moscow + len("Moscow"))
+
+
+def test_an_entity_named_only_in_the_headline_is_not_cast() -> None:
+    from narrascope.analyzers.actorhood import headline_only
+    from narrascope.pipeline import document_from_text
+    from narrascope.text.segment import segment
+
+    doc = document_from_text(
+        "The Drone Pipeline to Moscow Must Be Cut\n\nIran sends drones to Russia every week.\n"
+    )
+    doc.paragraphs, doc.sentences = segment(doc.text)
+    pipeline = (4, 18)  # "Drone Pipeline"
+    assert doc.text[slice(*pipeline)] == "Drone Pipeline"
+    assert headline_only(doc, [pipeline], None)
+    # a known actor, or an entity also named in the body, keeps its profile
+    assert not headline_only(doc, [pipeline], "RUS")
+    body = doc.text.index("Iran")
+    assert not headline_only(doc, [pipeline, (body, body + 4)], None)
+
+
+def test_the_example_op_ed_has_no_profile_for_its_headline_phrase() -> None:
+    from pathlib import Path
+
+    from narrascope import Pipeline
+
+    text = (Path(__file__).parents[1] / "examples" / "arms-pipeline-op-ed.txt").read_text(
+        encoding="utf-8"
+    )
+    doc = Pipeline.from_config(only=["segmentation", "actors", "roles"]).analyze(text)
+    names = {p.entity for p in doc.roles}
+    assert "Russia" in names and "Ukraine" in names
+    assert not any("Pipeline" in name for name in names)

@@ -539,6 +539,14 @@ class Roles(Analyzer):
             key, actor = group_key(doc, m.start, m.end, m.entity)
             groups[key].append(i)
             actor_of[key] = actor
+        for key in [
+            k
+            for k, idx in groups.items()
+            if actorhood.headline_only(
+                doc, [(mentions[i].start, mentions[i].end) for i in idx], actor_of[k]
+            )
+        ]:
+            del groups[key]
         names = {
             key: profile_name([mentions[i].entity for i in idx]) for key, idx in groups.items()
         }
