@@ -173,3 +173,16 @@ def test_trainers_encode_with_the_chosen_profile() -> None:
     assert active_profile() == "accurate"
     with pytest.raises(ConfigError), use_profile("turbo"):
         pass
+
+
+def test_run_time_tfidf_weights_are_the_training_vectorizers(sample_text: str) -> None:
+    from narrascope.analyzers.narratives import _model, tfidf_transform
+
+    texts = [sample_text, sample_text[:500], "", "NATO and Russia; Russia and NATO."]
+    for folder in (None, packaged_path("fast-narratives")):
+        model = _model(load_package(folder, "narratives", None))
+        trained = tfidf_transform(texts, model.vocabulary, model.idf)
+        expected = 1.0 / (
+            1.0 + np.exp(-(np.asarray(trained @ model.tfidf_coef.T) + model.tfidf_intercept))
+        )
+        assert np.allclose(model.tfidf_probs(texts), expected, rtol=0, atol=1e-9)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
+    from collections import Counter
+
     import numpy as np
 
     from narrascope.document import Document
@@ -97,6 +99,9 @@ NARRATIVE_SCORES: CacheKey[dict[str, float]] = CacheKey(
 )
 NARRATIVE_DIRECTIONS: CacheKey[dict[str, np.ndarray]] = CacheKey(
     "narrative_label_vectors", "per label, the direction its evidence was chosen by"
+)
+WORD_NGRAMS: CacheKey[Counter[str]] = CacheKey(
+    "word_ngrams", "word uni- and bigram counts of doc.text (a memo: counted once per batch)"
 )
 ROLE_CUE_MEMO: CacheKey[dict[str, Any]] = CacheKey(
     "role_cues", "the roles analyzer's own memo of parse cues (private to it)"

@@ -16,6 +16,7 @@ import numpy as np
 from narrascope.analyzers import contracts
 from narrascope.analyzers.base import Analyzer
 from narrascope.analyzers.embeddings import document_vector, sentence_vectors
+from narrascope.analyzers.terms import word_ngram_counts
 from narrascope.document import Document, Genre, LabelScore
 from narrascope.encoders import Encoder
 from narrascope.models import ModelPackage, load_package
@@ -85,7 +86,7 @@ class GenreModel:
         if self.parts:
             z += self.coef @ genre_features(doc, self.parts)
         if self.terms is not None:
-            idx, values = self.terms.transform(doc.text)
+            idx, values = self.terms.transform(doc.text, word_ngram_counts(doc))
             z += self.tfidf_coef[:, idx] @ values
         e = np.exp(z - z.max())
         return e / e.sum()

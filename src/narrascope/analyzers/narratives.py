@@ -26,6 +26,7 @@ a reader sees what an article labelled "Other" came closest to.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -36,10 +37,12 @@ import numpy as np
 from narrascope.analyzers import contracts, narratives_lang
 from narrascope.analyzers.base import Analyzer, language_of
 from narrascope.analyzers.embeddings import paragraph_vectors, sentence_vectors
+from narrascope.analyzers.terms import word_ngram_counts
 from narrascope.document import Document, NarrativeLabel, NarrativeLayer
 from narrascope.encoders import Encoder, identity
 from narrascope.models import ModelPackage, load_package, packaged_path
 from narrascope.taxonomies import Taxonomy, load_taxonomy
+from narrascope.text.tfidf import TermWeights, ngram_counts
 from narrascope.threads import one_blas_thread
 
 TASK = "narratives"
@@ -242,20 +245,18 @@ class NarrativeModel:
             self.idf = weights["idf"]
             self.tfidf_coef = weights["tfidf_coef"].astype(np.float32)
             self._tfidf_coef_t = np.ascontiguousarray(self.tfidf_coef.T)
+            self.terms = TermWeights(self.vocabulary, self.idf)
             self.tfidf_intercept = weights["tfidf_intercept"]
-            from sklearn.feature_extraction.text import CountVectorizer
-
-            self.counter = CountVectorizer(
-                vocabulary=self.vocabulary, ngram_range=TFIDF_OPTIONS["ngram_range"], lowercase=True
-            )
 
     def features_of(self, vectors: np.ndarray) -> np.ndarray:
         return (doc_features(vectors, self.label_vectors, self.features) - self.mean) / self.scale
 
-    def tfidf_probs(self, texts: list[str]) -> np.ndarray:
-        """The TF-IDF heads' probabilities for several articles at once (one row each): one
-        vectoriser pass and one product for a batch instead of one per article."""
-        t = tfidf_transform(texts, self.vocabulary, self.idf, self.counter)
+    def tfidf_probs(self, texts: list[str], grams: list[Counter[str]] | None = None) -> np.ndarray:
+        """The TF-IDF heads' probabilities for several articles at once (one row each, one
+        product for the batch); `grams`: the texts' word n-gram counts, when counted already.
+        The weights are those of `tfidf_transform` (the training-time vectoriser), up to the
+        order of floating-point sums."""
+        t = self.terms.matrix(grams if grams is not None else [ngram_counts(x) for x in texts])
         return 1.0 / (1.0 + np.exp(-(np.asarray(t @ self._tfidf_coef_t) + self.tfidf_intercept)))
 
     def score(
@@ -373,7 +374,9 @@ class Narratives(Analyzer):
         with one_blas_thread():  # small per-article products (see narrascope.threads)
             own = [doc for doc in docs if language_of(doc) not in self.language_models]
             tfidf = (
-                self.model.tfidf_probs([doc.text for doc in own])
+                self.model.tfidf_probs(
+                    [doc.text for doc in own], [word_ngram_counts(doc) for doc in own]
+                )
                 if self.model is not None and self.model.tfidf_weight > 0 and own
                 else None
             )

@@ -209,7 +209,7 @@ def features(text: str) -> np.ndarray:
     n = max(len(tokens), 1)
 
     def rate(vocab: frozenset[str], scale: float = 10.0) -> float:
-        return min(1.0, scale * sum(c for w, c in lower.items() if w in vocab) / n)
+        return min(1.0, scale * sum(lower[w] for w in vocab & lower.keys()) / n)
 
     caps = sum(1 for t in tokens if len(t) > 2 and t.isupper())
     # a purely alphabetic token has no digit: most tokens skip the character loop

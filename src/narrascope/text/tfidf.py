@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from typing import Any
 
 import numpy as np
 
@@ -23,15 +24,36 @@ def ngrams(text: str) -> list[str]:
     return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
 
 
+def ngram_counts(text: str) -> Counter[str]:
+    """How often each word unigram and bigram occurs in `text`."""
+    return Counter(ngrams(text))
+
+
 class TermWeights:
     def __init__(self, terms: list[str] | np.ndarray, idf: np.ndarray) -> None:
         self.index = {str(t): i for i, t in enumerate(terms)}
         self.idf = np.asarray(idf, dtype=np.float64)
 
-    def transform(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        counts = Counter(g for g in ngrams(text) if g in self.index)
+    def transform(
+        self, text: str, grams: Counter[str] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(column indices, values) of one text; `grams`: its `ngram_counts`, when counted
+        already (heads reading the same text share them)."""
+        if grams is None:
+            grams = ngram_counts(text)
+        counts = {g: n for g, n in grams.items() if g in self.index}  # first-seen order
         if not counts:
             return np.zeros(0, np.int64), np.zeros(0, np.float64)
         idx = np.array([self.index[g] for g in counts], np.int64)
         values = np.array([1.0 + math.log(n) for n in counts.values()]) * self.idf[idx]
         return idx, values / max(float(np.linalg.norm(values)), 1e-12)
+
+    def matrix(self, grams: list[Counter[str]]) -> Any:
+        """The rows of several texts (given as their `ngram_counts`) as a sparse matrix."""
+        from scipy import sparse
+
+        rows = [self.transform("", g) for g in grams]
+        indptr = np.cumsum([0] + [len(idx) for idx, _ in rows])
+        indices = np.concatenate([idx for idx, _ in rows]) if rows else np.zeros(0, np.int64)
+        data = np.concatenate([v for _, v in rows]) if rows else np.zeros(0, np.float64)
+        return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), len(self.index)))
