@@ -25,6 +25,7 @@ from narrascope.analyzers.contracts import CacheKey, DocField, Requirement
 from narrascope.config import Config
 from narrascope.document import Document, Failure
 from narrascope.encoders import Encoder, build_encoder
+from narrascope.threads import one_blas_thread
 
 Hook = Callable[[list[Document]], None]
 
@@ -92,12 +93,15 @@ class Pipeline:
             for name in self.omitted:
                 doc.unavailable[name] = reason
         upstream = upstream_steps(self.analyzers)
-        for analyzer in self.analyzers:
-            budget.check()
-            skip = upstream[analyzer.name]
-            ready = [doc for doc in docs if not _mark_unavailable(analyzer, doc, skip)]
-            if ready:
-                analyzer.process(ready)
+        # the heads' products are small: one BLAS thread (see narrascope.threads); the backbone
+        # runs on ONNX Runtime's own threads and is not affected
+        with one_blas_thread():
+            for analyzer in self.analyzers:
+                budget.check()
+                skip = upstream[analyzer.name]
+                ready = [doc for doc in docs if not _mark_unavailable(analyzer, doc, skip)]
+                if ready:
+                    analyzer.process(ready)
 
     def process_batch(self, docs: list[Document], after: Hook | None = None) -> None:
         """`apply`, then `after(docs)` while the cache (parse, vectors) is still there; the
