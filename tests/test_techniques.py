@@ -83,6 +83,24 @@ def test_decode_runs_never_crosses_sentences():
     assert [(s, e) for s, e, _ in spans] == [(0, 9), (20, 25)]
 
 
+def test_decode_runs_keeps_hyphenated_words_whole():
+    from narrascope.document import Document
+    from narrascope.text.segment import segment
+
+    doc = Document(
+        id="d", text="They sell lab-grown meat, a full-scale war, state-of-the-art lies."
+    )
+    doc.paragraphs, doc.sentences = segment(doc.text)
+    toks = tech.tokens(doc)
+    words = [t.text for t in toks]
+    probs = np.zeros(len(toks))
+    probs[words.index("grown")] = 0.9  # the second half of "lab-grown"
+    probs[words.index("full")] = 0.9  # the first part of "full-scale"
+    probs[words.index("the")] = 0.9  # the middle of "state-of-the-art"
+    spans = tech.decode_runs(toks, probs, 0.5)
+    assert [doc.text[s:e] for s, e, _ in spans] == ["lab-grown", "full-scale", "state-of-the-art"]
+
+
 def test_text_features_see_style():
     calm = text_features.features(
         "The ministry said on Monday that talks would resume, according to officials."

@@ -254,7 +254,9 @@ def decode_runs(
             run.pop()
         while run and not toks[run[0]].text[0].isalnum():
             run.pop(0)
-        if run:
+        if run:  # never half a hyphenated word ("grown" of "lab-grown")
+            run[:0] = _joined(toks, run[0], -1)
+            run.extend(_joined(toks, run[-1], 1))
             spans.append((toks[run[0]].start, toks[run[-1]].end, float(np.mean(probs[run]))))
         run.clear()
 
@@ -274,6 +276,29 @@ def decode_runs(
             close()
     close()
     return spans
+
+
+HYPHENS = frozenset("-‐‑")
+
+
+def _joined(toks: list[Token], i: int, step: int) -> list[int]:
+    """Indices of the tokens hyphen-joined to token `i` on one side (`step` -1: before it,
+    1: after it) with no space between them, in text order."""
+    out: list[int] = []
+    while 0 <= i + 2 * step < len(toks):
+        hyphen, word = toks[i + step], toks[i + 2 * step]
+        left, right = (toks[i], word) if step > 0 else (word, toks[i])
+        if not (
+            hyphen.text in HYPHENS
+            and word.text[0].isalnum()
+            and word.sentence == toks[i].sentence
+            and left.end == hyphen.start
+            and hyphen.end == right.start
+        ):
+            break
+        out.extend([i + step, i + 2 * step])
+        i += 2 * step
+    return sorted(out)
 
 
 def has_content_word(text: str) -> bool:
