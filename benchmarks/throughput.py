@@ -2,6 +2,7 @@
 
     python benchmarks/throughput.py CORPUS_DIR [--limit N] [--config FILE] [--db FILE]
         [--variant auto|int8|fp32] [--padding fixed|dynamic] [--profile accurate|fast]
+    python benchmarks/throughput.py SEMEVAL2025_DIR --lang RU [--limit N]
 
 Reads up to N articles from the folder, runs the configured pipeline over them through the same
 run loop as `narrascope analyze` (optionally into a DuckDB store), then encodes the same sentences
@@ -11,6 +12,8 @@ peak resident memory of the process. The processor's capabilities and the backbo
 was chosen for it come first. With `--per-language`, the articles are also run again grouped by
 detected language (for a mixed folder; never a dataset root, which holds test splits), one line
 per language: each language runs only the layers it has models for (see docs/languages.md).
+With `--lang XX`, CORPUS_DIR is the SemEval-2025 Task 10 folder and the articles are that
+language's `train_dec4` documents (only that training release is ever read).
 """
 
 from __future__ import annotations
@@ -30,6 +33,14 @@ from narrascope.encoders import build_encoder, variants
 from narrascope.ingest import IngestOptions, iter_documents
 from narrascope.runner import Callbacks, Sinks, run
 from narrascope.store import Store
+
+
+def train_dec4(root: Path, lang: str) -> Path:
+    """A language's training documents in the SemEval-2025 Task 10 folder (never a test split)."""
+    folder = root / lang.upper() / "train_dec4" / "raw-documents"
+    if not folder.is_dir():
+        raise SystemExit(f"error: {folder}: no such folder")
+    return folder
 
 
 def load(corpus: Path, limit: int | None) -> list[Document]:
@@ -123,7 +134,12 @@ def main() -> None:
     parser.add_argument("--variant", choices=variants.VARIANTS, default=None)
     parser.add_argument("--padding", choices=("fixed", "dynamic"), default=None)
     parser.add_argument("--per-language", action="store_true", help="also time each language")
+    parser.add_argument(
+        "--lang", default=None, help="read CORPUS/<LANG>/train_dec4/raw-documents (SemEval-2025)"
+    )
     args = parser.parse_args()
+    if args.lang:
+        args.corpus = train_dec4(args.corpus, args.lang)
     config = Config.load(args.config, args.profile)
     overrides = {k: v for k, v in (("variant", args.variant), ("padding", args.padding)) if v}
     config.encoder = config.encoder.model_copy(update=overrides)

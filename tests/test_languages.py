@@ -237,3 +237,23 @@ def test_the_default_pipeline_skips_vector_layers_on_russian_but_finds_actors():
         "relations": "language ru",
     }
     assert doc.relations == []
+
+
+def test_row_space_heads_equal_the_feature_space_heads():
+    import numpy as np
+    from scipy import sparse
+    from sklearn.preprocessing import normalize
+
+    from narrascope.training.narratives import fit_heads
+    from narrascope.training.narratives_lang import fit_heads_dual
+
+    rng = np.random.default_rng(0)
+    x = normalize(sparse.random(80, 1500, density=0.05, random_state=0, format="csr"))
+    y = (rng.random((80, 6)) < 0.2).astype(int)
+    y[:, 2] = 0  # a label without positives gets the constant low score in both
+    primal = fit_heads(x, y, 10.0, True, 0)
+    dual = fit_heads_dual(x, y, 10.0, True)
+    z_primal = x @ primal[0].T + primal[1]
+    z_dual = x @ dual[0].T + dual[1]
+    assert np.abs(z_primal - z_dual).max() < 0.01
+    assert np.all(dual[1][2] == -8.0) and not dual[0][2].any()

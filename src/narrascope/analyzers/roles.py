@@ -23,6 +23,7 @@ import bisect
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -31,8 +32,8 @@ import numpy as np
 from sklearn.feature_extraction import FeatureHasher
 
 from narrascope import budget
-from narrascope.analyzers import actorhood, contracts, role_cues
-from narrascope.analyzers.base import Analyzer
+from narrascope.analyzers import actorhood, contracts, role_cues, roles_lang
+from narrascope.analyzers.base import Analyzer, language_of
 from narrascope.analyzers.embeddings import sentence_vectors
 from narrascope.document import Document, LabelScore, RoleMention, RoleProfile
 from narrascope.encoders import Encoder
@@ -512,13 +513,33 @@ class Roles(Analyzer):
     def __init__(self, model: str = "", max_entities: int = 30, *, encoder: Encoder) -> None:
         self.model = load_model(model or None, encoder)
         self.max_entities = max_entities
+        # Russian, Bulgarian, Portuguese, Hindi: the backbone-free model over the actors layer
+        self.language_model = roles_lang.load_model()
+
+    def _language(self, doc: Document) -> str | None:
+        """The article's language when the language model serves it (and English does not)."""
+        code = language_of(doc)
+        model = self.language_model
+        return code if model is not None and code in model.languages else None
+
+    def unavailable_reason(self, doc: Document, upstream: Iterable[str] = ()) -> str | None:
+        if self._language(doc) is not None:  # needs no entities, parse or sentence vectors
+            return None
+        return super().unavailable_reason(doc, upstream)
 
     def process(self, docs: list[Document]) -> None:
         for doc in docs:
-            doc.roles = self.profiles(doc)
+            code = self._language(doc)
+            if code is not None and self.language_model is not None:
+                doc.roles = roles_lang.profiles(doc, self.language_model, code, self.max_entities)
+            else:
+                doc.roles = self.profiles(doc)
 
     def classify_mentions(self, doc: Document, spans: list[tuple[int, int]]) -> list[RoleMention]:
-        """Roles of given mentions (end-exclusive), with this analyzer's model."""
+        """Roles of given mentions (end-exclusive), with the model for the article's language."""
+        code = self._language(doc)
+        if code is not None and self.language_model is not None:
+            return roles_lang.classify_mentions(doc, spans, self.language_model, code)
         return classify_mentions(doc, spans, self.model)
 
     def _scores(self, main: np.ndarray, fine: np.ndarray) -> np.ndarray:

@@ -53,10 +53,14 @@ class CachedEncoder:
 
 
 def _pipeline(config: Config | None, only: list[str]) -> Pipeline:
-    """The config's pipeline for `only`, its encoder behind the persistent vector cache."""
+    """The config's pipeline for `only`, its encoder behind the persistent vector cache. The
+    language step runs whenever the config has it: it decides which model (or none) each layer
+    uses for an article, as in `narrascope analyze`."""
     from narrascope.encoders import build_encoder
 
     config = config if config is not None else Config.load()
+    if "language" in config.analyzers and "language" not in only:
+        only = [*only, "language"]
     return Pipeline.from_config(
         config, only=only, encoder=CachedEncoder(build_encoder(config.encoder))
     )
@@ -192,7 +196,16 @@ def _semeval2025_narratives(split2, split3, run: PredictionRun, config, ids) -> 
     )
     done = run_batches(pipeline, docs, after=explain_given, failures=run.failures)
     narratives, explanations = [], []
+    skipped = {d.id: d.unavailable["narratives"] for d in done if "narratives" in d.unavailable}
+    if skipped:
+        reasons = ", ".join(sorted(set(skipped.values())))
+        run.messages.append(
+            f"subtask 2/3: {len(skipped)} documents not analysed (narratives unavailable: "
+            f"{reasons}); they have no prediction rows"
+        )
     for doc in done:
+        if doc.id in skipped:
+            continue
         layer = doc.narratives
         if doc.id in texts2:
             narr = tuple(dict.fromkeys(n.label for n in layer.narratives)) if layer else ()

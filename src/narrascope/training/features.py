@@ -111,12 +111,15 @@ def read_narrative_articles(
 def read_role_mentions(
     data: Path, languages: Iterable[str] = ("EN",), exclude_ids: Collection[str] | None = None
 ) -> tuple[dict[str, Article], list[RoleGold]]:
-    """Subtask-1 articles and their annotated mentions from each language's `train_oct16` release."""
+    """Subtask-1 articles and their annotated mentions from each language's `train_oct16` release
+    (Russian, which has none, from `train_dec4`)."""
     exclude = set(exclude_ids or ())
     articles: dict[str, Article] = {}
     mentions: list[RoleGold] = []
     for lang in languages:
         gold, texts = _release(data, lang, "train_oct16", 1)
+        if gold is None:
+            gold, texts = _release(data, lang, "train_dec4", 1)
         if gold is None:
             continue
         for m in semeval2025.read_subtask1(gold):
