@@ -167,3 +167,45 @@ def test_predict_and_evaluate_with_lang_ru(tmp_path):
     result = runner.invoke(app, ["evaluate", "semeval2025", *args, "--out", str(tmp_path / "ev")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "ev" / "narrascope" / "scores.json").is_file()
+
+
+# --- the packaged models ------------------------------------------------------------------------
+
+RUSSIAN_ARTICLE = (
+    "Запад снова вооружает Киев\n\n"
+    "США и НАТО объявили о новых поставках оружия Украине. Вашингтон обещает ракеты и танки, "
+    "а европейские столицы оплачивают войну деньгами своих налогоплательщиков.\n\n"
+    "В Кремле заявили, что Россия не допустит угрозы своей безопасности и ответит на "
+    "расширение альянса. Путин назвал поставки прямым вмешательством Запада в конфликт."
+)
+
+
+def test_packaged_language_models_load():
+    from narrascope.analyzers import narratives_lang, roles_lang
+
+    narratives = narratives_lang.load_models()
+    assert "ru" in narratives
+    for code, model in narratives.items():
+        assert model.language == code and model.coef.shape[1] == len(model.labels)
+    roles = roles_lang.load_model()
+    assert roles is not None and set(roles.languages) == {"bg", "hi", "pt", "ru"}
+    assert roles.main_coef.shape[0] == 3 and roles.fine_coef.shape[0] == 22
+
+
+def test_analyze_a_russian_article_gives_narratives_and_roles_with_evidence():
+    from narrascope.pipeline import Pipeline
+
+    pipeline = Pipeline.from_config(only=["language", "actors", "narratives", "roles"])
+    doc = pipeline.analyze(document_from_text(RUSSIAN_ARTICLE))
+    assert doc.language is not None and doc.language.code == "ru"
+    assert "narratives" not in doc.unavailable and "roles" not in doc.unavailable
+    assert doc.unavailable["embeddings"] == "language ru"
+    assert doc.narratives is not None and doc.narratives.narratives
+    chosen = [n for n in doc.narratives.narratives if n.label != "Other"]
+    assert all(n.evidence for n in chosen)
+    actors = {p.actor for p in doc.roles}
+    assert {"RUS", "USA", "UKR"} <= actors
+    for profile in doc.roles:
+        assert profile.main_role in {"Protagonist", "Antagonist", "Innocent"}
+        assert profile.fine_roles and profile.mentions
+    assert doc.check_offsets() == []

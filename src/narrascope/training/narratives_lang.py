@@ -265,7 +265,8 @@ CARD = """# Narrative model for {lang} articles (`narratives-lang/{code}`)
 
 Narratives and subnarratives of the SemEval-2025 Task 10 taxonomy for articles detected as
 `{code}`, without the sentence backbone: word 1-2-gram and character 3-5-gram TF-IDF of the
-whole article, {labels} logistic label heads (plus "Other"), the English model's ranked decision.
+whole article, {labels} logistic label heads ("Other" among them), the English model's ranked
+decision.
 Evidence: the body paragraphs that score highest under each chosen label's head.
 
 ## Data and its terms
