@@ -24,6 +24,12 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from narrascope.analyzers.role_cues import actor_of, bloc_of
+from narrascope.analyzers.role_decision import (
+    choose_roles,
+    main_role_scores,
+    profile_name,
+    share_main_scores,
+)
 from narrascope.document import Document, LabelScore, RoleMention, RoleProfile
 from narrascope.text.actor_names import find_actor_names
 
@@ -158,7 +164,6 @@ def profiles(
     """One role profile per actor id among the article's actors (most mentioned first; the
     language's name lists are read here when no `actors` step ran before)."""
     from narrascope.analyzers.actors import names_in
-    from narrascope.analyzers.roles import choose_roles, main_role_scores, profile_name
 
     actors = doc.actors or names_in(doc.text, lang)
     groups: dict[str, list[int]] = defaultdict(list)
@@ -222,8 +227,6 @@ def classify_mentions(
 ) -> list[RoleMention]:
     """Roles of given mentions (end-exclusive offsets); mentions naming the same actor (or, without
     one, the same case-folded name) share their main-role scores, as in training."""
-    from narrascope.analyzers.roles import choose_roles, main_role_scores, share_main_scores
-
     if not spans:
         return []
     actors = [mention_actor(doc.text[s:e], lang) for s, e in spans]
