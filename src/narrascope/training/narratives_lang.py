@@ -357,7 +357,7 @@ def main() -> None:
         rows = {}
         if args.metrics:
             lines = args.metrics.read_text(encoding="utf-8").splitlines()
-            rows = {r["lang"]: r for r in map(json.loads, filter(str.strip, lines))}
+            rows = {r["lang"]: r for r in (json.loads(x) for x in lines if x.startswith("{"))}
         for lang in args.lang.split(","):
             print(train(args.data, lang, args.train, rows.get(lang), **options), flush=True)
         return
@@ -372,4 +372,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from narrascope.threads import one_blas_thread
+
+    with one_blas_thread():  # L-BFGS on many BLAS threads crawls on a busy machine
+        main()

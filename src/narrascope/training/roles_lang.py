@@ -351,4 +351,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from narrascope.threads import one_blas_thread
+
+    with one_blas_thread():  # L-BFGS on many BLAS threads crawls on a busy machine
+        main()
