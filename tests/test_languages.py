@@ -257,3 +257,26 @@ def test_row_space_heads_equal_the_feature_space_heads():
     z_dual = x @ dual[0].T + dual[1]
     assert np.abs(z_primal - z_dual).max() < 0.01
     assert np.all(dual[1][2] == -8.0) and not dual[0][2].any()
+
+
+def test_the_dashboard_and_api_filter_by_language(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from narrascope.server import ServerSettings, create_app
+    from test_server_support import documents
+
+    docs = documents()
+    for doc, code in zip(docs, ["ru", "ru", "bg", "en", "en"]):
+        doc.language = Language(code=code, score=0.99)
+    pipeline = Pipeline.from_config(only=["segmentation"])
+    with Store(tmp_path / "c.duckdb") as store:
+        store.write(docs)
+        app = create_app(ServerSettings(), pipeline=pipeline, store=store)
+        with TestClient(app, base_url="http://127.0.0.1") as c:
+            ru = c.get("/api/articles", params={"language": "ru"}).json()
+            assert ru["total"] == 2 and {a["language"] for a in ru["items"]} == {"ru"}
+            assert set(c.get("/api/stats/choices").json()["languages"]) == {"ru", "bg", "en"}
+            overview = c.get("/api/stats/overview", params={"language": "bg"}).json()
+            assert overview["articles"] == 1
+            page = c.get("/articles", params={"language": "ru"}).text
+            assert "<option selected>ru</option>" in page
