@@ -43,7 +43,6 @@ from narrascope.encoders import Encoder, identity
 from narrascope.models import ModelPackage, load_package, packaged_path
 from narrascope.taxonomies import Taxonomy, load_taxonomy
 from narrascope.text.tfidf import TermWeights, ngram_counts
-from narrascope.threads import one_blas_thread
 
 TASK = "narratives"
 PACKAGED_MODEL = packaged_path(TASK)
@@ -371,26 +370,21 @@ class Narratives(Analyzer):
         return super().unavailable_reason(doc, upstream)
 
     def process(self, docs: list[Document]) -> None:
-        with one_blas_thread():  # small per-article products (see narrascope.threads)
-            own = [doc for doc in docs if language_of(doc) not in self.language_models]
-            tfidf = (
-                self.model.tfidf_probs(
-                    [doc.text for doc in own], [word_ngram_counts(doc) for doc in own]
-                )
-                if self.model is not None and self.model.tfidf_weight > 0 and own
-                else None
+        own = [doc for doc in docs if language_of(doc) not in self.language_models]
+        tfidf = (  # the TF-IDF heads score the whole batch in one product
+            self.model.tfidf_probs(
+                [doc.text for doc in own], [word_ngram_counts(doc) for doc in own]
             )
-            rows = {id(doc): i for i, doc in enumerate(own)}
-            for doc in docs:
-                model = self.language_models.get(language_of(doc) or "")
-                if model is not None:
-                    doc.narratives = narratives_lang.analyse(
-                        doc, model, self.taxonomy, decide_ranked
-                    )
-                else:
-                    doc.narratives = self.analyse(
-                        doc, None if tfidf is None else tfidf[rows[id(doc)]]
-                    )
+            if self.model is not None and self.model.tfidf_weight > 0 and own
+            else None
+        )
+        rows = {id(doc): i for i, doc in enumerate(own)}
+        for doc in docs:
+            model = self.language_models.get(language_of(doc) or "")
+            if model is not None:
+                doc.narratives = narratives_lang.analyse(doc, model, self.taxonomy, decide_ranked)
+            else:
+                doc.narratives = self.analyse(doc, None if tfidf is None else tfidf[rows[id(doc)]])
 
     def analyse(self, doc: Document, tfidf_probs: np.ndarray | None = None) -> NarrativeLayer:
         vectors = body_rows(sentence_vectors(doc), [s.paragraph for s in doc.sentences])
