@@ -186,3 +186,21 @@ def test_run_time_tfidf_weights_are_the_training_vectorizers(sample_text: str) -
             1.0 + np.exp(-(np.asarray(trained @ model.tfidf_coef.T) + model.tfidf_intercept))
         )
         assert np.allclose(model.tfidf_probs(texts), expected, rtol=0, atol=1e-9)
+
+
+def test_train_refuses_an_unknown_profile(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "train",
+            "frames",
+            "--data",
+            str(tmp_path),
+            "--out",
+            str(tmp_path / "m"),
+            "--profile",
+            "x",
+        ],
+    )
+    assert result.exit_code == 2 and "unknown profile 'x'" in result.output
+    assert not (tmp_path / "m").exists()
