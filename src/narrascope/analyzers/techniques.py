@@ -254,10 +254,10 @@ def decode_runs(
             run.pop()
         while run and not toks[run[0]].text[0].isalnum():
             run.pop(0)
-        if run:  # never half a hyphenated word ("grown" of "lab-grown")
-            run[:0] = _joined(toks, run[0], -1)
-            run.extend(_joined(toks, run[-1], 1))
-            spans.append((toks[run[0]].start, toks[run[-1]].end, float(np.mean(probs[run]))))
+        if run:  # the score of the tagged tokens; the span never half a hyphenated word
+            first = (_joined(toks, run[0], -1) or run)[0]
+            last = (_joined(toks, run[-1], 1) or run)[-1]
+            spans.append((toks[first].start, toks[last].end, float(np.mean(probs[run]))))
         run.clear()
 
     for i, t in enumerate(toks):
