@@ -34,6 +34,7 @@ from narrascope.analyzers.narratives import (
 from narrascope.models import write_meta
 from narrascope.taxonomies import Taxonomy, load_taxonomy
 from narrascope.text.segment import segment
+from narrascope.threads import one_blas_thread
 from narrascope.training import SEMEVAL_TERMS
 from narrascope.training.features import (
     Article,
@@ -133,9 +134,10 @@ def fit_heads(
         grad[:-1] += w[:-1] / C
         return float(value), grad.ravel()
 
-    result = minimize(
-        loss, np.zeros((d + 1) * k), jac=True, method="L-BFGS-B", options={"maxiter": 150}
-    )
+    with one_blas_thread():  # L-BFGS on many BLAS threads crawls on a busy machine
+        result = minimize(
+            loss, np.zeros((d + 1) * k), jac=True, method="L-BFGS-B", options={"maxiter": 150}
+        )
     w = result.x.reshape(d + 1, k)
     coef, intercept = w[:-1].T.astype(np.float32), w[-1].astype(np.float32)
     empty = (pos == 0) | (pos == n)
