@@ -122,6 +122,7 @@ def test_cli_analyze_fast_writes_the_unavailable_layers(sample_path: Path, tmp_p
     runner = CliRunner()
     result = runner.invoke(app, ["analyze", str(sample_path), "--profile", "fast", "-o", str(out)])
     assert result.exit_code == 0, result.output
+    assert "not analysed (profile fast): entities, relations" in result.stderr
     (line,) = out.read_text(encoding="utf-8").splitlines()
     doc = json.loads(line)
     assert set(doc["unavailable"]) >= NOT_IN_FAST

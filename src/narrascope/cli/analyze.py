@@ -438,5 +438,10 @@ def print_article(console: Console, doc: Document) -> None:
     for layer, line in top_items(doc):
         table.add_row(layer, escape(line))  # article text is never rich markup
     console.print(table)
+    by_reason: dict[str, list[str]] = {}
+    for layer, reason in doc.unavailable.items():
+        by_reason.setdefault(reason, []).append(layer)
+    for reason, layers in by_reason.items():
+        console.print(f"not analysed ({escape(reason)}): {', '.join(layers)}", highlight=False)
     for warning in doc.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
