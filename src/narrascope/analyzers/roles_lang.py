@@ -174,7 +174,9 @@ def profiles(
     if not keys:
         return []
     order = [i for key in keys for i in groups[key]]
-    spans = [(actors[i].start, actors[i].end, actors[i].actor) for i in order]
+    spans: list[tuple[int, int, str | None]] = [
+        (actors[i].start, actors[i].end, actors[i].actor) for i in order
+    ]
     main, fine = model.probabilities(doc.text, spans, lang)
     row = {i: j for j, i in enumerate(order)}
 
