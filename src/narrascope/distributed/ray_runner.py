@@ -186,7 +186,11 @@ def _results(
             fn_constructor_kwargs=actor_args,
             batch_size=size,
             batch_format="pyarrow",
-            compute=ray.data.ActorPoolStrategy(size=workers),
+            # one unit at a time (the retry pass): no task waits on an actor behind another, so
+            # a unit that kills its worker takes no innocent neighbour down with it
+            compute=ray.data.ActorPoolStrategy(
+                size=workers, max_tasks_in_flight_per_actor=1 if size == 1 else None
+            ),
             num_cpus=1,
             max_restarts=-1,
             max_task_retries=retries,
