@@ -31,10 +31,9 @@ from pathlib import Path
 
 import httpx
 
-from narrascope.analyzers.embeddings import Embeddings
 from narrascope.analyzers.segmentation import Segmentation
-from narrascope.config import Config
-from narrascope.encoders import variants
+from narrascope.config import Config, EncoderConfig
+from narrascope.encoders import build_encoder, variants
 from narrascope.pipeline import document_from_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -131,7 +130,7 @@ def backbone_seconds(text: str, encoder_options: dict, repeats: int = 5) -> tupl
     doc = document_from_text(text)
     Segmentation().process([doc])
     sentences = [doc.sentence_text(s) for s in doc.sentences]
-    encoder = Embeddings(**encoder_options).encoder
+    encoder = build_encoder(EncoderConfig(**encoder_options))
     encoder.encode(sentences)
     times = []
     for _ in range(repeats):
@@ -156,7 +155,9 @@ def summary(results: list[tuple]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--article", type=Path, default=ROOT / "examples" / "arms-pipeline-op-ed.txt"
+        "--article",
+        type=Path,
+        default=SAMPLE if SAMPLE.is_file() else ROOT / "examples" / "arms-pipeline-op-ed.txt",
     )
     parser.add_argument("--chars", type=int, default=3000)
     parser.add_argument("--requests", type=int, default=20)
