@@ -5,11 +5,21 @@ the fine role), the fine roles kept, scores shared by mentions of one entity, a 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from typing import Protocol
 
 import numpy as np
 
-from narrascope.document import LabelScore
+from narrascope.document import LabelScore, RoleMention
 from narrascope.taxonomies import load_roles
+
+
+class RoleHeads(Protocol):
+    """What a role model exposes to the decision: its labels and decision settings."""
+
+    main_roles: list[str]
+    fine_roles: list[str]
+    threshold: float
+    joint: bool
 
 
 def main_role_scores(
@@ -66,6 +76,33 @@ def choose_roles(
     )
     kept = [c for i, c in enumerate(candidates) if i == 0 or c[1] >= threshold]
     return chosen, [LabelScore(label=label, score=round(score, 4)) for label, score in kept]
+
+
+def mention_roles(
+    text: str,
+    spans: list[tuple[int, int]],
+    main: np.ndarray,
+    fine: np.ndarray,
+    model: RoleHeads,
+) -> list[RoleMention]:
+    """One decided `RoleMention` per span (end-exclusive) from its rows of head scores."""
+    out = []
+    for (start, end), m, f in zip(spans, main, fine):
+        chosen, fines = choose_roles(
+            m, f, model.main_roles, model.fine_roles, model.threshold, model.joint
+        )
+        scores = main_role_scores(m, f, model.main_roles, model.fine_roles, model.joint)
+        out.append(
+            RoleMention(
+                start=start,
+                end=end,
+                text=text[start:end],
+                main_role=chosen,
+                main_score=round(float(scores.max()), 4),
+                fine_roles=fines,
+            )
+        )
+    return out
 
 
 def share_main_scores(main: np.ndarray, keys: list[str]) -> np.ndarray:

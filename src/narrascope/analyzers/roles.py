@@ -38,6 +38,7 @@ from narrascope.analyzers.embeddings import sentence_vectors
 from narrascope.analyzers.role_decision import (
     choose_roles,
     main_role_scores,
+    mention_roles,
     profile_name,
     share_main_scores,
 )
@@ -374,34 +375,7 @@ def classify_mentions(
         return []
     main, fine = role_model.probabilities(feature_matrix(rows, role_model.parts))
     main = share_main_scores(main, [surface_key(doc.text[s:e]) for s, e in spans])
-    out = []
-    for (start, end), m, f in zip(spans, main, fine):
-        chosen, fines = choose_roles(
-            m,
-            f,
-            role_model.main_roles,
-            role_model.fine_roles,
-            role_model.threshold,
-            role_model.joint,
-        )
-        out.append(
-            RoleMention(
-                start=start,
-                end=end,
-                text=doc.text[start:end],
-                main_role=chosen,
-                main_score=round(
-                    float(
-                        main_role_scores(
-                            m, f, role_model.main_roles, role_model.fine_roles, role_model.joint
-                        ).max()
-                    ),
-                    4,
-                ),
-                fine_roles=fines,
-            )
-        )
-    return out
+    return mention_roles(doc.text, spans, main, fine, role_model)
 
 
 def group_key(doc: Document, start: int, end: int, entity: str) -> tuple[str, str | None]:

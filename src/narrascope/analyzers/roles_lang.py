@@ -27,6 +27,7 @@ from narrascope.analyzers.role_cues import actor_of, bloc_of
 from narrascope.analyzers.role_decision import (
     choose_roles,
     main_role_scores,
+    mention_roles,
     profile_name,
     share_main_scores,
 )
@@ -237,20 +238,4 @@ def classify_mentions(
     )
     keys = [a or doc.text[s:e].strip().casefold() for (s, e), a in zip(spans, actors)]
     main = share_main_scores(main, keys)
-    out = []
-    for (start, end), m, f in zip(spans, main, fine):
-        chosen, fines = choose_roles(
-            m, f, model.main_roles, model.fine_roles, model.threshold, model.joint
-        )
-        scores = main_role_scores(m, f, model.main_roles, model.fine_roles, model.joint)
-        out.append(
-            RoleMention(
-                start=start,
-                end=end,
-                text=doc.text[start:end],
-                main_role=chosen,
-                main_score=round(float(scores.max()), 4),
-                fine_roles=fines,
-            )
-        )
-    return out
+    return mention_roles(doc.text, spans, main, fine, model)

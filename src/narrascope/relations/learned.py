@@ -41,7 +41,9 @@ def modality_features(pair: Pair, builder: PairBuilder, type_: str) -> dict[str,
     return f
 
 
-def vectorise(rows: list[dict[str, float]], vocab: dict[str, int]) -> tuple[np.ndarray, ...]:
+def vectorise(
+    rows: list[dict[str, float]], vocab: dict[str, int], dtype: Any = np.float32
+) -> tuple[np.ndarray, ...]:
     """Sparse rows as (row index, column index, value) arrays over a fixed vocabulary."""
     r, c, v = [], [], []
     for i, row in enumerate(rows):
@@ -51,7 +53,7 @@ def vectorise(rows: list[dict[str, float]], vocab: dict[str, int]) -> tuple[np.n
                 r.append(i)
                 c.append(j)
                 v.append(value)
-    return np.asarray(r, np.int64), np.asarray(c, np.int64), np.asarray(v, np.float32)
+    return np.asarray(r, np.int64), np.asarray(c, np.int64), np.asarray(v, dtype)
 
 
 def sparse_dot(rows: list[dict[str, float]], vocab: dict[str, int], coef: np.ndarray) -> np.ndarray:

@@ -101,6 +101,18 @@ def label_matrix(articles: list[Article], labels: list[str], other: str = "Other
     return y
 
 
+def label_sample_weights(y: np.ndarray, balanced: bool) -> np.ndarray:
+    """(rows, labels) weights of each row in each label's loss: with `balanced`, a label's
+    positives and its negatives weigh the same in total; otherwise 1."""
+    n, k = y.shape
+    pos = y.sum(axis=0).astype(np.float64)
+    if not balanced:
+        return np.ones((n, k))
+    w_pos = np.where(pos > 0, n / (2 * np.maximum(pos, 1)), 0.0)
+    w_neg = np.where(pos < n, n / (2 * np.maximum(n - pos, 1)), 0.0)
+    return np.where(y == 1, w_pos, w_neg)
+
+
 def fit_heads(
     x: np.ndarray, y: np.ndarray, C: float, balanced: bool, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -112,13 +124,8 @@ def fit_heads(
 
     n, d = x.shape
     k = y.shape[1]
-    pos = y.sum(axis=0).astype(np.float64)
-    if balanced:
-        w_pos = np.where(pos > 0, n / (2 * np.maximum(pos, 1)), 0.0)
-        w_neg = np.where(pos < n, n / (2 * np.maximum(n - pos, 1)), 0.0)
-    else:
-        w_pos = w_neg = np.ones(k)
-    sample_w = np.where(y == 1, w_pos, w_neg)
+    pos = y.sum(axis=0)
+    sample_w = label_sample_weights(y, balanced)
     if sparse.issparse(x):
         xb = sparse.hstack([x, np.ones((n, 1))]).tocsr().astype(np.float64)
     else:

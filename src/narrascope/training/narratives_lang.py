@@ -33,6 +33,7 @@ from narrascope.training.narratives import (
     feature_labels,
     gold_sets,
     label_matrix,
+    label_sample_weights,
     predict,
     trained_labels,
 )
@@ -64,13 +65,8 @@ def fit_heads_dual(
 
     n = x.shape[0]
     k = y.shape[1]
-    pos = y.sum(axis=0).astype(np.float64)
-    if balanced:
-        w_pos = np.where(pos > 0, n / (2 * np.maximum(pos, 1)), 0.0)
-        w_neg = np.where(pos < n, n / (2 * np.maximum(n - pos, 1)), 0.0)
-    else:
-        w_pos = w_neg = np.ones(k)
-    sample_w = np.where(y == 1, w_pos, w_neg)
+    pos = y.sum(axis=0)
+    sample_w = label_sample_weights(y, balanced)
     yf = y.astype(np.float64)
     kernel = np.asarray((x @ x.T).todense(), dtype=np.float64)
 

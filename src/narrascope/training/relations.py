@@ -31,6 +31,7 @@ from narrascope.relations.learned import (
     LearnedExtractor,
     decide,
     modality_features,
+    vectorise,
     with_rules,
 )
 from narrascope.relations.mentions import find_mentions
@@ -112,14 +113,7 @@ def article(
 
 
 def _matrix(rows: list[dict[str, float]], vocab: dict[str, int]) -> sparse.csr_matrix:
-    r, c, v = [], [], []
-    for i, row in enumerate(rows):
-        for name, value in row.items():
-            j = vocab.get(name)
-            if j is not None:
-                r.append(i)
-                c.append(j)
-                v.append(value)
+    r, c, v = vectorise(rows, vocab, np.float64)
     return sparse.csr_matrix((v, (r, c)), shape=(len(rows), len(vocab)), dtype=np.float64)
 
 
