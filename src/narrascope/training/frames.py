@@ -161,7 +161,8 @@ licensed frame data is used. Retrain: `narrascope train frames --data ../shared/
 folder is not read).
 
 ## Measured quality (written by the trainer)
-- Project dev set (`narrascope/data/dev.jsonl`, {articles} articles never used in training):
+- Project dev set (`narrascope/data/dev.jsonl`, {articles} articles never used in training, but looked at when the
+  five-label cap was set, so indicative rather than held out):
   micro-precision {p:.3f}, micro-recall {r:.3f}, micro-F1 {f:.3f}.
   Command: `python -m narrascope.training.frames --evaluate`.
 - Published reference (SemEval-2023 English, in-domain ensembles): ~0.58 micro-F1.
