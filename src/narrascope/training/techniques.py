@@ -431,9 +431,16 @@ def evaluate(model: tech.TechniqueModel, articles: list[Article]) -> dict[str, A
     para_gold: list[set[str]] = []
     para_pred: dict[str, list[set[str]]] = {c: [] for c in CALIBRATIONS}
     stored = np.load(model.path / "sentence.npz")
+    shipped_calibration = model.config.get("calibration", "f1")
     shipped = model.thresholds
     for a in articles:
-        layer = model.predict(a.doc)
+        layers = {}
+        for c in CALIBRATIONS:  # one prediction per stored threshold set
+            model.thresholds = stored[f"thresholds_{c}"].astype(np.float32)
+            layers[c] = model.predict(a.doc)
+            para_pred[c] += [{label.label for label in p.labels} for p in layers[c].paragraphs]
+        model.thresholds = shipped
+        layer = layers[shipped_calibration]  # spans as the model ships them
         pred_spans[a.doc.id] = [(s.start, s.end) for s in layer.spans]
         gold_spans[a.doc.id] = [(s, e) for s, e, _ in a.spans]
         if a.spans:
@@ -451,12 +458,6 @@ def evaluate(model: tech.TechniqueModel, articles: list[Article]) -> dict[str, A
                     if s < p.end and e > p.start
                 }
             )
-        for c in CALIBRATIONS:
-            model.thresholds = stored[f"thresholds_{c}"].astype(np.float32)
-            para_pred[c] += [
-                {label.label for label in p.labels} for p in model.predict(a.doc).paragraphs
-            ]
-        model.thresholds = shipped
     si = metrics.span_prf(gold_spans, pred_spans)
     tc, _ = metrics.technique_classification(gold_tc, pred_tc)
     out: dict[str, Any] = {
