@@ -124,3 +124,36 @@ def test_dashboard_renders_charts(browser, tmp_path: Path) -> None:  # noqa: ANN
     assert overview.startswith("5 articles from 2 sources")
     assert len(rows) == 5
     assert heading == "Report a5 on the war"
+
+
+def test_dashboard_compares_languages(browser, tmp_path: Path) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+
+    from narrascope.document import Language
+
+    docs = documents()
+    for doc, code in zip(docs, ["ru", "ru", "bg", "en", "en"]):
+        doc.language = Language(code=code, score=0.99)
+    docs[2].techniques = None
+    docs[2].unavailable = {"techniques": "language bg"}
+    light = Pipeline.from_config(only=["segmentation"])
+    with Store(tmp_path / "corpus.duckdb") as store:
+        store.write(docs)
+        with live_server(create_app(ServerSettings(), pipeline=light, store=store)) as url:
+            browser.get(url + "/dashboard?cmp=techniques#languages")
+            _wait(browser, "table.langcmp td.na")
+            table = browser.find_element(By.CSS_SELECTOR, "#languages table.langcmp")
+            heads = [th.text for th in table.find_elements(By.CSS_SELECTOR, "thead th")]
+            rows = table.find_elements(By.CSS_SELECTOR, "tbody tr")
+            cells = [[td.text for td in r.find_elements(By.TAG_NAME, "td")] for r in rows]
+            visible = table.is_displayed() and table.size["width"] > 300
+            _screenshot(browser, "dashboard-languages.png")
+            link = table.find_element(By.CSS_SELECTOR, 'a[href*="language=ru"][href*="Doubt"]')
+            link.click()
+            listed = _wait(browser, "#article-list tbody tr")
+            listed_ids = [r.find_element(By.TAG_NAME, "a").get_attribute("href") for r in listed]
+    assert visible
+    assert heads[1:] == ["en\n2 articles", "ru\n2 articles", "bg\nnot analysed: language bg (1)"]
+    assert [row[2] for row in cells] == ["n/a"] * len(rows) and len(rows) == 3
+    assert cells[0][:2] == ["50% · 1", "50% · 1"]  # Loaded_Language: a4 of en, a1 of ru
+    assert [href.rsplit("/", 1)[1] for href in listed_ids] == ["a2"]

@@ -446,6 +446,50 @@ def stats_network(
     return corpus(request).network(f, top_edges=edges, modality=modality)
 
 
+@router.get(
+    "/stats/languages",
+    responses=ERRORS,
+    dependencies=READ,
+    summary="Compare languages: share of articles per label, side by side",
+)
+def stats_languages(
+    request: Request,
+    layer: Literal[
+        "narratives",
+        "subnarratives",
+        "techniques",
+        "frames",
+        "genre",
+        "roles",
+        "relations",
+        "actors",
+    ] = "narratives",
+    languages: str = Query(
+        "",
+        max_length=200,
+        pattern=r"^[A-Za-z0-9_()\-]*(,[A-Za-z0-9_()\-]+)*$",
+        description="Comma-separated language codes (e.g. 'ru,bg,en'); default: the largest "
+        "languages of the selection. The `language` filter is ignored here.",
+    ),
+    top: int = Query(10, ge=1, le=30),
+    max_languages: int = Query(6, ge=1, le=20),
+    modality: str = Query(
+        "",
+        pattern="^(|factual|asserted|reported|alleged|planned|hypothetical|called_for|denied)$",
+        description="relations only: 'factual' (asserted and reported), one modality, or empty",
+    ),
+    f: Filters = Depends(filters),
+) -> dict[str, Any]:
+    """Per language: articles, how many were analysed for the layer, and why the others were not
+    (`unavailable`: reason -> articles); per label, the share (`shares`) and number (`counts`) of
+    each language's analysed articles. A language with no analysed article (`comparable`: false)
+    has null, not 0, for every label."""
+    codes = tuple(code for code in languages.split(",") if code)
+    return corpus(request).language_comparison(
+        layer, f, languages=codes, top=top, max_languages=max_languages, modality=modality
+    )
+
+
 @router.get("/health", summary="Server status")
 def health(request: Request) -> dict[str, Any]:
     rt = runtime(request)

@@ -271,3 +271,66 @@ def network(edges: list[dict[str, Any]], width: int = 720, height: int = 520) ->
         for t in types
     )
     return Markup("".join(parts) + f'<ul class="legend">{key}</ul>')
+
+
+def _language_head(column: dict[str, Any]) -> str:
+    """A language's column heading: how many of its articles were analysed, and why not the rest."""
+    code, articles, analysed = column["language"], column["articles"], column["analysed"]
+    reasons = "; ".join(f"{reason} ({n})" for reason, n in sorted(column["unavailable"].items()))
+    if not column["comparable"]:
+        note = f"not analysed: {reasons}" if reasons else "no articles"
+        return (
+            f'<th scope="col" class="na" data-language="{escape(code)}">{escape(code)}'
+            f"<small>{escape(note)}</small></th>"
+        )
+    note = f"{analysed:,} articles" if analysed == articles else f"{analysed:,} of {articles:,}"
+    title = f' title="not analysed: {escape(reasons)}"' if reasons else ""
+    return (
+        f'<th scope="col" data-language="{escape(code)}"{title}>{escape(code)}'
+        f"<small>{escape(note)}{' *' if reasons else ''}</small></th>"
+    )
+
+
+def language_table(data: dict[str, Any], filter_name: str = "", row_title: str = "label") -> Markup:
+    """Labels down, languages across: each cell the share and number of the language's analysed
+    articles with the label, as a bar. A language the layer was not analysed for shows "n/a"
+    (never 0%); with `filter_name`, cells link to those articles."""
+    columns = data["languages"]
+    if not columns:
+        return Markup('<p class="empty">No articles in this selection.</p>')
+    if not any(c["comparable"] for c in columns):
+        return Markup(
+            '<p class="empty">This layer was not analysed for any of these languages.</p>'
+            f'<table class="langcmp"><thead><tr><th>{escape(row_title)}</th>'
+            f"{''.join(_language_head(c) for c in columns)}</tr></thead></table>"
+        )
+    head = "".join(_language_head(c) for c in columns)
+    rows = []
+    for label in data["labels"]:
+        cells = []
+        for column, share, n in zip(columns, data["shares"][label], data["counts"][label]):
+            code = column["language"]
+            if share is None:
+                cells.append(
+                    f'<td class="na" title="{escape(code)}: not analysed for this layer">n/a</td>'
+                )
+                continue
+            text = f"{_pct(share)} · {n:,}"
+            if filter_name and n:
+                href = "/articles?" + urlencode({"language": code, filter_name: label})
+                text = f'<a href="{escape(href)}">{text}</a>'
+            cells.append(
+                f'<td title="{escape(label)} · {escape(code)}: {n:,} of {column["analysed"]:,} articles">'
+                f'<span class="bar"><span class="seg" style="width:{100 * share:.1f}%"></span></span>'
+                f"{text}</td>"
+            )
+        rows.append(f'<tr><th scope="row">{escape(label)}</th>{"".join(cells)}</tr>')
+    if not rows:
+        return Markup(
+            '<p class="empty">No labels of this layer in the analysed articles.</p>'
+            f'<table class="langcmp"><thead><tr><th>{escape(row_title)}</th>{head}</tr></thead></table>'
+        )
+    return Markup(
+        f'<table class="langcmp"><thead><tr><th>{escape(row_title)}</th>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )

@@ -13,7 +13,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, TypeVar
 
@@ -111,6 +111,31 @@ _TECHNIQUE_PAIRS = (
     "SELECT article_id, technique AS label FROM technique_spans"
     " UNION SELECT article_id, label FROM technique_paragraphs"
 )
+
+
+# Layers a language comparison can count, and the pipeline step whose `unavailable` marker (and
+# `analyzers` entry) says whether an article was analysed for the layer.
+COMPARE_STEPS: dict[str, str] = {
+    "narratives": "narratives",
+    "subnarratives": "narratives",
+    "techniques": "techniques",
+    "frames": "frames",
+    "genre": "genre",
+    "roles": "roles",
+    "relations": "relations",
+    "actors": "actors",
+}
+# steps that produce a layer in another profile's pipeline (the fast profile's `actor_names`)
+STAND_INS: dict[str, tuple[str, ...]] = {"actors": ("actor_names",)}
+_ROLE_PAIRS = (
+    "SELECT DISTINCT article_id, coalesce(actor, entity) || ' as ' || main_role AS label"
+    " FROM roles WHERE main_role IS NOT NULL"
+)
+_ACTOR_PAIRS = "SELECT DISTINCT article_id, actor AS label FROM actors WHERE actor IS NOT NULL"
+_RELATION_PAIRS = (
+    "SELECT DISTINCT article_id, source || ' ' || type || ' ' || target AS label FROM relations"
+)
+NOT_RUN = "not in the pipeline"  # the reason of an article analysed without the layer's step
 
 
 def _cached(method: Callable[..., T]) -> Callable[..., T]:
@@ -295,6 +320,129 @@ class Corpus:
             return "SELECT DISTINCT article_id, label FROM genre", []
         raise ValueError(f"unknown layer {layer!r}")
 
+    # --- comparing languages ---------------------------------------------------------------------
+
+    @_cached
+    def language_comparison(
+        self,
+        layer: str,
+        filters: Filters,
+        languages: tuple[str, ...] = (),
+        top: int = 10,
+        max_languages: int = 6,
+        modality: str = "",
+    ) -> dict[str, Any]:
+        """The same labels side by side for several languages: share and count of articles.
+
+        Shares are over each language's articles *analysed* for the layer. An article whose
+        layer is marked unavailable (no model for its language, a fast profile) or whose pipeline
+        lacked the step is left out of its language's denominator and counted under `unavailable`
+        with its reason; a language with no analysed article gets None, never 0, for every label.
+        `filters.language` is ignored: `languages` (default: the `max_languages` largest) picks them.
+        Labels are the `top` labels by summed share across the compared languages, so a small
+        language weighs as much as a large one.
+        """
+        if layer not in COMPARE_STEPS:
+            raise ValueError(f"unknown layer {layer!r}")
+        sel, params = self._language_selection(COMPARE_STEPS[layer], filters)
+        counts = self._rows(
+            f"WITH {sel} SELECT language, reason, count(*) AS n FROM sel GROUP BY ALL",
+            params,
+        )
+        status: dict[str, dict[str, Any]] = {}
+        for row in counts:  # one row per (language, reason): a handful
+            entry = status.setdefault(
+                row["language"], {"articles": 0, "analysed": 0, "unavailable": {}}
+            )
+            entry["articles"] += row["n"]
+            if row["reason"] is None:
+                entry["analysed"] += row["n"]
+            else:
+                entry["unavailable"][row["reason"]] = row["n"]
+        if languages:
+            chosen = list(dict.fromkeys(languages))
+        else:
+            by_size = sorted(status, key=lambda code: (-status[code]["articles"], code))
+            chosen = by_size[:max_languages]
+        columns = []
+        for code in chosen:
+            entry = status.get(code, {"articles": 0, "analysed": 0, "unavailable": {}})
+            columns.append({"language": code, **entry, "comparable": entry["analysed"] > 0})
+        comparable = [c["language"] for c in columns if c["comparable"]]
+        hits = self._language_hits(layer, sel, params, comparable, top, modality)
+        labels = list(dict.fromkeys(row["label"] for row in hits))
+        found = {(row["label"], row["language"]): int(row["n"]) for row in hits}
+        counts_by_label: dict[str, list[int | None]] = {}
+        shares: dict[str, list[float | None]] = {}
+        for label in labels:
+            counts_by_label[label] = [
+                found.get((label, c["language"]), 0) if c["comparable"] else None for c in columns
+            ]
+            shares[label] = [
+                round(n / c["analysed"], 4) if n is not None else None
+                for n, c in zip(counts_by_label[label], columns)
+            ]
+        return {
+            "layer": layer,
+            "languages": columns,
+            "labels": labels,
+            "shares": shares,
+            "counts": counts_by_label,
+        }
+
+    def _language_selection(self, step: str, filters: Filters) -> tuple[str, list[Any]]:
+        """A CTE `sel(article_id, language, reason)`: the filtered articles of every language and
+        why each was not analysed for `step` (NULL when it was)."""
+        where, params = replace(filters, language="").where()
+        # an empty (or missing) `analyzers` list is a document stored without it: assume it ran
+        ran = " OR ".join(
+            f"json_contains(a.analyzers, '\"{name}\"')" for name in (step, *STAND_INS.get(step, ()))
+        )
+        sql = (
+            "sel AS (SELECT a.article_id, coalesce(a.language, '(unknown)') AS language,"
+            f" coalesce(json_extract_string(a.unavailable, '$.{step}'),"
+            "  CASE WHEN coalesce(json_array_length(a.analyzers), 0) > 0"
+            f"   AND NOT ({ran}) THEN '{NOT_RUN}' END) AS reason"
+            " FROM articles a" + where + ")"
+        )
+        return sql, params
+
+    def _language_hits(
+        self,
+        layer: str,
+        sel: str,
+        params: list[Any],
+        languages: list[str],
+        top: int,
+        modality: str,
+    ) -> list[dict[str, Any]]:
+        """Articles per (label, language) for the `top` labels, analysed articles only."""
+        if not languages:
+            return []
+        if layer == "roles":
+            pairs, pair_params = _ROLE_PAIRS, []
+        elif layer == "actors":
+            pairs, pair_params = _ACTOR_PAIRS, []
+        elif layer == "relations":
+            pairs, pair_params = _relation_pairs(modality)
+        else:
+            pairs, pair_params = self._pairs(layer)
+        sql = f"""
+        WITH {sel},
+        pairs AS ({pairs}),
+        kept AS (SELECT article_id, language FROM sel
+                 WHERE reason IS NULL AND list_contains(?::VARCHAR[], language)),
+        analysed AS (SELECT language, count(*) AS n FROM kept GROUP BY language),
+        hits AS (SELECT p.label, k.language, count(*) AS n FROM pairs p JOIN kept k USING (article_id)
+                 GROUP BY p.label, k.language),
+        toplabels AS (SELECT h.label, sum(h.n / a.n) AS weight, sum(h.n) AS total
+                      FROM hits h JOIN analysed a USING (language) GROUP BY h.label
+                      ORDER BY weight DESC, total DESC, h.label LIMIT {int(top)})
+        SELECT h.label, h.language, h.n FROM hits h JOIN toplabels t USING (label)
+        ORDER BY t.weight DESC, t.total DESC, h.label, h.language
+        """
+        return self._rows(sql, params + pair_params + [languages])
+
     # --- roles and network -----------------------------------------------------------------------
 
     @_cached
@@ -347,6 +495,15 @@ class Corpus:
         LIMIT {int(top_edges)}
         """
         return self._rows(sql, params)
+
+
+def _relation_pairs(modality: str) -> tuple[str, list[Any]]:
+    """(article, "SOURCE type TARGET") pairs, of one modality or the factual ones when asked."""
+    if modality == "factual":
+        return _RELATION_PAIRS + " WHERE modality IN ('asserted', 'reported')", []
+    if modality:
+        return _RELATION_PAIRS + " WHERE modality = ?", [modality]
+    return _RELATION_PAIRS, []
 
 
 _GROUPINGS = {1: "month", 2: "source", 3: "all"}  # GROUPING(month, source) of each grouping set

@@ -289,8 +289,39 @@ def dashboard(request: Request) -> Response:
             {k: v for k, v in request.query_params.items() if v and k != "relmod"}
         ),
         relation_modalities=RELATION_MODALITIES,
+        **_language_comparison(request, corpus, f),
     )
     return render(request, "dashboard.html", **context)
+
+
+# layer -> (row heading, the article-list filter its labels link to, if any)
+COMPARED_LAYERS = {
+    "narratives": ("narrative", "narrative"),
+    "subnarratives": ("subnarrative", "narrative"),
+    "techniques": ("technique", "technique"),
+    "roles": ("actor as role", ""),
+    "relations": ("relation", ""),
+    "actors": ("actor mentioned", "actor"),
+    "frames": ("frame", ""),
+    "genre": ("genre", ""),
+}
+
+
+def _language_comparison(request: Request, corpus: Corpus, f: Filters) -> dict[str, Any]:
+    """The dashboard's side-by-side languages section (`?cmp=LAYER`, default narratives)."""
+    layer = request.query_params.get("cmp", "")
+    layer = layer if layer in COMPARED_LAYERS else "narratives"
+    row_title, filter_name = COMPARED_LAYERS[layer]
+    modality = _relation_modality(request) if layer == "relations" else ""
+    data = corpus.language_comparison(layer, f, top=12, modality=modality)
+    return dict(
+        compare_layer=layer,
+        compare_layers=list(COMPARED_LAYERS),
+        compare_query=urlencode(
+            {k: v for k, v in request.query_params.items() if v and k != "cmp"}
+        ),
+        language_comparison=charts.language_table(data, filter_name, row_title),
+    )
 
 
 RELATION_MODALITIES = (
