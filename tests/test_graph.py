@@ -200,3 +200,64 @@ def test_graph_command_filters_modality(store_path):
     assert {e["status"] for e in json.loads(factual.output)["edges"]} == {"factual"}
     bad = CliRunner().invoke(app, ["graph", "--db", str(store_path), "-m", "rumoured"])
     assert bad.exit_code != 0
+
+
+BLOCS_AND_MODALITIES = {
+    "g1": "European sanctions\n\nEuropean governments imposed new sanctions on Russia on Monday. "
+    "Western countries keep supplying weapons to Ukraine.",
+    "g2": "Denials and threats\n\nIran denied supplying drones to Russia. Moscow could attack "
+    "Finland if it joins the alliance, a Russian official warned.",
+    "g3": "Calls for jets\n\nPoland called on Germany to send fighter jets to Ukraine.",
+}
+
+
+def test_real_extraction_resolves_blocs_and_keeps_modalities(tmp_path):
+    """Analysed by the real relation extractor, stored, read by `narrascope graph` and the
+    dashboard: "European"/"Western" are the EU and WEST nodes; hypothetical, denied and called-for
+    relations are edges of that status, weigh nothing, and can be kept alone."""
+    from fastapi.testclient import TestClient
+
+    from narrascope.cli import app
+    from narrascope.pipeline import Pipeline, document_from_text
+    from narrascope.server import ServerSettings, create_app
+    from narrascope.store import Store
+
+    pipeline = Pipeline.from_config(only=["language", "actors", "relations"])
+    docs = [document_from_text(t, id=k) for k, t in BLOCS_AND_MODALITIES.items()]
+    done = list(pipeline.run(docs))
+    path = tmp_path / "corpus.duckdb"
+    with Store(path) as store:
+        store.write(done)
+    graph = json.loads(CliRunner().invoke(app, ["graph", "--db", str(path), "-f", "json"]).output)
+    nodes = (
+        set(graph["nodes"])
+        if isinstance(graph["nodes"], dict)
+        else {n["id"] for n in graph["nodes"]}
+    )
+    assert {"EU", "WEST"} <= nodes and not nodes & {"European", "Western", "EUROPEAN", "WESTERN"}
+    status = {
+        (e["source"], e["type"], e["target"]): (e["status"], e["weight"]) for e in graph["edges"]
+    }
+    assert status[("EU", "sanctions", "RUS")] == ("factual", 1.0)
+    assert status[("WEST", "supplies_weapons", "UKR")][0] == "factual"
+    assert status[("IRN", "supplies_weapons", "RUS")] == ("denied", 0.0)
+    assert status[("RUS", "attacks", "FIN")] == ("hypothetical", 0.0)
+    assert status[("DEU", "supplies_weapons", "UKR")] == ("called_for", 0.0)
+    only = CliRunner().invoke(app, ["graph", "--db", str(path), "-f", "json", "-m", "hypothetical"])
+    assert [(e["source"], e["target"]) for e in json.loads(only.output)["edges"]] == [
+        ("RUS", "FIN")
+    ]
+    with Store(path) as store:
+        web = create_app(
+            ServerSettings(), pipeline=Pipeline.from_config(only=["segmentation"]), store=store
+        )
+        with TestClient(web, base_url="http://127.0.0.1") as c:
+            network = c.get("/api/stats/network").json()
+            denied = c.get("/api/stats/network", params={"modality": "denied"}).json()
+            page = c.get("/dashboard", params={"relmod": "called_for"}).text
+    assert network[0]["factual_articles"] >= 1  # stated edges first
+    assert [e["factual_articles"] for e in network] == sorted(
+        (e["factual_articles"] for e in network), reverse=True
+    )
+    assert [(e["source"], e["target"], e["modality"]) for e in denied] == [("IRN", "RUS", "denied")]
+    assert "DEU supplies_weapons UKR" in page and "not stated as fact: called_for" in page

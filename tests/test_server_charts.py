@@ -43,3 +43,28 @@ def test_empty_data_is_explained() -> None:
     assert "No dated articles" in charts.line_chart(empty, "t")
     assert "No relations" in charts.network([])
     assert "No role annotations" in charts.role_bars([])
+
+
+def _widths(svg: str) -> dict[str, float]:
+    import re
+
+    found = re.findall(r'stroke-width="([0-9.]+)".*?<title>(\w+) \w+ (\w+):', svg)
+    return {f"{a}>{b}": float(w) for w, a, b in found}
+
+
+def test_network_thickness_counts_stated_articles() -> None:
+    edges = [  # IRN>RUS: 10 articles, only 1 states it as fact; USA>IRN: 2 of 2
+        {"source": "IRN", "type": "supply", "target": "RUS", "articles": 10, "mentions": 10,
+         "factual_articles": 1, "modality": "hypothetical"},
+        {"source": "USA", "type": "sanction", "target": "IRN", "articles": 2, "mentions": 2,
+         "factual_articles": 2, "modality": "asserted"},
+        {"source": "CHN", "type": "attack", "target": "TWN", "articles": 5, "mentions": 5,
+         "factual_articles": 0, "modality": "called_for"},
+    ]  # fmt: skip
+    svg = str(charts.network(edges))
+    widths = _widths(svg)
+    assert widths == {"IRN>RUS": 3.0, "USA>IRN": 5.0, "CHN>TWN": 1.0}
+    assert "stated as fact in 1" in svg and "not stated as fact: called_for" in svg
+    # a view of non-factual relations only (e.g. relmod=hypothetical): every article counts
+    only = [{**e, "factual_articles": 0} for e in edges[::2]]
+    assert _widths(str(charts.network(only))) == {"IRN>RUS": 5.0, "CHN>TWN": 3.0}

@@ -224,7 +224,15 @@ def network(edges: list[dict[str, Any]], width: int = 720, height: int = 520) ->
     pos = _layout(nodes, cx, cy, radius)
     types = sorted({e["type"] for e in edges})
     type_colour = {t: colour(i) for i, t in enumerate(types)}
-    peak = max(e["articles"] for e in edges)
+    # thickness: articles stating the relation as fact (asserted or reported), as `narrascope
+    # graph` weighs edges; only a view without any such edge (e.g. hypothetical relations only)
+    # is drawn by all its articles
+    stated_view = any(e.get("factual_articles", e["articles"]) for e in edges)
+
+    def strength(e: dict[str, Any]) -> int:
+        return e.get("factual_articles", e["articles"]) if stated_view else e["articles"]
+
+    peak = max(strength(e) for e in edges) or 1
     parts = [
         f'<svg class="chart network" viewBox="0 0 {width} {height}" role="img" aria-label="actor network"><defs>'
     ]
@@ -243,11 +251,13 @@ def network(edges: list[dict[str, Any]], width: int = 720, height: int = 520) ->
         # stop short of the node circle; bend a little so A->B and B->A do not overlap
         x2s, y2s = x2 - dx / dist * 14, y2 - dy / dist * 14
         mx, my = (x1 + x2) / 2 - dy * 0.12, (y1 + y2) / 2 + dx * 0.12
-        w = 1 + 4 * e["articles"] / peak
+        w = 1 + 4 * strength(e) / peak
         stated = e.get("factual_articles", e["articles"])
         label = f"{e['source']} {e['type']} {e['target']}: {e['articles']} articles, {e['mentions']} mentions"
         if not stated:
             label += f" (not stated as fact: {e.get('modality', '')})"
+        elif stated < e["articles"]:
+            label += f"; stated as fact in {stated}"
         dash = "" if stated else ' stroke-dasharray="5,4"'
 
         parts.append(
