@@ -264,3 +264,25 @@ def test_real_pipeline_relations_are_not_comparable_for_russian_and_bulgarian(
     section = page.split('id="languages"', 1)[1]
     assert "not analysed: language ru (2)" in section and "not analysed: language bg (1)" in section
     assert "n/a</td>" in section
+
+
+def test_prevalence_leaves_out_articles_not_analysed_for_the_layer(store: Store) -> None:
+    with _client(store) as c:
+        overall = c.get("/api/stats/prevalence", params={"layer": "techniques", "by": "all"}).json()
+        by_source = c.get(
+            "/api/stats/prevalence", params={"layer": "techniques", "by": "source"}
+        ).json()
+        narratives = c.get(
+            "/api/stats/prevalence", params={"layer": "narratives", "by": "all"}
+        ).json()
+        page = c.get("/dashboard").text
+    # Loaded_Language is in a1, a3 and a5; a3 (bg) was not analysed for techniques: 2 of 4, not 2 of 5
+    assert overall["totals"] == [4] and overall["series"]["Loaded_Language"] == [0.5]
+    assert by_source["buckets"] == ["Daily Planet", "Evening Star"] and by_source["totals"] == [
+        2,
+        2,
+    ]
+    assert by_source["series"]["Loaded_Language"] == [0.5, 0.5]
+    assert narratives["totals"] == [5]  # every article was analysed for narratives
+    techniques_card = page.split('id="techniques-share"', 1)[1].split("</section>", 1)[0]
+    assert "50% · 2" in techniques_card

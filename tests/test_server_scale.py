@@ -43,6 +43,8 @@ def _measure(store: Store, repeats: int = 3) -> dict[str, float]:
         "list_text_search": lambda: corpus.list_articles(searched, limit=50),
         "list_date_technique": lambda: corpus.list_articles(window, limit=50),
         "narratives_filtered": lambda: corpus.prevalence_views("narratives", window),
+        "languages_narratives": lambda: corpus.language_comparison("narratives", Filters()),
+        "languages_relations": lambda: corpus.language_comparison("relations", Filters()),
     }
     app = create_app(
         ServerSettings(), pipeline=Pipeline.from_config(only=["segmentation"]), store=store

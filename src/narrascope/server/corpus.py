@@ -73,9 +73,12 @@ class Filters:
             params += [self.actor] * 4
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
-    def selection(self) -> tuple[str, list[Any]]:
-        """A CTE `sel(article_id, source, month)` of the filtered articles."""
+    def selection(self, analysed_for: str = "") -> tuple[str, list[Any]]:
+        """A CTE `sel(article_id, source, month)` of the filtered articles; with a step name, only
+        those analysed for it (so a share is never diluted by articles the layer was not run on)."""
         where, params = self.where()
+        if analysed_for:
+            where += (" AND " if where else " WHERE ") + f"{not_analysed(analysed_for)} IS NULL"
         sql = (
             "sel AS (SELECT a.article_id, coalesce(a.source, '(unknown)') AS source,"
             " date_trunc('month', a.published) AS month FROM articles a" + where + ")"
@@ -136,6 +139,23 @@ _RELATION_PAIRS = (
     "SELECT DISTINCT article_id, source || ' ' || type || ' ' || target AS label FROM relations"
 )
 NOT_RUN = "not in the pipeline"  # the reason of an article analysed without the layer's step
+
+
+def not_analysed(step: str) -> str:
+    """SQL over `articles a`: why the article was not analysed for `step`, NULL when it was.
+
+    The reason is the document's `unavailable` marker (no model for its language, a profile
+    without the step), or NOT_RUN when its pipeline lacked the step. An empty (or missing)
+    `analyzers` list is a document stored without one: the step is assumed to have run.
+    """
+    ran = " OR ".join(
+        f"json_contains(a.analyzers, '\"{name}\"')" for name in (step, *STAND_INS.get(step, ()))
+    )
+    return (
+        f"coalesce(json_extract_string(a.unavailable, '$.{step}'),"
+        " CASE WHEN coalesce(json_array_length(a.analyzers), 0) > 0"
+        f" AND NOT ({ran}) THEN '{NOT_RUN}' END)"
+    )
 
 
 def _cached(method: Callable[..., T]) -> Callable[..., T]:
@@ -272,6 +292,9 @@ class Corpus:
     ) -> dict[str, Any]:
         """Share of the selected articles showing each of the `top` labels, per month, per source or overall (`all`).
 
+        Shares and totals count only the articles analysed for the layer: one whose layer is
+        marked unavailable (e.g. no model for its language) is left out, not counted as a 0.
+
         Returns {"labels": [...], "buckets": [...], "series": {label: [share per bucket]},
         "totals": [articles per bucket]}.
         """
@@ -289,7 +312,7 @@ class Corpus:
         the layer's (article, label) pairs; the labels are the `top` most frequent in the selection.
         """
         pairs, pair_params = self._pairs(layer)
-        sel, params = filters.selection()
+        sel, params = filters.selection(analysed_for=COMPARE_STEPS[layer])
         sql = f"""
         WITH {sel},
         pairs AS ({pairs}),
@@ -394,16 +417,9 @@ class Corpus:
         """A CTE `sel(article_id, language, reason)`: the filtered articles of every language and
         why each was not analysed for `step` (NULL when it was)."""
         where, params = replace(filters, language="").where()
-        # an empty (or missing) `analyzers` list is a document stored without it: assume it ran
-        ran = " OR ".join(
-            f"json_contains(a.analyzers, '\"{name}\"')" for name in (step, *STAND_INS.get(step, ()))
-        )
         sql = (
             "sel AS (SELECT a.article_id, coalesce(a.language, '(unknown)') AS language,"
-            f" coalesce(json_extract_string(a.unavailable, '$.{step}'),"
-            "  CASE WHEN coalesce(json_array_length(a.analyzers), 0) > 0"
-            f"   AND NOT ({ran}) THEN '{NOT_RUN}' END) AS reason"
-            " FROM articles a" + where + ")"
+            f" {not_analysed(step)} AS reason FROM articles a" + where + ")"
         )
         return sql, params
 
