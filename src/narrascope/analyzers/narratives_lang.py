@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,10 @@ def _vectorizer(analyzer: str, ngrams: list[int], vocabulary: list[str], idf: np
 
 
 class LanguageNarrativeModel:
-    """One language's label heads over word + character TF-IDF."""
+    """One language's label heads over word + character TF-IDF.
+
+    The vectorisers are built on the first article of the language: building them imports
+    scikit-learn, which an English-only run never needs to pay for at start-up."""
 
     def __init__(self, path: Path) -> None:
         meta = json.loads((path / "model.json").read_text(encoding="utf-8"))
@@ -44,10 +48,18 @@ class LanguageNarrativeModel:
         self.language: str = meta["language"]
         self.labels: list[str] = meta["labels"]
         self.decision: dict = meta["decision"]
-        self.words = _vectorizer("word", [1, 2], meta["words"], weights["words_idf"])
-        self.chars = _vectorizer("char_wb", [3, 5], meta["chars"], weights["chars_idf"])
+        self._vocabularies = {"words": meta["words"], "chars": meta["chars"]}
+        self._idf = {"words": weights["words_idf"], "chars": weights["chars_idf"]}
         self.coef = weights["coef"].astype(np.float32) * weights["coef_scale"]
         self.intercept = weights["intercept"].astype(np.float32)
+
+    @cached_property
+    def words(self) -> Any:
+        return _vectorizer("word", [1, 2], self._vocabularies["words"], self._idf["words"])
+
+    @cached_property
+    def chars(self) -> Any:
+        return _vectorizer("char_wb", [3, 5], self._vocabularies["chars"], self._idf["chars"])
 
     def features(self, texts: list[str]) -> sparse.csr_matrix:
         """The training features: both TF-IDF blocks, each unit length, scaled to a unit row."""

@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.feature_extraction import FeatureHasher
 
 from narrascope import budget
 from narrascope.analyzers import actorhood, contracts, role_cues, roles_lang
@@ -46,6 +45,7 @@ from narrascope.document import Document, LabelScore, RoleMention, RoleProfile
 from narrascope.encoders import Encoder
 from narrascope.models import ModelPackage, load_package, packaged_path
 from narrascope.taxonomies import load_roles
+from narrascope.text.hashing import FeatureHashing
 from narrascope.text.parsed import first_entity_label, sentence_of
 
 TASK = "roles"
@@ -55,7 +55,7 @@ HASH_DIM = 2**11
 WINDOW = 5
 DENSE_PARTS = ("ctx", "bloc")
 CUE_PARTS = ("lex", "cues", "side")
-_HASHER = FeatureHasher(n_features=HASH_DIM, input_type="string", alternate_sign=False)
+_HASHER = FeatureHashing(HASH_DIM)
 _WORD = re.compile(r"\w+")
 
 
@@ -282,9 +282,7 @@ def feature_matrix(
         return np.zeros((0, 0), np.float32)
     blocks = [np.stack([r[0][p] for r in rows]) for p in dense]
     if cue_parts:
-        hashed = _HASHER.transform(
-            [[c for p in cue_parts for c in r[1][p]] for r in rows]
-        ).toarray()
+        hashed = _HASHER.strings([[c for p in cue_parts for c in r[1][p]] for r in rows]).toarray()
         blocks.append(np.minimum(hashed, 1.0).astype(np.float32))
     return np.hstack(blocks).astype(np.float32)
 

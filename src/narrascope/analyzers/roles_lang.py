@@ -16,12 +16,15 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+
+if TYPE_CHECKING:  # imported where used: an English-only run never loads scikit-learn
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 from narrascope.analyzers.role_cues import actor_of, bloc_of
 from narrascope.analyzers.role_decision import (
@@ -64,6 +67,8 @@ def near_tokens(text: str, start: int, end: int, actor: str | None, lang: str) -
 
 
 def make_vectorizers(max_chars: int, max_words: int) -> tuple[TfidfVectorizer, TfidfVectorizer]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     chars = TfidfVectorizer(
         analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True, max_features=max_chars
     )
@@ -81,6 +86,8 @@ def features(
 
 
 def _restore(analyzer: str, ngrams: tuple[int, int], vocabulary: list[str], idf: np.ndarray):  # type: ignore[no-untyped-def]
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     kwargs = {"token_pattern": r"\S+", "lowercase": False} if analyzer == "word" else {}
     vectorizer = TfidfVectorizer(
         analyzer=analyzer,
@@ -104,12 +111,21 @@ class LanguageRoleModel:
         self.fine_roles: list[str] = meta["fine_roles"]
         self.threshold: float = meta["decision"]["fine_threshold"]
         self.joint: bool = meta["decision"]["rule"] == "joint"
-        self.chars = _restore("char_wb", (3, 5), meta["chars"], weights["chars_idf"])
-        self.words = _restore("word", (1, 1), meta["words"], weights["words_idf"])
+        self._vocabularies = {"chars": meta["chars"], "words": meta["words"]}
+        self._idf = {"chars": weights["chars_idf"], "words": weights["words_idf"]}
         self.main_coef = _dequantise(weights["main_coef"], weights["main_scale"])
         self.main_intercept = weights["main_intercept"].astype(np.float32)
         self.fine_coef = _dequantise(weights["fine_coef"], weights["fine_scale"])
         self.fine_intercept = weights["fine_intercept"].astype(np.float32)
+
+    @cached_property
+    def chars(self) -> Any:
+        """Built on first use (it imports scikit-learn, which English articles never need)."""
+        return _restore("char_wb", (3, 5), self._vocabularies["chars"], self._idf["chars"])
+
+    @cached_property
+    def words(self) -> Any:
+        return _restore("word", (1, 1), self._vocabularies["words"], self._idf["words"])
 
     def probabilities(
         self, text: str, spans: list[tuple[int, int, str | None]], lang: str

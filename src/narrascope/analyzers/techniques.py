@@ -30,8 +30,6 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction import FeatureHasher
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from narrascope.analyzers import contracts
 from narrascope.analyzers.base import Analyzer
@@ -46,6 +44,8 @@ from narrascope.document import (
 from narrascope.encoders import Encoder
 from narrascope.models import load_package, packaged_path
 from narrascope.text import features as text_features
+from narrascope.text import stopwords
+from narrascope.text.hashing import FeatureHashing
 
 TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 HASH_BITS = 18  # token tagger
@@ -153,14 +153,14 @@ def token_feature_dicts(doc: Document, toks: list[Token]) -> list[dict[str, floa
     return out
 
 
-_hasher = FeatureHasher(n_features=2**HASH_BITS, input_type="dict", alternate_sign=False)
+_hasher = FeatureHashing(2**HASH_BITS)
 
 
-_span_hasher = FeatureHasher(n_features=2**SPAN_HASH_BITS, input_type="dict", alternate_sign=False)
+_span_hasher = FeatureHashing(2**SPAN_HASH_BITS)
 
 
 def hash_features(dicts: list[dict[str, float]]) -> sparse.csr_matrix:
-    return _hasher.transform(dicts).tocsr()
+    return _hasher.dicts(dicts)
 
 
 def span_feature_dict(
@@ -215,9 +215,7 @@ def sentence_index_at(doc: Document, offset: int) -> int:
 def span_matrix(doc: Document, spans: list[tuple[int, int]]) -> sparse.csr_matrix:
     """Rows for the span classifier: hashed span features + the sentence vector of the span."""
     counts = _word_counts(doc)
-    hashed = _span_hasher.transform(
-        [span_feature_dict(doc, s, e, counts) for s, e in spans]
-    ).tocsr()
+    hashed = _span_hasher.dicts([span_feature_dict(doc, s, e, counts) for s, e in spans])
     vectors = sentence_vectors(doc)
     if len(spans) == 0:
         return sparse.hstack([hashed, sparse.csr_matrix((0, vectors.shape[1]))]).tocsr()
@@ -304,7 +302,7 @@ def _joined(toks: list[Token], i: int, step: int) -> list[int]:
 def has_content_word(text: str) -> bool:
     """Whether a span has a word that can carry a technique (not only stop words or numbers)."""
     return any(
-        len(w) > 2 and w.isalpha() and w not in ENGLISH_STOP_WORDS
+        len(w) > 2 and w.isalpha() and w not in stopwords.english()
         for w in text_features.words(text)
     )
 
