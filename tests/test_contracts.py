@@ -146,8 +146,8 @@ def test_only_pulls_in_the_producers_of_what_is_required():
     assert with_requirements(["claims"], order) == [
         "segmentation",
         "entities",
-        "actors",
         "embeddings",
+        "actors",
         "relations",
         "claims",
     ]

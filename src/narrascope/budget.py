@@ -31,6 +31,22 @@ def time_budget(seconds: float | None) -> Iterator[None]:
         _local.budget = previous
 
 
+def current() -> tuple[float, float] | None:
+    """This thread's deadline and budget, to hand to a thread working for the same analysis."""
+    return getattr(_local, "budget", None)
+
+
+@contextmanager
+def inherited(deadline: tuple[float, float] | None) -> Iterator[None]:
+    """Run the body (in another thread) under a deadline taken with `current()`."""
+    previous = getattr(_local, "budget", None)
+    _local.budget = deadline
+    try:
+        yield
+    finally:
+        _local.budget = previous
+
+
 def check() -> None:
     """Raise `OverBudget` when this thread's deadline has passed."""
     budget = getattr(_local, "budget", None)

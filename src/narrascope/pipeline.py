@@ -16,6 +16,7 @@ if a batch fails, its documents are retried one by one and only the culprit is r
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -93,15 +94,27 @@ class Pipeline:
             for name in self.omitted:
                 doc.unavailable[name] = reason
         upstream = upstream_steps(self.analyzers)
+        beside = Beside()
         # the heads' products are small: one BLAS thread (see narrascope.threads); the backbone
         # runs on ONNX Runtime's own threads and is not affected
         with one_blas_thread():
-            for analyzer in self.analyzers:
-                budget.check()
-                skip = upstream[analyzer.name]
-                ready = [doc for doc in docs if not _mark_unavailable(analyzer, doc, skip)]
-                if ready:
-                    analyzer.process(ready)
+            try:
+                for analyzer in self.analyzers:
+                    beside.wait_if_needed(analyzer)
+                    budget.check()
+                    skip = upstream[analyzer.name]
+                    ready = [doc for doc in docs if not _mark_unavailable(analyzer, doc, skip)]
+                    if not ready:
+                        continue
+                    if analyzer.runs_beside:
+                        beside.start(analyzer, ready)
+                    else:
+                        analyzer.process(ready)
+                beside.wait()
+            finally:
+                beside.wait(
+                    quietly=True
+                )  # after a failure too: no thread may still write to the batch
 
     def process_batch(self, docs: list[Document], after: Hook | None = None) -> None:
         """`apply`, then `after(docs)` while the cache (parse, vectors) is still there; the
@@ -138,6 +151,46 @@ class Pipeline:
                 batch = []
         if batch:
             yield from isolate(batch, lambda b: self.process_batch(b, after))
+
+
+class Beside:
+    """At most one step running in a second thread (`Analyzer.runs_beside`) while the pipeline
+    goes on; a step that needs one of its products, or reads it when there, waits for it first."""
+
+    def __init__(self) -> None:
+        self._thread: threading.Thread | None = None
+        self._analyzer: Analyzer | None = None
+        self._error: BaseException | None = None
+
+    def start(self, analyzer: Analyzer, docs: list[Document]) -> None:
+        self.wait()
+        deadline = budget.current()
+
+        def work() -> None:
+            try:
+                # (the BLAS thread limit is process-wide: the pipeline's thread has set it)
+                with budget.inherited(deadline):
+                    analyzer.process(docs)
+            except BaseException as exc:  # re-raised in the pipeline's thread by `wait`
+                self._error = exc
+
+        self._analyzer = analyzer
+        self._thread = threading.Thread(target=work, name=f"narrascope-{analyzer.name}")
+        self._thread.start()
+
+    def wait_if_needed(self, analyzer: Analyzer) -> None:
+        running = self._analyzer
+        if running is not None and set(running.produces) & {*analyzer.requires, *analyzer.optional}:
+            self.wait()
+
+    def wait(self, quietly: bool = False) -> None:
+        """Join the running step; its exception, if it raised one, is raised here (unless
+        `quietly`: another exception is already on its way)."""
+        if self._thread is not None:
+            self._thread.join()
+        error, self._thread, self._analyzer, self._error = self._error, None, None, None
+        if error is not None and not quietly:
+            raise error
 
 
 def isolate(

@@ -44,6 +44,10 @@ class Analyzer:
     # the step of the accurate profile whose layer this one serves in a lighter profile
     # (e.g. `actor_names` for `actors`): that step is then not marked unavailable
     stands_for: ClassVar[str | None] = None
+    # a single-threaded step that holds the GIL (e.g. the spaCy parse): the pipeline runs it in a
+    # second thread while the following steps that do not need its products run (the backbone
+    # pass releases the GIL inside ONNX Runtime), so the two share the cores
+    runs_beside: ClassVar[bool] = False
 
     def __init__(self, **options: Any) -> None:
         if options:

@@ -121,6 +121,7 @@ class EntityMentions(Analyzer):
     name = "entities"
     produces = (contracts.ENTITIES, contracts.SPACY_PARSE)
     languages = ("en",)
+    runs_beside = True  # spaCy is single-threaded: the backbone pass runs beside it
 
     def __init__(
         self, model: str = "en_core_web_sm", parse: bool = True, batch_size: int = 8
