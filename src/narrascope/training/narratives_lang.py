@@ -18,6 +18,7 @@ import argparse
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -26,6 +27,7 @@ from sklearn.model_selection import KFold
 
 from narrascope.analyzers.narratives import decide, decide_ranked
 from narrascope.taxonomies import Taxonomy, load_taxonomy
+from narrascope.threads import one_blas_thread
 from narrascope.training import SEMEVAL_TERMS
 from narrascope.training.features import Article, read_narrative_articles, task_folder
 from narrascope.training.narratives import (
@@ -47,7 +49,9 @@ DEFAULTS: dict = {
     "relative": 0.5,
     "max_words": 20000,
     "max_chars": 30000,
+    "features": "tfidf",
 }
+FEATURES = ("tfidf", "e5", "tfidf+e5")
 
 
 def fit_heads_dual(
@@ -68,7 +72,10 @@ def fit_heads_dual(
     pos = y.sum(axis=0)
     sample_w = label_sample_weights(y, balanced)
     yf = y.astype(np.float64)
-    kernel = np.asarray((x @ x.T).todense(), dtype=np.float64)
+    product = x @ x.T
+    kernel = np.asarray(
+        product.toarray() if sparse.issparse(product) else product, dtype=np.float64
+    )
 
     def loss(flat: np.ndarray) -> tuple[float, np.ndarray]:
         a = flat[: n * k].reshape(n, k)
@@ -78,9 +85,10 @@ def fit_heads_dual(
         g = sample_w * (expit(z) - yf)
         return float(value), np.concatenate([(kernel @ (g + a / C)).ravel(), g.sum(axis=0)])
 
-    result = minimize(
-        loss, np.zeros(n * k + k), jac=True, method="L-BFGS-B", options={"maxiter": maxiter}
-    )
+    with one_blas_thread():  # L-BFGS on many BLAS threads crawls on a busy machine
+        result = minimize(
+            loss, np.zeros(n * k + k), jac=True, method="L-BFGS-B", options={"maxiter": maxiter}
+        )
     a = result.x[: n * k].reshape(n, k)
     coef = np.asarray(x.T @ a).T.astype(np.float32)
     intercept = result.x[n * k :].astype(np.float32)
@@ -109,31 +117,77 @@ def features(words: TfidfVectorizer, chars: TfidfVectorizer, texts: list[str]) -
     return (sparse.hstack([words.transform(texts), chars.transform(texts)]) / np.sqrt(2)).tocsr()
 
 
+def centred(vectors: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """e5 vectors minus the training rows' mean, re-normalised: e5 passage vectors share a
+    large common direction (cosines of unrelated articles are high), which would otherwise
+    dominate the row kernel."""
+    v = vectors.astype(np.float64) - mean
+    return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+
+
+def model_features(model: dict, texts: list[str], vectors: np.ndarray | None) -> Any:
+    """The rows the heads read, as `options["features"]` says: the TF-IDF row (unit norm), the
+    centred e5 vector (unit norm), or both side by side with equal weight (scaled to a unit
+    row)."""
+    kind = model["features"]
+    parts = []
+    if "tfidf" in kind:
+        parts.append(features(model["words"], model["chars"], texts))
+    if "e5" in kind:
+        if vectors is None:
+            raise ValueError("these features need the articles' e5 vectors")
+        parts.append(centred(vectors, model["e5_mean"]))
+    if len(parts) == 1:
+        return parts[0]
+    return (sparse.hstack([parts[0], sparse.csr_matrix(parts[1])]) / np.sqrt(2)).tocsr()
+
+
 def fit_model(
-    articles: list[Article], rows: np.ndarray, labels: list[str], lang: str, options: dict
+    articles: list[Article],
+    rows: np.ndarray,
+    labels: list[str],
+    lang: str,
+    options: dict,
+    e5: np.ndarray | None = None,
 ) -> dict:
     """Vectorizers and heads fitted on `rows`; the target language's rows weigh `own_weight`
-    (by repeating them, which is what a sample weight does to this loss)."""
-    words, chars = vectorizers(options)
+    (by repeating them, which is what a sample weight does to this loss). `e5`: the articles'
+    e5 vectors (row i for `articles[i]`), needed when the features include them."""
+    kind = options["features"]
+    if kind not in FEATURES:
+        raise ValueError(f"features must be one of {FEATURES}, not {kind!r}")
+    model: dict = {"features": kind}
     texts = [articles[i].text for i in rows]
-    words.fit(texts)
-    chars.fit(texts)
+    if "tfidf" in kind:
+        words, chars = vectorizers(options)
+        words.fit(texts)
+        chars.fit(texts)
+        model.update(words=words, chars=chars)
+    if "e5" in kind:
+        if e5 is None:
+            raise ValueError(f"features {kind!r} need the articles' e5 vectors")
+        model["e5_mean"] = e5[rows].astype(np.float64).mean(axis=0)
     repeat = [
         int(round(options["own_weight"])) if articles[i].language == lang else 1 for i in rows
     ]
     fit_rows = np.repeat(rows, repeat)
-    x = features(words, chars, [articles[i].text for i in fit_rows])
+    x = model_features(
+        model, [articles[i].text for i in fit_rows], None if e5 is None else e5[fit_rows]
+    )
     y = label_matrix([articles[i] for i in fit_rows], labels)
-    coef, intercept = fit_heads_dual(x, y, options["C"], True)
-    return {"words": words, "chars": chars, "coef": coef, "intercept": intercept}
+    model["coef"], model["intercept"] = fit_heads_dual(x, y, options["C"], True)
+    return model
 
 
 def decide_all(
-    model: dict, texts: list[str], labels: list[str], taxonomy: Taxonomy, options: dict
+    model: dict,
+    texts: list[str],
+    labels: list[str],
+    taxonomy: Taxonomy,
+    options: dict,
+    vectors: np.ndarray | None = None,
 ) -> list[tuple[set[str], set[str]]]:
-    probs = predict(
-        features(model["words"], model["chars"], texts), model["coef"], model["intercept"]
-    )
+    probs = predict(model_features(model, texts, vectors), model["coef"], model["intercept"])
     out = []
     for p in probs:
         d = decide_ranked(
@@ -152,23 +206,50 @@ def _score(
     )
 
 
+def load_e5(articles: list[Article], e5_cache: Path | None) -> np.ndarray:
+    """The articles' cached e5 vectors, row i for `articles[i]` (see `training.e5_vectors`)."""
+    from narrascope.training.e5_vectors import article_vectors
+
+    if e5_cache is None:
+        raise ValueError("e5 features need --e5-cache (python -m narrascope.training.e5_vectors)")
+    out = np.zeros((len(articles), 384), np.float32)
+    for code in sorted({a.language for a in articles}):
+        idx = [i for i, a in enumerate(articles) if a.language == code]
+        out[idx] = article_vectors([articles[i] for i in idx], e5_cache, code)
+    return out
+
+
 def cross_validate(
-    data: Path, lang: str, folds: int = 5, seed: int = 0, **options: object
+    data: Path,
+    lang: str,
+    folds: int = 5,
+    seed: int = 0,
+    e5_cache: Path | None = None,
+    **options: object,
 ) -> dict[str, float]:
-    """K-fold CV on `lang`'s articles; with `pooled`, all other languages train in every fold."""
+    """K-fold CV on `lang`'s articles; with `pooled`, all other languages train in every fold.
+    The folds are those of `baselines` (the language's articles in id order, same seed)."""
     opts = {**DEFAULTS, **options}
     taxonomy = load_taxonomy("semeval2025")
     labels = trained_labels(taxonomy)
     languages = LANGUAGES if opts["pooled"] else (lang,)
     articles = read_narrative_articles(task_folder(data), languages)
+    e5 = load_e5(articles, e5_cache) if "e5" in opts["features"] else None
     own = np.array([i for i, a in enumerate(articles) if a.language == lang])
     others = np.array([i for i, a in enumerate(articles) if a.language != lang], dtype=int)
     fine, coarse = [], []
     for train_idx, test_idx in KFold(folds, shuffle=True, random_state=seed).split(own):
         rows = np.concatenate([own[train_idx], others])
-        model = fit_model(articles, rows, labels, lang, opts)
+        model = fit_model(articles, rows, labels, lang, opts, e5)
         test = own[test_idx]
-        pred = decide_all(model, [articles[i].text for i in test], labels, taxonomy, opts)
+        pred = decide_all(
+            model,
+            [articles[i].text for i in test],
+            labels,
+            taxonomy,
+            opts,
+            None if e5 is None else e5[test],
+        )
         f, c = _score([gold_sets(articles[i]) for i in test], pred)
         fine.append(f)
         coarse.append(c)
@@ -343,6 +424,9 @@ def main() -> None:
     parser.add_argument("--baselines", action="store_true")
     parser.add_argument("--train", type=Path, help="write the models here instead of CV")
     parser.add_argument(
+        "--e5-cache", type=Path, help="cached e5 article vectors (training.e5_vectors)"
+    )
+    parser.add_argument(
         "--metrics",
         type=Path,
         help="with --train: this command's CV output (JSON lines), for the cards",
@@ -358,7 +442,9 @@ def main() -> None:
             print(train(args.data, lang, args.train, rows.get(lang), **options), flush=True)
         return
     for lang in args.lang.split(","):
-        row = {"lang": lang, **cross_validate(args.data, lang, **options)}
+        started = time.process_time()
+        row = {"lang": lang, **cross_validate(args.data, lang, e5_cache=args.e5_cache, **options)}
+        row["cpu_seconds"] = time.process_time() - started
         if args.baselines:
             row.update(baselines(args.data, lang))
         print(

