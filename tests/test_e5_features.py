@@ -50,6 +50,21 @@ def test_the_vector_cache_resumes_and_never_encodes_twice(tmp_path, monkeypatch)
         e5_vectors.article_vectors(articles(5), tmp_path, "HI")
 
 
+def test_a_prefix_ends_at_the_kth_sentence_and_is_cached_as_encoded(tmp_path, monkeypatch):
+    from narrascope.training import e5_vectors
+
+    text = "Title line\n\nFirst sentence here. Second one follows. Third is last."
+    assert e5_vectors.prefix(text, None) == text
+    assert e5_vectors.prefix(text, 2) == "Title line\n\nFirst sentence here."
+    assert e5_vectors.prefix(text, 99) == text.rstrip()
+    fake = CountingEncoder()
+    monkeypatch.setattr(e5_vectors, "get_e5_encoder", lambda: fake)
+    doc = Article("EN-1.txt", "EN", text)
+    arrays = e5_vectors.encode_articles([doc], tmp_path, "EN", sentences=2)
+    assert fake.seen == ["Title line\n\nFirst sentence here."]
+    assert arrays["characters"].tolist() == [len(fake.seen[0])]
+
+
 def test_row_space_heads_accept_dense_rows():
     from narrascope.training.narratives import fit_heads
     from narrascope.training.narratives_lang import fit_heads_dual

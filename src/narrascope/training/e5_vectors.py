@@ -3,9 +3,11 @@
 Encoding a language's `train_dec4` articles with multilingual-e5-small takes minutes to tens of
 minutes on a CPU, so the vectors go to `<cache>/<lang>.npz` (article ids, vectors and the time
 spent), written after every few articles: an interrupted run continues where it stopped and
-nothing is encoded twice. Whole articles are encoded (one "passage" each).
+nothing is encoded twice. Whole articles are encoded (one "passage" each), or with `--sentences K`
+only the text up to the end of the article's K-th sentence (the title counts as one), which
+bounds the cost; keep such vectors in a cache of their own.
 
-`python -m narrascope.training.e5_vectors DATA --lang HI,EN --cache DIR`
+`python -m narrascope.training.e5_vectors DATA --lang HI,EN --cache DIR [--sentences K]`
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from narrascope.encoders.e5 import DIMENSION, get_e5_encoder
+from narrascope.text.segment import segment
 from narrascope.training.features import Article, read_narrative_articles, task_folder
 
 STATS = ("cpu_seconds", "wall_seconds", "tokens", "characters")
@@ -44,8 +47,19 @@ def _save(cache: Path, lang: str, arrays: dict) -> None:
     os.replace(tmp, path)  # never leave a half-written cache behind
 
 
-def encode_articles(articles: list[Article], cache: Path, lang: str, chunk: int = 4) -> dict:
-    """Encode the articles not yet in `cache`, `chunk` at a time, saving after each chunk."""
+def prefix(text: str, sentences: int | None) -> str:
+    """`text` up to the end of its `sentences`-th sentence (None: all of it)."""
+    if sentences is None:
+        return text
+    _, spans = segment(text)
+    return text[: spans[min(sentences, len(spans)) - 1].end] if spans else text
+
+
+def encode_articles(
+    articles: list[Article], cache: Path, lang: str, chunk: int = 4, sentences: int | None = None
+) -> dict:
+    """Encode the articles not yet in `cache`, `chunk` at a time, saving after each chunk;
+    `sentences`: encode only each article's first sentences (see `prefix`)."""
     arrays = load_vectors(cache, lang)
     done = set(arrays["ids"].tolist())
     todo = [a for a in articles if a.id not in done]
@@ -54,8 +68,9 @@ def encode_articles(articles: list[Article], cache: Path, lang: str, chunk: int 
     encoder = get_e5_encoder()
     for start in range(0, len(todo), chunk):
         batch = todo[start : start + chunk]
+        texts = [prefix(a.text, sentences) for a in batch]
         wall, cpu = time.perf_counter(), time.process_time()
-        vectors = encoder.encode([a.text for a in batch])
+        vectors = encoder.encode(texts)
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         # time spent is shared evenly by the chunk's articles (per-article timing is not needed)
         new = {
@@ -63,8 +78,8 @@ def encode_articles(articles: list[Article], cache: Path, lang: str, chunk: int 
             "vectors": vectors,
             "cpu_seconds": np.full(len(batch), cpu / len(batch)),
             "wall_seconds": np.full(len(batch), wall / len(batch)),
-            "tokens": np.array([encoder.token_count(a.text) for a in batch], dtype=np.float64),
-            "characters": np.array([len(a.text) for a in batch], dtype=float),
+            "tokens": np.array([encoder.token_count(t) for t in texts], dtype=np.float64),
+            "characters": np.array([len(t) for t in texts], dtype=np.float64),
         }
         arrays = {k: np.concatenate([arrays[k], new[k]]) for k in new}
         _save(cache, lang, arrays)
@@ -89,10 +104,11 @@ def main() -> None:
     parser.add_argument("data", type=Path)
     parser.add_argument("--lang", default="HI,EN,BG,PT,RU")
     parser.add_argument("--cache", type=Path, required=True)
+    parser.add_argument("--sentences", type=int, help="encode only the first K sentences")
     args = parser.parse_args()
     for lang in args.lang.split(","):
         articles = read_narrative_articles(task_folder(args.data), [lang])
-        arrays = encode_articles(articles, args.cache, lang)
+        arrays = encode_articles(articles, args.cache, lang, sentences=args.sentences)
         n = len(arrays["ids"])
         cpu = float(arrays["cpu_seconds"].sum())
         print(
