@@ -1,7 +1,8 @@
 """Throughput of the full pipeline against its backbone.
 
     python benchmarks/throughput.py CORPUS_DIR [--limit N] [--config FILE] [--db FILE]
-        [--variant auto|int8|fp32] [--padding fixed|dynamic] [--profile accurate|fast]
+        [--variant auto|int8|fp32] [--padding fixed|dynamic] [--spin-wait on|off]
+        [--profile accurate|fast]
     python benchmarks/throughput.py SEMEVAL2025_DIR --lang RU [--limit N]
 
 Reads up to N articles from the folder, runs the configured pipeline over them through the same
@@ -135,6 +136,12 @@ def main() -> None:
     )
     parser.add_argument("--variant", choices=variants.VARIANTS, default=None)
     parser.add_argument("--padding", choices=("fixed", "dynamic"), default=None)
+    parser.add_argument(
+        "--spin-wait",
+        choices=("on", "off"),
+        default=None,
+        help="ONNX Runtime's busy-waiting threads",
+    )
     parser.add_argument("--per-language", action="store_true", help="also time each language")
     parser.add_argument(
         "--lang", default=None, help="read CORPUS/<LANG>/train_dec4/raw-documents (SemEval-2025)"
@@ -143,7 +150,11 @@ def main() -> None:
     if args.lang:
         args.corpus = train_dec4(args.corpus, args.lang)
     config = Config.load(args.config, args.profile)
-    overrides = {k: v for k, v in (("variant", args.variant), ("padding", args.padding)) if v}
+    overrides: dict[str, object] = {
+        k: v for k, v in (("variant", args.variant), ("padding", args.padding)) if v
+    }
+    if args.spin_wait:
+        overrides["spin_wait"] = args.spin_wait == "on"
     config.encoder = config.encoder.model_copy(update=overrides)
 
     docs = load(args.corpus, args.limit)
@@ -179,7 +190,8 @@ def main() -> None:
     print(f"processor         {', '.join(variants.cpu_flags())} ({os.cpu_count()} CPUs)")
     print(
         f"backbone          {encoder.name}, variant {getattr(encoder, 'variant', '-')} "
-        f"(asked: {config.encoder.variant}), padding {getattr(encoder, 'padding', '-')}"
+        f"(asked: {config.encoder.variant}), padding {getattr(encoder, 'padding', '-')}, "
+        f"spin-wait {'on' if getattr(encoder, 'spin_wait', False) else 'off'}"
     )
     print(f"pipeline          {', '.join(pipeline.names)} (profile {config.profile})")
     if pipeline.omitted:

@@ -78,3 +78,19 @@ def test_config_chooses_variant_and_padding(cache, tmp_path):
     assert (encoder.variant, encoder.padding) == ("int8", "fixed")
     default = Config.load().encoder
     assert (default.variant, default.padding) == ("auto", "dynamic")
+
+
+def test_onnx_threads_do_not_spin_unless_configured(tmp_path) -> None:
+    """Busy-waiting threads take CPU from the parse beside the backbone: off by default."""
+    from narrascope.config import ConfigError
+
+    key = "session.intra_op.allow_spinning"
+    default = OnnxEncoder(padding="dynamic", variant="fp32")
+    assert Config.load().encoder.spin_wait is False
+    assert default._session.get_session_options().get_session_config_entry(key) == "0"
+    spinning = OnnxEncoder(padding="dynamic", variant="fp32", spin_wait=True)
+    assert spinning._session.get_session_options().get_session_config_entry(key) == "1"
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[pipeline]\nanalyzers = ["segmentation"]\n[encoder]\nspin_wait = "maybe"\n')
+    with pytest.raises(ConfigError, match="spin_wait"):
+        Config.load(cfg)

@@ -56,6 +56,10 @@ class EncoderConfig(_Section):
     # trained on) | "fixed" (every text padded to 128 tokens, as the first heads were); the
     # two give different vectors, so they are different encoder identities for model packages
     padding: Literal["fixed", "dynamic"] = "dynamic"
+    # ONNX Runtime's worker threads busy-wait between operators when this is on; with other work
+    # on the cores (the spaCy parse beside the backbone, other processes) that spinning burns CPU
+    # the others need, so it is off (docs/performance.md, "spin-waiting")
+    spin_wait: bool = False
 
 
 class ConfigFile(_Section):

@@ -37,7 +37,12 @@ def build_encoder(config: EncoderConfig | None = None) -> Encoder:
 
         config = Config.load().encoder
     return get_encoder(
-        config.backend, config.model or None, config.max_tokens, config.variant, config.padding
+        config.backend,
+        config.model or None,
+        config.max_tokens,
+        config.variant,
+        config.padding,
+        config.spin_wait,
     )
 
 

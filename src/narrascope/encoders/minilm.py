@@ -74,6 +74,7 @@ class OnnxEncoder:
         threads: int | None = None,
         variant: str = "auto",
         padding: str = "fixed",
+        spin_wait: bool = False,
     ) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
@@ -97,6 +98,10 @@ class OnnxEncoder:
         if threads:
             options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        options.add_session_config_entry(
+            "session.intra_op.allow_spinning", "1" if spin_wait else "0"
+        )
+        self.spin_wait = spin_wait
         self._session = ort.InferenceSession(
             model_path, options, providers=["CPUExecutionProvider"]
         )
@@ -176,6 +181,7 @@ def get_encoder(
     max_tokens: int,
     variant: str = "auto",
     padding: str = "fixed",
+    spin_wait: bool = False,
 ) -> Encoder:
     """One encoder per process and setting: models load once. Call `encoders.build_encoder`
     with the config's `[encoder]` section rather than this."""
@@ -183,7 +189,11 @@ def get_encoder(
     variant = os.environ.get("NARRASCOPE_ENCODER_VARIANT", variant)
     if backend == "onnx":
         return OnnxEncoder(
-            model_path=model, max_tokens=max_tokens, variant=variant, padding=padding
+            model_path=model,
+            max_tokens=max_tokens,
+            variant=variant,
+            padding=padding,
+            spin_wait=spin_wait,
         )
     if backend in {"sentence-transformers", "torch"}:
         return SentenceTransformerEncoder(model or "all-MiniLM-L6-v2", max_tokens=max_tokens)
