@@ -43,6 +43,7 @@ def build_encoder(config: EncoderConfig | None = None) -> Encoder:
         config.variant,
         config.padding,
         config.spin_wait,
+        config.parallel,
     )
 
 
