@@ -90,7 +90,7 @@ def text_chunks(text: str, size: int = PARSE_CHUNK_CHARS) -> list[str]:
     return chunks
 
 
-def parse_texts(nlp: Any, texts: list[str], batch_size: int = 8) -> list[Any]:
+def parse_texts(nlp: Any, texts: list[str], batch_size: int = 16) -> list[Any]:
     """spaCy parses of the texts, each long text parsed chunk by chunk and joined into one `Doc`.
 
     spaCy's time on one very long text grows faster than linearly and it refuses texts over
@@ -147,7 +147,7 @@ class EntityMentions(Analyzer):
     runs_beside = True  # spaCy is single-threaded: the backbone pass runs beside it
 
     def __init__(
-        self, model: str = "en_core_web_sm", parse: bool = True, batch_size: int = 8
+        self, model: str = "en_core_web_sm", parse: bool = True, batch_size: int = 16
     ) -> None:
         self.nlp = load_spacy(model, parse)
         self.batch_size = batch_size
