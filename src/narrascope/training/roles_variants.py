@@ -160,7 +160,8 @@ class Experiment:
     for the backbone-free model, built once."""
 
     def __init__(self, data: Path, pooled: bool) -> None:
-        rows, self.gold = trainer.build(data, "EN")
+        self.built = trainer.build(data, "EN")
+        rows, self.gold = self.built
         self.options = dict(trainer.DEFAULTS)
         self.x = feature_matrix(rows, tuple(self.options["parts"].split("+")))
         # features without the entity's identity (its words, its actor id; and without its bloc)
