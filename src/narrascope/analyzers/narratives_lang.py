@@ -98,6 +98,15 @@ class LanguageNarrativeModel:
         z = self.features(texts) @ self.coef + self.intercept
         return 1.0 / (1.0 + np.exp(-np.asarray(z)))
 
+    def evidence_scores(self, paragraphs: list[str]) -> np.ndarray:
+        """Scores that rank paragraphs under each label (columns). A model with TF-IDF
+        features ranks them by the TF-IDF part of its heads alone: encoding every paragraph
+        with e5 as well would double the article's e5 cost for the choice of evidence."""
+        if self.kind != "tfidf+e5":
+            return self.probabilities(paragraphs)
+        rows = sparse.hstack([self.words.transform(paragraphs), self.chars.transform(paragraphs)])
+        return np.asarray(rows @ self.coef[: rows.shape[1]])
+
 
 def load_models(
     folder: Path = PACKAGED, e5_folder: Path | None = PACKAGED_E5
@@ -138,7 +147,7 @@ def analyse(
     layer = NarrativeLayer(taxonomy=taxonomy.name, domain=decision.domain)
     body = [p for p in doc.paragraphs if p.index > 0] or list(doc.paragraphs)
     para_probs = (
-        model.probabilities([doc.paragraph_text(p) for p in body]) if body else np.zeros((0, 0))
+        model.evidence_scores([doc.paragraph_text(p) for p in body]) if body else np.zeros((0, 0))
     )
 
     def evidence(label: str) -> list:
