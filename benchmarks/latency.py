@@ -2,6 +2,7 @@
 
     python benchmarks/latency.py [--article FILE] [--chars 3000] [--requests 20] [--clients 20]
         [--per-client 3] [--max-pending 8] [--variant auto|int8|fp32] [--padding fixed|dynamic]
+        [--config FILE]
 
 Starts `narrascope serve` on 127.0.0.1 (twice: once with the default queue bound, once with a
 small `max_pending` to show the 503 answer), warms it, then measures:
@@ -54,8 +55,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def write_config(folder: Path, encoder: dict[str, str], max_pending: int) -> Path:
-    base = (ROOT / "src" / "narrascope" / "default.toml").read_text(encoding="utf-8")
+def write_config(
+    folder: Path, encoder: dict[str, str], max_pending: int, base_config: Path | None = None
+) -> Path:
+    base = (base_config or ROOT / "src" / "narrascope" / "default.toml").read_text(encoding="utf-8")
     for key, value in encoder.items():
         base = base.replace(f'\n{key} = "', f'\n{key} = "{value}"  # was "', 1)
     path = folder / f"latency-{max_pending}.toml"
@@ -159,6 +162,9 @@ def main() -> None:
         type=Path,
         default=SAMPLE if SAMPLE.is_file() else ROOT / "examples" / "arms-pipeline-op-ed.txt",
     )
+    parser.add_argument(
+        "--config", type=Path, default=None, help="a pipeline config instead of the packaged one"
+    )
     parser.add_argument("--chars", type=int, default=3000)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--clients", type=int, default=20)
@@ -174,10 +180,10 @@ def main() -> None:
     print(f"processor         {', '.join(variants.cpu_flags())} ({os.cpu_count()} CPUs)")
     print(f"article           {args.article.name}, {len(text)} characters")
     with tempfile.TemporaryDirectory() as tmp:
-        with Server(write_config(Path(tmp), encoder, 256)) as server:
+        with Server(write_config(Path(tmp), encoder, 256, args.config)) as server:
             times = asyncio.run(sequential(server.base, text, args.requests))
             loaded = asyncio.run(concurrent(server.base, text, args.clients, args.per_client))
-        with Server(write_config(Path(tmp), encoder, args.max_pending)) as server:
+        with Server(write_config(Path(tmp), encoder, args.max_pending, args.config)) as server:
             full = asyncio.run(concurrent(server.base, text, args.clients, args.per_client))
     backbone, sentences = backbone_seconds(text, options)
     p50 = statistics.median(times)

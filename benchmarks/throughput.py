@@ -2,7 +2,7 @@
 
     python benchmarks/throughput.py CORPUS_DIR [--limit N] [--config FILE] [--db FILE]
         [--variant auto|int8|fp32] [--padding fixed|dynamic] [--spin-wait on|off]
-        [--parallel operators|batches] [--profile accurate|fast]
+        [--profile accurate|fast]
     python benchmarks/throughput.py SEMEVAL2025_DIR --lang RU [--limit N]
 
 Reads up to N articles from the folder, runs the configured pipeline over them through the same
@@ -136,7 +136,6 @@ def main() -> None:
     )
     parser.add_argument("--variant", choices=variants.VARIANTS, default=None)
     parser.add_argument("--padding", choices=("fixed", "dynamic"), default=None)
-    parser.add_argument("--parallel", choices=("operators", "batches"), default=None)
     parser.add_argument(
         "--spin-wait",
         choices=("on", "off"),
@@ -156,8 +155,6 @@ def main() -> None:
     }
     if args.spin_wait:
         overrides["spin_wait"] = args.spin_wait == "on"
-    if args.parallel:
-        overrides["parallel"] = args.parallel
     config.encoder = config.encoder.model_copy(update=overrides)
 
     docs = load(args.corpus, args.limit)
@@ -194,8 +191,7 @@ def main() -> None:
     print(
         f"backbone          {encoder.name}, variant {getattr(encoder, 'variant', '-')} "
         f"(asked: {config.encoder.variant}), padding {getattr(encoder, 'padding', '-')}, "
-        f"spin-wait {'on' if getattr(encoder, 'spin_wait', False) else 'off'}, "
-        f"parallel {getattr(encoder, 'parallel', '-')}"
+        f"spin-wait {'on' if getattr(encoder, 'spin_wait', False) else 'off'}"
     )
     print(f"pipeline          {', '.join(pipeline.names)} (profile {config.profile})")
     if pipeline.omitted:

@@ -94,24 +94,3 @@ def test_onnx_threads_do_not_spin_unless_configured(tmp_path) -> None:
     cfg.write_text('[pipeline]\nanalyzers = ["segmentation"]\n[encoder]\nspin_wait = "maybe"\n')
     with pytest.raises(ConfigError, match="spin_wait"):
         Config.load(cfg)
-
-
-def test_batch_parallel_encoding_gives_the_same_vectors() -> None:
-    """`parallel = "batches"`: several one-thread batches at once, same vectors, same order."""
-    texts = [*TEXTS, *(f"Sentence number {i} about talks in Geneva." for i in range(40))]
-    operators = OnnxEncoder(padding="dynamic", variant="fp32")
-    batches = OnnxEncoder(padding="dynamic", variant="fp32", parallel="batches", threads=3)
-    assert batches.workers == 3
-    np.testing.assert_allclose(batches.encode(texts), operators.encode(texts), atol=1e-5)
-    # a short text list is still cut into one batch per worker
-    np.testing.assert_allclose(batches.encode(TEXTS), operators.encode(TEXTS), atol=1e-5)
-    with pytest.raises(ValueError, match="parallel"):
-        OnnxEncoder(padding="dynamic", parallel="threads")
-
-
-def test_batch_parallel_encoding_keeps_the_time_budget() -> None:
-    from narrascope import budget
-
-    encoder = OnnxEncoder(padding="dynamic", variant="fp32", parallel="batches", threads=2)
-    with budget.time_budget(0.0), pytest.raises(budget.OverBudget):
-        encoder.encode([f"Text {i} on sanctions." for i in range(100)])

@@ -60,9 +60,6 @@ class EncoderConfig(_Section):
     # on the cores (the spaCy parse beside the backbone, other processes) that spinning burns CPU
     # the others need, so it is off (docs/performance.md, "spin-waiting")
     spin_wait: bool = False
-    # "operators": ONNX Runtime splits each operator over the cores; "batches": one thread per
-    # batch, several batches at once (no barrier after each operator; see encoders/minilm.py)
-    parallel: Literal["operators", "batches"] = "operators"
 
 
 class ConfigFile(_Section):

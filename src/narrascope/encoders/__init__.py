@@ -43,7 +43,6 @@ def build_encoder(config: EncoderConfig | None = None) -> Encoder:
         config.variant,
         config.padding,
         config.spin_wait,
-        config.parallel,
     )
 
 

