@@ -402,10 +402,13 @@ def render(rows: list[ResultRow], files: list[dict]) -> str:
 
 
 def _relative(path: Path) -> str:
-    try:
-        return str(Path("..") / path.resolve().relative_to(ROOT.parent))
-    except ValueError:
-        return str(path)
+    """The path as seen from the project root (`../shared/...`), also when `shared` is a link."""
+    for candidate in (path.absolute(), path.resolve()):
+        try:
+            return str(Path("..") / candidate.relative_to(ROOT.parent))
+        except ValueError:
+            continue
+    return str(path)
 
 
 def _write_json(path: Path, payload: dict) -> None:
