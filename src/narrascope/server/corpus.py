@@ -435,6 +435,7 @@ class Corpus:
         """Articles per (label, language) for the `top` labels, analysed articles only."""
         if not languages:
             return []
+        pair_params: list[Any]
         if layer == "roles":
             pairs, pair_params = _ROLE_PAIRS, []
         elif layer == "actors":
