@@ -110,3 +110,10 @@ def test_the_step_beside_keeps_the_analysis_time_budget() -> None:
     pipeline = Pipeline([Segmentation(), Slow()], CONFIG)
     with budget.time_budget(0.05), pytest.raises(budget.OverBudget):
         pipeline.process_batch(docs(1))
+
+
+def test_a_built_pipeline_has_its_background_loads_done() -> None:
+    """The language model loads in a thread while the others load; building waits for it."""
+    pipeline = Pipeline.from_config(Config.load(), only=["language"])
+    language = next(a for a in pipeline.analyzers if a.name == "language")
+    assert language._loading is None and language._identifier is not None  # type: ignore[attr-defined]

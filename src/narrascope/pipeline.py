@@ -78,6 +78,8 @@ class Pipeline:
             if cls_.uses_encoder:
                 options["encoder"] = encoder
             analyzers.append(cls_(**options))
+        for analyzer in analyzers:  # models loading in the background (overlapping the above)
+            analyzer.wait_loaded()
         return cls(analyzers, config, encoder)
 
     @property

@@ -56,6 +56,10 @@ class Analyzer:
     def process(self, docs: list[Document]) -> None:
         raise NotImplementedError
 
+    def wait_loaded(self) -> None:
+        """Return once every model this step loads in the background is ready (the pipeline
+        calls it after building all its steps, so such loading overlaps the others')."""
+
     @classmethod
     def option_names(cls) -> list[str] | None:
         """The options a config may set for this analyzer (its keyword arguments); None when

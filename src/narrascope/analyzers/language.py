@@ -23,11 +23,14 @@ class LanguageDetection(Analyzer):
     def __init__(self, sample_chars: int = 3000) -> None:
         self.sample_chars = sample_chars
         # Reading the model is mostly LZMA decompression (about 0.6 CPU-seconds), which releases
-        # the GIL: it runs in a thread while the other analyzers load, and the first article waits.
+        # the GIL: it runs in a thread while the other analyzers load (`wait_loaded`).
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="langid-load")
         self._loading: Future[Any] | None = pool.submit(_load_identifier)
         pool.shutdown(wait=False)  # the thread ends with the task
         self._identifier: Any = None
+
+    def wait_loaded(self) -> None:
+        _ = self.identifier  # the loading thread's result
 
     @property
     def identifier(self) -> Any:
