@@ -427,6 +427,11 @@ def stats_roles(
     return corpus(request).role_profiles(f, top_actors=actors, top_sources=sources)
 
 
+# the modality filters of the network and the language comparison: "factual" (asserted and
+# reported), one modality, or empty for all
+MODALITY_FILTER = "^(|factual|asserted|reported|alleged|planned|hypothetical|called_for|denied)$"
+
+
 @router.get(
     "/stats/network",
     responses=ERRORS,
@@ -438,7 +443,7 @@ def stats_network(
     edges: int = Query(40, ge=1, le=500),
     modality: str = Query(
         "",
-        pattern="^(|factual|asserted|reported|alleged|planned|hypothetical|called_for|denied)$",
+        pattern=MODALITY_FILTER,
         description="'factual' (asserted and reported), one modality, or empty for all",
     ),
     f: Filters = Depends(filters),
@@ -475,7 +480,7 @@ def stats_languages(
     max_languages: int = Query(6, ge=1, le=20),
     modality: str = Query(
         "",
-        pattern="^(|factual|asserted|reported|alleged|planned|hypothetical|called_for|denied)$",
+        pattern=MODALITY_FILTER,
         description="relations only: 'factual' (asserted and reported), one modality, or empty",
     ),
     f: Filters = Depends(filters),
