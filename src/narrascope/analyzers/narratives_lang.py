@@ -25,6 +25,7 @@ from scipy import sparse
 
 from narrascope.document import Document, NarrativeLabel, NarrativeLayer
 from narrascope.taxonomies import Taxonomy
+from narrascope.text.tokens import token_pattern
 
 PACKAGED = Path(__file__).resolve().parents[1] / "models" / "narratives-lang"
 PACKAGED_E5 = Path(__file__).resolve().parents[1] / "models" / "narratives-lang-e5"
@@ -33,11 +34,17 @@ EVIDENCE_PARAGRAPHS = 2
 CANDIDATES = 3
 
 
-def _vectorizer(analyzer: str, ngrams: list[int], vocabulary: list[str], idf: np.ndarray):  # type: ignore[no-untyped-def]
+def _vectorizer(  # type: ignore[no-untyped-def]
+    analyzer: str, ngrams: list[int], vocabulary: list[str], idf: np.ndarray, tokens: str
+):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vectorizer = TfidfVectorizer(
-        analyzer=analyzer, ngram_range=tuple(ngrams), sublinear_tf=True, vocabulary=vocabulary
+        analyzer=analyzer,
+        ngram_range=tuple(ngrams),
+        sublinear_tf=True,
+        vocabulary=vocabulary,
+        token_pattern=token_pattern(tokens),
     )
     vectorizer.idf_ = np.asarray(idf, dtype=np.float64)
     return vectorizer
@@ -57,6 +64,9 @@ class LanguageNarrativeModel:
         self.labels: list[str] = meta["labels"]
         self.decision: dict = meta["decision"]
         self.kind: str = meta.get("features", "tfidf")
+        # the word tokens the model was trained with; models saved before the option existed
+        # used scikit-learn's default pattern
+        self.tokens: str = meta.get("options", {}).get("tokens", "sklearn")
         if "tfidf" in self.kind:
             self._vocabularies = {"words": meta["words"], "chars": meta["chars"]}
             self._idf = {"words": weights["words_idf"], "chars": weights["chars_idf"]}
@@ -68,11 +78,14 @@ class LanguageNarrativeModel:
 
     @cached_property
     def words(self) -> Any:
-        return _vectorizer("word", [1, 2], self._vocabularies["words"], self._idf["words"])
+        words, idf = self._vocabularies["words"], self._idf["words"]
+        return _vectorizer("word", [1, 2], words, idf, self.tokens)
 
     @cached_property
-    def chars(self) -> Any:
-        return _vectorizer("char_wb", [3, 5], self._vocabularies["chars"], self._idf["chars"])
+    def chars(self) -> Any:  # the token pattern does not apply to character n-grams
+        return _vectorizer(
+            "char_wb", [3, 5], self._vocabularies["chars"], self._idf["chars"], "sklearn"
+        )
 
     def features(self, texts: list[str]) -> sparse.csr_matrix:
         """The training features: the TF-IDF blocks, each unit length, scaled to a unit row;

@@ -65,14 +65,20 @@ def tfidf_logreg(fold: Fold) -> PredictionRun:
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import MultiLabelBinarizer
 
+    from narrascope.text.tokens import token_pattern
+
     split = fold.releases.get(2, fold.split)
     texts = split.documents(2)
     gold = split.gold_subtask2()
     train_ids = [d for d in sorted(gold) if d in texts and _trained_on(d, fold)]
     test_ids = [d for d in sorted(texts) if _held(d, fold)]
     min_df = 2 if len(train_ids) >= 20 else 1  # tiny folders (tests) keep every term
-    vectorizer = TfidfVectorizer(
-        sublinear_tf=True, min_df=min_df, ngram_range=(1, 2), max_features=50_000
+    vectorizer = TfidfVectorizer(  # word tokens keep combining marks (whole Hindi words)
+        sublinear_tf=True,
+        min_df=min_df,
+        ngram_range=(1, 2),
+        max_features=50_000,
+        token_pattern=token_pattern("marks"),
     )
     x_train = vectorizer.fit_transform([texts[d] for d in train_ids])
     x_test = vectorizer.transform([texts[d] for d in test_ids])
