@@ -62,6 +62,30 @@ def test_pairs_are_ordered_actor_pairs_and_instruments(parse_pipeline):
     one = next(p for p in pairs if (p.source, p.target) == ("RUS", "POL"))
     assert one.features["src_first"] == 1 and one.features["src_field=people"] == 1
     assert any(name.startswith("path=") for name in one.features)
+    # who the actors are: frequent pairs carry a prior the heads can learn
+    assert one.features["actors=RUS>POL"] == 1 and one.features["src=RUS"] == 1
+    assert one.features["tgt=POL"] == 1 and one.features["kinds=state>state"] == 1
+
+
+def test_cross_sentence_pairs_know_their_actors(parse_pipeline):
+    doc = parsed(
+        parse_pipeline,
+        "Iran has a large drone industry.\n\nThe drones were shipped to Russia last year.\n",
+    )
+    builder = PairBuilder(doc, contracts.SPACY_PARSE.get(doc), contracts.MENTIONS.get(doc), [])
+    cross = {(p.source, p.target): p for p in builder.pairs() if "cross" in p.features}
+    assert set(cross) == {("IRN", "RUS"), ("RUS", "IRN")}
+    assert cross[("IRN", "RUS")].features["actors=IRN>RUS"] == 1
+    assert cross[("IRN", "RUS")].sentence == 1
+
+
+def test_gazetteer_capitals_headlines_and_demonyms():
+    table = lexicon.gazetteer()
+    assert table["RUSSIA"].actor == "RUS" and table["NORTH KOREA"].actor == "PRK"
+    # short names in capitals are other things' acronyms
+    assert "IRAN" not in table and "CHAD" not in table and table["US"].actor == "USA"
+    assert table["Laotian"].actor == "LAO" and table["Mexican"].actor == "MEX"
+    assert table["Filipino"].field == "demonyms" and table["WHO"].actor == "WHO"
 
 
 def test_officials_gazetteer_covers_sixty_states():

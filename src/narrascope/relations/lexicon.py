@@ -15,6 +15,7 @@ from functools import lru_cache
 from importlib import resources
 
 ACTOR_FIELDS = ("names", "demonyms", "metonyms", "people", "institutions")
+UPPER_MIN = 5
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,11 @@ def gazetteer() -> dict[str, GazetteerEntry]:
             table.setdefault(form, GazetteerEntry(actor, "place", "places"))
     for form in data.get("exclude", []):
         table[form] = GazetteerEntry(None, "excluded", "exclude")
+    # headlines in capitals ("RUSSIA WARNS ...") name the same actors; short names stay out,
+    # their capitals are acronyms of other things
+    for form, entry in list(table.items()):
+        if entry.field == "names" and len(form) >= UPPER_MIN and not form.isupper():
+            table.setdefault(form.upper(), entry)
     return table
 
 
