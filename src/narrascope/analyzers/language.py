@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from narrascope.analyzers import contracts
 from narrascope.analyzers.base import Analyzer
+from narrascope.analyzers.loading import Background
 from narrascope.document import Document, Language
 
 
@@ -24,20 +24,14 @@ class LanguageDetection(Analyzer):
         self.sample_chars = sample_chars
         # Reading the model is mostly LZMA decompression (about 0.6 CPU-seconds), which releases
         # the GIL: it runs in a thread while the other analyzers load (`wait_loaded`).
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="langid-load")
-        self._loading: Future[Any] | None = pool.submit(_load_identifier)
-        pool.shutdown(wait=False)  # the thread ends with the task
-        self._identifier: Any = None
+        self._identifier = Background(_load_identifier, "langid-load")
 
     def wait_loaded(self) -> None:
-        _ = self.identifier  # the loading thread's result
+        self._identifier.get()
 
     @property
     def identifier(self) -> Any:
-        if self._identifier is None:
-            assert self._loading is not None
-            self._identifier, self._loading = self._loading.result(), None
-        return self._identifier
+        return self._identifier.get()
 
     def process(self, docs: list[Document]) -> None:
         for doc in docs:
