@@ -83,6 +83,26 @@ def test_decode_runs_never_crosses_sentences():
     assert [(s, e) for s, e, _ in spans] == [(0, 9), (20, 25)]
 
 
+def test_decode_runs_extends_a_tagged_run_to_weaker_neighbours():
+    toks = _toks(["at", "a", "critical", "tipping", "point", "today", "."])
+    probs = np.array([0.05, 0.1, 0.6, 0.5, 0.2, 0.05, 0.0])
+    assert [(s, e) for s, e, _ in tech.decode_runs(toks, probs, 0.3)] == [
+        (toks[2].start, toks[3].end)  # "critical tipping": the phrase is cut
+    ]
+    spans = tech.decode_runs(toks, probs, 0.3, extend_to=0.15)
+    assert [(s, e) for s, e, _ in spans] == [(toks[2].start, toks[4].end)]  # + "point"
+    assert spans[0][2] == pytest.approx(np.mean([0.6, 0.5, 0.2]))
+
+
+def test_decode_runs_keeps_only_extended_runs_with_a_tagged_token():
+    toks = _toks(["mild", "words", "and", "vile", "lies"])
+    probs = np.array([0.2, 0.2, 0.01, 0.2, 0.9])
+    spans = tech.decode_runs(toks, probs, 0.5, extend_to=0.15)
+    assert [(s, e) for s, e, _ in spans] == [(toks[3].start, toks[4].end)]  # not "mild words"
+    # an extension threshold above the tagging one changes nothing
+    assert tech.decode_runs(toks, probs, 0.5, extend_to=0.7) == tech.decode_runs(toks, probs, 0.5)
+
+
 def test_decode_runs_keeps_hyphenated_words_whole():
     from narrascope.document import Document
     from narrascope.text.segment import segment

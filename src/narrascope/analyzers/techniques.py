@@ -238,12 +238,16 @@ def _softmax(x: np.ndarray) -> np.ndarray:
 
 
 def decode_runs(
-    toks: list[Token], probs: np.ndarray, threshold: float
+    toks: list[Token], probs: np.ndarray, threshold: float, extend_to: float | None = None
 ) -> list[tuple[int, int, float]]:
     """Runs of tokens scoring at least `threshold` within one sentence -> (start, end, mean score).
 
-    Punctuation between two tagged tokens is bridged; runs never start or end on punctuation.
+    With `extend_to` (below `threshold`), a run also takes in the neighbouring tokens that score
+    at least `extend_to`, so that a tagged phrase is not cut before its last word ("critical
+    tipping" + "point"); only runs with a token at `threshold` or above are kept. Punctuation
+    between two kept tokens is bridged; runs never start or end on punctuation.
     """
+    low = threshold if extend_to is None else min(extend_to, threshold)
     spans: list[tuple[int, int, float]] = []
     run: list[int] = []
 
@@ -252,7 +256,8 @@ def decode_runs(
             run.pop()
         while run and not toks[run[0]].text[0].isalnum():
             run.pop(0)
-        if run:  # the score of the tagged tokens; the span never half a hyphenated word
+        if run and float(np.max(probs[run])) >= threshold:
+            # the score of the run's tokens; the span never half a hyphenated word
             first = (_joined(toks, run[0], -1) or run)[0]
             last = (_joined(toks, run[-1], 1) or run)[-1]
             spans.append((toks[first].start, toks[last].end, float(np.mean(probs[run]))))
@@ -262,11 +267,11 @@ def decode_runs(
         if run and t.sentence != toks[run[-1]].sentence:
             close()
         if (
-            probs[i] >= threshold
+            probs[i] >= low
             or run
             and not t.text[0].isalnum()
             and i + 1 < len(toks)
-            and probs[i + 1] >= threshold
+            and probs[i + 1] >= low
             and toks[i + 1].sentence == t.sentence
         ):
             run.append(i)
@@ -355,6 +360,9 @@ class TechniqueModel:
         self.thresholds = z["thresholds"].astype(np.float32)
         self.tagger = SparseLinear.load(path / "tagger.npz")
         self.tag_threshold = float(self.config["tag_threshold"])
+        # runs extend to neighbours scoring at least this (None: models trained before it)
+        extend = self.config.get("tag_extend_threshold")
+        self.tag_extend = None if extend is None else float(extend)
         self.classifier = SparseLinear.load(path / "classifier.npz")
         self.classes: list[str] = self.config["span_classes"]
         self.sentence_span_labels = set(self.config.get("sentence_span_labels", []))
@@ -393,7 +401,9 @@ class TechniqueModel:
     ) -> list[tuple[int, int, float]]:
         """Tagged token runs that contain at least one content word."""
         toks = tokens(doc)
-        runs = decode_runs(toks, self.token_scores(doc, toks, any_scores), self.tag_threshold)
+        runs = decode_runs(
+            toks, self.token_scores(doc, toks, any_scores), self.tag_threshold, self.tag_extend
+        )
         return [r for r in runs if has_content_word(doc.text[r[0] : r[1]])]
 
     def _evidence_spans(

@@ -218,6 +218,7 @@ def train(
     classifier_c: float = 2.0,
     inner_folds: int = 2,
     tag_threshold: float | None = 0.3,
+    extend_spans: bool = True,
     max_paragraph_labels: int = 3,
     calibration: str = "prevalence",
     articles: list[Article] | None = None,
@@ -227,6 +228,8 @@ def train(
 
     `tag_threshold=None` tunes the token threshold for span F1 on a 2-fold split (it picks ~0.2,
     which adds many one-word spans); the default keeps the 0.3 that the cross-validation measured.
+    `extend_spans` lets a tagged run take in neighbouring tokens above a lower threshold, chosen
+    on the same 2-fold split (so that phrases are not cut before their last word).
     `calibration` chooses the paragraph thresholds: "f1" (each technique's best F1 on
     out-of-fold scores) or "prevalence" (each technique predicted as often as it is gold); both
     sets are stored, so an evaluation can score either.
@@ -281,8 +284,12 @@ def train(
     tagger = fit_sparse(xt, yt, tagger_c, seed)
     tagger.save(out / "tagger.npz")
     log.info("tagger fitted after %.0fs", time.time() - started)
-    if tag_threshold is None:
-        tag_threshold = _tune_tag_threshold(articles, any_scores[: len(articles)], tagger_c, seed)
+    tag_extend_threshold = None
+    if tag_threshold is None or extend_spans:
+        tag_threshold, tag_extend_threshold = _tune_decoding(
+            articles, any_scores[: len(articles)], tagger_c, seed, tag_threshold, extend_spans
+        )
+        log.info("span decoding chosen after %.0fs", time.time() - started)
 
     # span classifier over the 14 PTC techniques
     xs, ys = span_rows(articles)
@@ -297,6 +304,7 @@ def train(
         "sentence_labels": names + [ANY],
         "span_classes": classes,
         "tag_threshold": tag_threshold,
+        "tag_extend_threshold": tag_extend_threshold,
         "sentence_span_labels": [n for n in names if n not in ptc_targets],
         "sentence_span_margin": 0.0,
         "max_paragraph_labels": max_paragraph_labels,
@@ -305,6 +313,7 @@ def train(
             "sentence_c": sentence_c,
             "tagger_c": tagger_c,
             "classifier_c": classifier_c,
+            "extend_spans": extend_spans,
             "seed": seed,
         },
         "training": {
@@ -342,6 +351,7 @@ def write_card(out: Path, config: dict, metrics: dict) -> None:
             training=json.dumps(config["training"]),
             options=json.dumps(config["options"]),
             tag=config["tag_threshold"],
+            extend=config.get("tag_extend_threshold") or "none",
             calibration=config.get("calibration", "f1"),
             quality="\n".join(lines),
         ),
@@ -356,7 +366,8 @@ Three logistic heads on the all-MiniLM-L6-v2 backbone (see docs/techniques.md): 
 paragraph score = best sentence; per-technique thresholds set on out-of-fold paragraph scores
 (calibration "{calibration}": "prevalence" predicts each technique on as many paragraphs as gold has it, "f1"
 maximises each technique's F1; both sets are in `sentence.npz`); at most 3 labels per paragraph), a token tagger over hashed word-window features (threshold
-{tag}) and a span classifier over the 14 PTC techniques, mapped onto the 2023 names.
+{tag}; runs extend to neighbouring tokens scoring at least {extend}, chosen on a 2-fold split of the
+training articles) and a span classifier over the 14 PTC techniques, mapped onto the 2023 names.
 Files: `sentence.npz`, `tagger.npz`, `classifier.npz` (only non-zero hashed weights, float16;
 no word list), `config.json`. Options: {options}. Training: {training}.
 
@@ -388,15 +399,12 @@ technique classification ~0.62 micro-F1; SemEval-2023 paragraph techniques 0.376
 """
 
 
-def _tune_tag_threshold(
+def _inner_token_scores(
     articles: list[Article], any_scores: list[np.ndarray], c: float, seed: int
-) -> float:
-    """Pick the token threshold that maximises span F1 on a 2-fold split of the training articles."""
-    from narrascope.evaluation import metrics
-
-    grid = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6]
-    pred: dict[float, dict[str, list[tuple[int, int]]]] = {t: {} for t in grid}
-    gold: dict[str, list[tuple[int, int]]] = {}
+) -> list[tuple[Article, list[tech.Token], np.ndarray]]:
+    """Token scores of every training article from a tagger fitted on the other half (a 2-fold
+    split of the training articles): what the decoding thresholds are chosen on."""
+    out = []
     idx = np.arange(len(articles))
     for fold in range(2):
         tr, te = idx[idx % 2 != fold], idx[idx % 2 == fold]
@@ -412,13 +420,57 @@ def _tune_tag_threshold(
                 np.asarray([[any_scores[i][t.sentence]] for t in toks], np.float32)
             )
             probs = tech._sigmoid(model.decision(sparse.hstack([hashed, dense]).tocsr())[:, 0])
-            gold[a.doc.id] = [(s, e) for s, e, _ in a.spans]
-            for t in grid:
-                runs = tech.decode_runs(toks, probs, t)
-                pred[t][a.doc.id] = [
-                    (s, e) for s, e, _ in runs if tech.has_content_word(a.doc.text[s:e])
-                ]
-    return max(grid, key=lambda t: metrics.span_prf(gold, pred[t]).f1)
+            out.append((a, toks, probs))
+    return out
+
+
+def _best_decoding(
+    scored: list[tuple[Article, list[tech.Token], np.ndarray]],
+    decodings: list[tuple[float, float | None]],
+) -> tuple[float, float | None]:
+    """The (tag threshold, extension threshold) pair with the best span F1 on `scored`."""
+    from narrascope.evaluation import metrics
+
+    gold = {a.doc.id: [(s, e) for s, e, _ in a.spans] for a, _, _ in scored}
+
+    def f1(decoding: tuple[float, float | None]) -> float:
+        pred = {
+            a.doc.id: [
+                (s, e)
+                for s, e, _ in tech.decode_runs(toks, probs, *decoding)
+                if tech.has_content_word(a.doc.text[s:e])
+            ]
+            for a, toks, probs in scored
+        }
+        return metrics.span_prf(gold, pred).f1
+
+    return max(decodings, key=f1)
+
+
+# the extension thresholds tried, as fractions of the tag threshold (1.0: no extension)
+EXTENSION_GRID = (1.0, 0.8, 0.6, 0.5, 0.4, 0.3, 0.2)
+
+
+def _tune_decoding(
+    articles: list[Article],
+    any_scores: list[np.ndarray],
+    c: float,
+    seed: int,
+    tag_threshold: float | None,
+    extend: bool,
+) -> tuple[float, float | None]:
+    """The token threshold (unless given) and, with `extend`, the extension threshold that
+    maximise span F1 on a 2-fold split of the training articles; the threshold first, then its
+    extension."""
+    scored = _inner_token_scores(articles, any_scores, c, seed)
+    if tag_threshold is None:
+        grid = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6]
+        tag_threshold, _ = _best_decoding(scored, [(t, None) for t in grid])
+    if not extend:
+        return tag_threshold, None
+    candidates = [(tag_threshold, round(tag_threshold * f, 4)) for f in EXTENSION_GRID]
+    best = _best_decoding(scored, candidates)
+    return best[0], (None if best[1] == tag_threshold else best[1])
 
 
 def evaluate(model: tech.TechniqueModel, articles: list[Article]) -> dict[str, Any]:
