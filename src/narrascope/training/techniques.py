@@ -229,7 +229,8 @@ def train(
     `tag_threshold=None` tunes the token threshold for span F1 on a 2-fold split (it picks ~0.2,
     which adds many one-word spans); the default keeps the 0.3 that the cross-validation measured.
     `extend_spans` lets a tagged run take in neighbouring tokens above a lower threshold, chosen
-    on the same 2-fold split (so that phrases are not cut before their last word).
+    on a 4-fold split of the training articles (so that phrases are not cut before their last
+    word).
     `calibration` chooses the paragraph thresholds: "f1" (each technique's best F1 on
     out-of-fold scores) or "prevalence" (each technique predicted as often as it is gold); both
     sets are stored, so an evaluation can score either.
@@ -289,7 +290,12 @@ def train(
         tag_threshold, tag_extend_threshold = _tune_decoding(
             articles, any_scores[: len(articles)], tagger_c, seed, tag_threshold, extend_spans
         )
-        log.info("span decoding chosen after %.0fs", time.time() - started)
+        log.info(
+            "span decoding chosen after %.0fs: tag %s, extension %s",
+            time.time() - started,
+            tag_threshold,
+            tag_extend_threshold,
+        )
 
     # span classifier over the 14 PTC techniques
     xs, ys = span_rows(articles)
@@ -366,7 +372,7 @@ Three logistic heads on the all-MiniLM-L6-v2 backbone (see docs/techniques.md): 
 paragraph score = best sentence; per-technique thresholds set on out-of-fold paragraph scores
 (calibration "{calibration}": "prevalence" predicts each technique on as many paragraphs as gold has it, "f1"
 maximises each technique's F1; both sets are in `sentence.npz`); at most 3 labels per paragraph), a token tagger over hashed word-window features (threshold
-{tag}; runs extend to neighbouring tokens scoring at least {extend}, chosen on a 2-fold split of the
+{tag}; runs extend to neighbouring tokens scoring at least {extend}, chosen on a 4-fold split of the
 training articles) and a span classifier over the 14 PTC techniques, mapped onto the 2023 names.
 Files: `sentence.npz`, `tagger.npz`, `classifier.npz` (only non-zero hashed weights, float16;
 no word list), `config.json`. Options: {options}. Training: {training}.
@@ -386,8 +392,9 @@ Published references (English, in-domain training): PTC span identification ~0.5
 technique classification ~0.62 micro-F1; SemEval-2023 paragraph techniques 0.376 micro-F1.
 
 ## Known failure modes
-- Spans are short token runs: long techniques (appeals to fear, causal oversimplification,
-  whataboutism) come out as fragments or as their most charged words.
+- Spans are tagged token runs widened to their neighbours: long techniques (appeals to fear,
+  causal oversimplification, whataboutism) still come out as fragments or as their most charged
+  words, and a widened run can take in most of a clause.
 - Techniques learned only from the project's own examples (Appeal_to_Values, Straw_Man,
   Red_Herring, Appeal_to_Time, Obfuscation, Appeal_to_Hypocrisy, Questioning_the_Reputation,
   Consequential_Oversimplification) are reported as whole sentences and are the least reliable.
@@ -400,14 +407,15 @@ technique classification ~0.62 micro-F1; SemEval-2023 paragraph techniques 0.376
 
 
 def _inner_token_scores(
-    articles: list[Article], any_scores: list[np.ndarray], c: float, seed: int
+    articles: list[Article], any_scores: list[np.ndarray], c: float, seed: int, folds: int
 ) -> list[tuple[Article, list[tech.Token], np.ndarray]]:
-    """Token scores of every training article from a tagger fitted on the other half (a 2-fold
-    split of the training articles): what the decoding thresholds are chosen on."""
+    """Token scores of every training article from a tagger fitted on the other folds (a split
+    of the training articles): what the decoding thresholds are chosen on. A tagger fitted on
+    half the articles scores lower than the final one, so the extension uses more folds."""
     out = []
     idx = np.arange(len(articles))
-    for fold in range(2):
-        tr, te = idx[idx % 2 != fold], idx[idx % 2 == fold]
+    for fold in range(folds):
+        tr, te = idx[idx % folds != fold], idx[idx % folds == fold]
         xt, yt = token_rows([articles[i] for i in tr], [any_scores[i] for i in tr])
         model = fit_sparse(xt, yt, c, seed)
         for i in te:
@@ -459,15 +467,16 @@ def _tune_decoding(
     tag_threshold: float | None,
     extend: bool,
 ) -> tuple[float, float | None]:
-    """The token threshold (unless given) and, with `extend`, the extension threshold that
-    maximise span F1 on a 2-fold split of the training articles; the threshold first, then its
-    extension."""
-    scored = _inner_token_scores(articles, any_scores, c, seed)
+    """The token threshold (unless given; on a 2-fold split of the training articles) and, with
+    `extend`, the extension threshold (on a 4-fold split) that maximise span F1; the threshold
+    first, then its extension."""
     if tag_threshold is None:
+        scored = _inner_token_scores(articles, any_scores, c, seed, folds=2)
         grid = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6]
         tag_threshold, _ = _best_decoding(scored, [(t, None) for t in grid])
     if not extend:
         return tag_threshold, None
+    scored = _inner_token_scores(articles, any_scores, c, seed, folds=4)
     candidates = [(tag_threshold, round(tag_threshold * f, 4)) for f in EXTENSION_GRID]
     best = _best_decoding(scored, candidates)
     return best[0], (None if best[1] == tag_threshold else best[1])
