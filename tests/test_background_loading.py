@@ -46,12 +46,3 @@ def test_an_error_while_loading_is_raised_by_get() -> None:
     model = Background(load, "test-load")
     with pytest.raises(OSError, match="model file missing"):
         model.get()
-
-
-def test_the_parser_loads_in_the_background_and_is_waited_for() -> None:
-    pytest.importorskip("spacy")
-    from narrascope.analyzers.entities import EntityMentions
-
-    step = EntityMentions()
-    step.wait_loaded()
-    assert "parser" in step.nlp.pipe_names and "ner" in step.nlp.pipe_names

@@ -70,18 +70,14 @@ class Pipeline:
         config.check_options(names)
         classes = [registry.get(name) for name in names]
         check_contracts(classes)
-        # the steps without the backbone first: those that read their models in a thread (the
-        # parser, the language model) start before the backbone's session is built
-        built: dict[str, Analyzer] = {}
-        for name, cls_ in zip(names, classes):
-            if not cls_.uses_encoder:
-                built[name] = cls_(**config.options_for(name))
         if encoder is None and any(c.uses_encoder for c in classes):
             encoder = build_encoder(config.encoder)
+        analyzers = []
         for name, cls_ in zip(names, classes):
+            options = config.options_for(name)
             if cls_.uses_encoder:
-                built[name] = cls_(**config.options_for(name), encoder=encoder)
-        analyzers = [built[name] for name in names]
+                options["encoder"] = encoder
+            analyzers.append(cls_(**options))
         for analyzer in analyzers:  # models loading in the background (overlapping the above)
             analyzer.wait_loaded()
         return cls(analyzers, config, encoder)

@@ -13,7 +13,6 @@ from typing import Any
 from narrascope import budget
 from narrascope.analyzers import contracts
 from narrascope.analyzers.base import Analyzer
-from narrascope.analyzers.loading import Background
 from narrascope.document import Document, EntityMention
 
 KEPT_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "LAW"})
@@ -150,17 +149,10 @@ class EntityMentions(Analyzer):
     def __init__(
         self, model: str = "en_core_web_sm", parse: bool = True, batch_size: int = 16
     ) -> None:
-        # spaCy's import and model take 1.5-2 CPU-seconds, most of the building time: read in a
-        # thread while the backbone and the heads load (`wait_loaded`)
-        self._nlp = Background(lambda: load_spacy(model, parse), "spacy-load")
+        # loaded here, in the building thread: in a background thread (tried) the parser's
+        # Python-heavy loading and the other steps' contend for the GIL and building took longer
+        self.nlp = load_spacy(model, parse)
         self.batch_size = batch_size
-
-    def wait_loaded(self) -> None:
-        self._nlp.get()
-
-    @property
-    def nlp(self) -> Any:
-        return self._nlp.get()
 
     def process(self, docs: list[Document]) -> None:
         for doc, parsed in zip(
