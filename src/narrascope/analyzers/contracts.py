@@ -94,6 +94,11 @@ MENTIONS: CacheKey[Mentions] = CacheKey(
 SENTENCE_VECTORS: CacheKey[np.ndarray] = CacheKey(
     "sentence_vectors", "(n_sentences, dimension) unit vectors of the pipeline's encoder"
 )
+TOKEN_STATES: CacheKey[list[Any]] = CacheKey(
+    "token_states",
+    "per sentence, the backbone's token states and offsets (encoders.minilm.TokenStates), "
+    "when the encoder gives them",
+)
 NARRATIVE_SCORES: CacheKey[dict[str, float]] = CacheKey(
     "narrative_scores", "the score of every label of the narrative taxonomy"
 )

@@ -7,6 +7,8 @@ scraped news) are encoded once per batch.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from narrascope.analyzers import contracts
@@ -22,7 +24,7 @@ class Embeddings(Analyzer):
 
     name = "embeddings"
     requires = (contracts.SENTENCES,)
-    produces = (contracts.SENTENCE_VECTORS,)
+    produces = (contracts.SENTENCE_VECTORS,)  # and TOKEN_STATES when the encoder gives them
     languages = ("en",)
     uses_encoder = True
 
@@ -34,13 +36,19 @@ class Embeddings(Analyzer):
         for doc in docs:
             for s in doc.sentences:
                 unique.setdefault(doc.sentence_text(s), len(unique))
-        vectors = self.encoder.encode(list(unique))
+        with_tokens = getattr(self.encoder, "encode_with_tokens", None)
+        if with_tokens is not None:  # token states come with the same pass (span vectors)
+            vectors, tokens = with_tokens(list(unique))
+        else:
+            vectors, tokens = self.encoder.encode(list(unique)), None
         for doc in docs:
             rows = [unique[doc.sentence_text(s)] for s in doc.sentences]
             SENTENCE_VECTORS.put(
                 doc,
                 vectors[rows] if rows else np.zeros((0, self.encoder.dimension), np.float32),
             )
+            if tokens is not None:
+                contracts.TOKEN_STATES.put(doc, [tokens[r] for r in rows])
 
 
 def sentence_vectors(doc: Document) -> np.ndarray:
@@ -69,6 +77,50 @@ def document_vector(doc: Document, skip_title: bool = False) -> np.ndarray:
     if len(vectors) == 0:
         return np.zeros(vectors.shape[1], np.float32)
     return _normalise(vectors.mean(axis=0, keepdims=True))[0]
+
+
+def span_vectors(
+    doc: Document, spans: Sequence[tuple[int, int]], encoder: Encoder | None
+) -> np.ndarray:
+    """(n_spans, d) unit vectors of text spans: the mean of the backbone's token states over
+    each span within its sentences, from the `embeddings` pass when it kept them, else from
+    encoding the sentences concerned now (with `encoder`); a span no token state covers (or no
+    encoder able to give them) falls back to encoding the span text on its own, then zeros."""
+    dimension = encoder.dimension if encoder is not None else sentence_vectors(doc).shape[1]
+    out = np.zeros((len(spans), dimension), np.float32)
+    if not spans:
+        return out
+    states = contracts.TOKEN_STATES.get(doc) if contracts.TOKEN_STATES.has(doc) else None
+    if states is None:
+        states = [None] * len(doc.sentences)
+    wanted = sorted(
+        {i for s, e in spans for i, x in enumerate(doc.sentences) if x.start < e and x.end > s}
+    )
+    missing = [i for i in wanted if states[i] is None]
+    with_tokens = getattr(encoder, "encode_with_tokens", None)
+    if missing and with_tokens is not None:
+        _, computed = with_tokens([doc.sentence_text(doc.sentences[i]) for i in missing])
+        states = list(states)
+        for i, t in zip(missing, computed):
+            states[i] = t
+        contracts.TOKEN_STATES.put(doc, states)
+    alone = []
+    for k, (start, end) in enumerate(spans):
+        parts = []
+        for i in wanted:
+            sentence = doc.sentences[i]
+            if states[i] is None or not (sentence.start < end and sentence.end > start):
+                continue
+            pooled = states[i].pooled(start - sentence.start, end - sentence.start)
+            if pooled is not None:
+                parts.append(pooled)
+        if parts:
+            out[k] = np.mean(parts, axis=0)
+        else:
+            alone.append(k)
+    if alone and encoder is not None:
+        out[alone] = encoder.encode([doc.text[spans[k][0] : spans[k][1]] for k in alone])
+    return _normalise(out)
 
 
 def _normalise(matrix: np.ndarray) -> np.ndarray:

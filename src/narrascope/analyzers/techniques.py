@@ -33,7 +33,7 @@ from scipy import sparse
 
 from narrascope.analyzers import contracts
 from narrascope.analyzers.base import Analyzer
-from narrascope.analyzers.embeddings import sentence_vectors
+from narrascope.analyzers.embeddings import sentence_vectors, span_vectors
 from narrascope.document import (
     Document,
     LabelScore,
@@ -212,19 +212,27 @@ def sentence_index_at(doc: Document, offset: int) -> int:
     return best
 
 
-def span_matrix(doc: Document, spans: list[tuple[int, int]]) -> sparse.csr_matrix:
-    """Rows for the span classifier: hashed span features + the sentence vector of the span."""
+def span_matrix(
+    doc: Document, spans: list[tuple[int, int]], own_vectors: np.ndarray | None = None
+) -> sparse.csr_matrix:
+    """Rows for the span classifier: hashed span features + the sentence vector of the span
+    (+ the span's own vector, `embeddings.span_vectors`, for models trained with it)."""
     counts = _word_counts(doc)
     hashed = _span_hasher.dicts([span_feature_dict(doc, s, e, counts) for s, e in spans])
     vectors = sentence_vectors(doc)
+    blocks = [hashed]
     if len(spans) == 0:
-        return sparse.hstack([hashed, sparse.csr_matrix((0, vectors.shape[1]))]).tocsr()
-    rows = (
-        vectors[[sentence_index_at(doc, s) for s, _ in spans]]
-        if len(vectors)
-        else np.zeros((len(spans), vectors.shape[1]), np.float32)
-    )
-    return sparse.hstack([hashed, sparse.csr_matrix(rows)]).tocsr()
+        blocks.append(sparse.csr_matrix((0, vectors.shape[1])))
+    else:
+        rows = (
+            vectors[[sentence_index_at(doc, s) for s, _ in spans]]
+            if len(vectors)
+            else np.zeros((len(spans), vectors.shape[1]), np.float32)
+        )
+        blocks.append(sparse.csr_matrix(rows))
+    if own_vectors is not None:
+        blocks.append(sparse.csr_matrix(own_vectors.reshape(len(spans), -1)))
+    return sparse.hstack(blocks).tocsr()
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -364,6 +372,9 @@ class TechniqueModel:
         extend = self.config.get("tag_extend_threshold")
         self.tag_extend = None if extend is None else float(extend)
         self.classifier = SparseLinear.load(path / "classifier.npz")
+        # the classifier also reads each span's own vector (token states pooled over it)
+        self.span_vectors = bool(self.config.get("span_vectors", False))
+        self.encoder = encoder
         self.classes: list[str] = self.config["span_classes"]
         self.sentence_span_labels = set(self.config.get("sentence_span_labels", []))
         self.sentence_span_margin = float(self.config.get("sentence_span_margin", 0.0))
@@ -394,7 +405,8 @@ class TechniqueModel:
         """(n_spans, 14) PTC technique probabilities."""
         if not spans:
             return np.zeros((0, len(self.classes)))
-        return _softmax(self.classifier.decision(span_matrix(doc, spans)))
+        own = span_vectors(doc, spans, self.encoder) if self.span_vectors else None
+        return _softmax(self.classifier.decision(span_matrix(doc, spans, own)))
 
     def candidate_spans(
         self, doc: Document, any_scores: np.ndarray

@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -59,6 +60,35 @@ class Encoder(Protocol):
 
 def _tokenizer_path() -> Path:
     return Path(str(resources.files("narrascope.resources") / "minilm-tokenizer.json"))
+
+
+@dataclass(frozen=True)
+class TokenStates:
+    """The final hidden states of one text's word pieces (float16) and their character offsets
+    in the text; special and padding tokens (empty offsets) are left out."""
+
+    states: np.ndarray  # (n_tokens, dimension)
+    offsets: np.ndarray  # (n_tokens, 2): start, end
+
+    @classmethod
+    def of(cls, hidden: np.ndarray, offsets: Sequence[tuple[int, int]]) -> TokenStates:
+        keep = [k for k, (a, b) in enumerate(offsets[: len(hidden)]) if b > a]
+        return cls(
+            np.asarray(hidden[keep], np.float16),
+            np.asarray([offsets[k] for k in keep], np.int32).reshape(-1, 2),
+        )
+
+    @classmethod
+    def empty(cls, dimension: int) -> TokenStates:
+        return cls(np.zeros((0, dimension), np.float16), np.zeros((0, 2), np.int32))
+
+    def pooled(self, start: int, end: int) -> np.ndarray | None:
+        """The mean state of the tokens overlapping [start, end) (offsets in this text), or
+        None when no token does."""
+        inside = (self.offsets[:, 0] < end) & (self.offsets[:, 1] > start)
+        if not inside.any():
+            return None
+        return self.states[inside].astype(np.float32).mean(axis=0)
 
 
 class OnnxEncoder:
@@ -112,6 +142,15 @@ class OnnxEncoder:
         self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return self._run(texts, None)
+
+    def encode_with_tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, list[TokenStates]]:
+        """The sentence vectors and, for each text, its tokens' final states with their
+        character offsets: what span vectors are pooled from without a second pass."""
+        tokens: list[TokenStates] = [TokenStates.empty(self.dimension)] * len(texts)
+        return self._run(texts, tokens), tokens
+
+    def _run(self, texts: Sequence[str], tokens: list[TokenStates] | None) -> np.ndarray:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         if not texts:
             return out
@@ -135,6 +174,9 @@ class OnnxEncoder:
             )[0]
             summed = (hidden * mask[:, :, None]).sum(axis=1)
             out[chunk] = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+            if tokens is not None:
+                for row, j in enumerate(chunk):
+                    tokens[j] = TokenStates.of(hidden[row], encodings[j].offsets)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-12)
 

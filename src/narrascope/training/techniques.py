@@ -26,9 +26,12 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
+from narrascope.analyzers import contracts
 from narrascope.analyzers import techniques as tech
+from narrascope.analyzers.embeddings import span_vectors as own_span_vectors
 from narrascope.datasets import ptc
 from narrascope.document import Document
+from narrascope.encoders import Encoder
 from narrascope.models import write_meta
 from narrascope.training import PROJECT_TERMS
 from narrascope.training.calibration import calibrate, calibrate_prevalence, micro_f1
@@ -195,11 +198,18 @@ def fit_sparse(x, y, c: float, seed: int, multinomial: bool = False) -> tech.Spa
     return tech.SparseLinear(model.coef_, model.intercept_)
 
 
-def span_rows(articles: list[Article]) -> tuple[sparse.csr_matrix, list[str]]:
+def span_rows(
+    articles: list[Article], encoder: Encoder | None = None
+) -> tuple[sparse.csr_matrix, list[str]]:
+    """The classifier's rows for the gold spans; with `encoder`, each span's own vector too
+    (the token states of its sentences, computed here and dropped after each article)."""
     xs, ys = [], []
     for a in articles:
         if a.spans:
-            xs.append(tech.span_matrix(a.doc, [(s, e) for s, e, _ in a.spans]))
+            spans = [(s, e) for s, e, _ in a.spans]
+            own = own_span_vectors(a.doc, spans, encoder) if encoder is not None else None
+            a.doc.cache.pop(contracts.TOKEN_STATES.name, None)
+            xs.append(tech.span_matrix(a.doc, spans, own))
             ys += [label for _, _, label in a.spans]
     return sparse.vstack(xs).tocsr(), ys
 
@@ -219,6 +229,7 @@ def train(
     inner_folds: int = 2,
     tag_threshold: float | None = 0.3,
     extend_spans: bool = True,
+    span_vectors: bool = True,
     max_paragraph_labels: int = 3,
     calibration: str = "prevalence",
     articles: list[Article] | None = None,
@@ -230,7 +241,8 @@ def train(
     which adds many one-word spans); the default keeps the 0.3 that the cross-validation measured.
     `extend_spans` lets a tagged run take in neighbouring tokens above a lower threshold, chosen
     on a 4-fold split of the training articles (so that phrases are not cut before their last
-    word).
+    word). `span_vectors` gives the span classifier each span's own vector (the backbone's
+    token states pooled over it, from the same pass as the sentence vectors).
     `calibration` chooses the paragraph thresholds: "f1" (each technique's best F1 on
     out-of-fold scores) or "prevalence" (each technique predicted as often as it is gold); both
     sets are stored, so an evaluation can score either.
@@ -298,7 +310,7 @@ def train(
         )
 
     # span classifier over the 14 PTC techniques
-    xs, ys = span_rows(articles)
+    xs, ys = span_rows(articles, training_encoder() if span_vectors else None)
     classifier = fit_sparse(xs, ys, classifier_c, seed, multinomial=True)
     classifier.save(out / "classifier.npz")
     log.info("span classifier fitted after %.0fs", time.time() - started)
@@ -311,6 +323,7 @@ def train(
         "span_classes": classes,
         "tag_threshold": tag_threshold,
         "tag_extend_threshold": tag_extend_threshold,
+        "span_vectors": span_vectors,
         "sentence_span_labels": [n for n in names if n not in ptc_targets],
         "sentence_span_margin": 0.0,
         "max_paragraph_labels": max_paragraph_labels,
@@ -320,6 +333,7 @@ def train(
             "tagger_c": tagger_c,
             "classifier_c": classifier_c,
             "extend_spans": extend_spans,
+            "span_vectors": span_vectors,
             "seed": seed,
         },
         "training": {
@@ -511,6 +525,7 @@ def evaluate(model: tech.TechniqueModel, articles: list[Article]) -> dict[str, A
                 ((a.doc.id, s, e), model.classes[int(k)])
                 for (s, e, _), k in zip(a.spans, probs.argmax(axis=1))
             ]
+        a.doc.cache.pop(contracts.TOKEN_STATES.name, None)  # computed for this article only
         for p in layer.paragraphs:
             para_gold.append(
                 {
@@ -600,7 +615,7 @@ def cross_validate(data: Path, folds: int = 5, seed: int = 0, **options) -> dict
                 own=own,
                 **options,
             )
-            model = tech.TechniqueModel(tmp)
+            model = tech.TechniqueModel(tmp, training_encoder())
             results.append(evaluate(model, [articles[i] for i in te]))
         scores = {m: round(v, 4) for m, v in results[-1].items() if isinstance(v, float)}
         print(f"fold {k}: " + json.dumps(scores), flush=True)
@@ -630,7 +645,8 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     options: dict[str, Any] = {k: _option(v) for k, v in (o.split("=", 1) for o in args.option)}
     if args.dev:
-        print(json.dumps(evaluate_dev(tech.TechniqueModel(args.model)), indent=1))
+        model = tech.TechniqueModel(args.model, training_encoder())
+        print(json.dumps(evaluate_dev(model), indent=1))
     if not args.cv:
         return
     summary = cross_validate(args.data, folds=args.cv, **options)
