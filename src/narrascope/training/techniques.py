@@ -491,7 +491,9 @@ def _tune_decoding(
     if not extend:
         return tag_threshold, None
     scored = _inner_token_scores(articles, any_scores, c, seed, folds=4)
-    candidates = [(tag_threshold, round(tag_threshold * f, 4)) for f in EXTENSION_GRID]
+    candidates: list[tuple[float, float | None]] = [
+        (tag_threshold, round(tag_threshold * f, 4)) for f in EXTENSION_GRID
+    ]
     best = _best_decoding(scored, candidates)
     return best[0], (None if best[1] == tag_threshold else best[1])
 
