@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from narrascope.training.features import Article
+from russian_corpus import topic_articles
 
 
 class CountingEncoder:
@@ -166,17 +167,7 @@ def test_an_e5_language_model_round_trips_replaces_tfidf_and_is_checked_on_load(
 
     taxonomy = load_taxonomy("semeval2025")
     labels = trained_labels(taxonomy)
-    sub = next(
-        s for s in taxonomy.subnarratives if taxonomy.domain(s) == "URW" and "Other" not in s
-    )
-    topics = ["оружие поставки Запад", "климат погода наука", "выборы партия бюджет"]
-    docs = []
-    for i in range(30):
-        kind = i % 3
-        text = f"Заголовок {i}\n\n" + " ".join([topics[kind]] * 5) + f" абзац {i}."
-        positive = kind == 0
-        narratives = [taxonomy.parent(sub)] if positive else []
-        docs.append(Article(f"RU-{i}.txt", "RU", text, narratives, [sub] * positive))
+    docs, sub = topic_articles(taxonomy)
     encoder = KeywordEncoder()
     vectors = encoder.encode([d.text for d in docs])
     options = {**DEFAULTS, "pooled": False, "features": "tfidf+e5", "max_words": 60}

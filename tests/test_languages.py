@@ -18,6 +18,7 @@ from narrascope.pipeline import Pipeline, document_from_text, upstream_steps
 from narrascope.report.html import render_section
 from narrascope.store.duckdb_store import Store
 from narrascope.text.actor_names import find_actor_names, languages
+from russian_corpus import topic_articles
 
 RUSSIAN = (
     "Россия и США обсудили поставки оружия Украине.\n\n"
@@ -158,27 +159,12 @@ def test_a_language_narrative_model_round_trips_and_gives_evidence(tmp_path):
     from narrascope.analyzers.narratives import decide_ranked
     from narrascope.analyzers.narratives_lang import LanguageNarrativeModel, analyse
     from narrascope.taxonomies import load_taxonomy
-    from narrascope.training.features import Article
     from narrascope.training.narratives import trained_labels
     from narrascope.training.narratives_lang import DEFAULTS, fit_model, write_model
 
     taxonomy = load_taxonomy("semeval2025")
     labels = trained_labels(taxonomy)
-    sub = next(
-        s for s in taxonomy.subnarratives if taxonomy.domain(s) == "URW" and "Other" not in s
-    )
-    words = ["оружие поставки Запад", "климат погода наука", "выборы партия бюджет"]
-    articles = []
-    for i in range(30):
-        kind = i % 3
-        text = (
-            f"Заголовок {i}\n\n"
-            + " ".join([words[kind]] * 5)
-            + f" абзац {i}.\n\nЕще {words[kind]}."
-        )
-        narratives = [taxonomy.parent(sub)] if kind == 0 else []
-        subs = [sub] if kind == 0 else []
-        articles.append(Article(f"RU-{i}.txt", "RU", text, narratives, subs))
+    articles, sub = topic_articles(taxonomy, second_paragraph=True)
     options = {**DEFAULTS, "max_words": 60, "max_chars": 80}
     model = fit_model(articles, np.arange(len(articles)), labels, "RU", options)
     folder = write_model(tmp_path / "ru", model, labels, "RU", options, {"RU": 30})
