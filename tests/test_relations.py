@@ -52,6 +52,9 @@ def test_guideline_sample_relations(relation_pipeline):
     assert air.modality == "called_for" and "air defense" in air.object
 
     assert find(doc, "KOR", "accuses_condemns", "PRK")
+    # Russia deploys the drones one sentence before Iran's Shahed drones are named
+    (shahed,) = find(doc, "IRN", "supplies_weapons", "RUS")
+    assert shahed.object == "Shahed drones" and shahed.modality == "asserted"
     (attack,) = find(doc, "RUS", "attacks", "UKR")
     assert attack.object == "kamikaze drones" and attack.modality == "asserted"
     assert {

@@ -746,8 +746,21 @@ class Extractor:
         return self._ranges.get(sentence, (0, 0))
 
 
-def extract(doc: Document, sdoc: Any, mentions: Mentions | None = None) -> list[Relation]:
-    return Extractor(doc, sdoc, mentions).relations()
+def extract(
+    doc: Document, sdoc: Any, mentions: Mentions | None = None, *, chain: bool = True
+) -> list[Relation]:
+    """The sentence-level relations, plus (`chain`) supplies read across adjacent sentences."""
+    ex = Extractor(doc, sdoc, mentions)
+    found = ex.relations()
+    if chain:
+        from narrascope.relations.weapon_chain import supplies
+
+        extra = supplies(ex, found)
+        if extra:
+            found = sorted(
+                found + extra, key=lambda r: (r.start, r.trigger.start if r.trigger else 0)
+            )
+    return found
 
 
 # --- per-lemma rules ----------------------------------------------------------------------
