@@ -16,6 +16,7 @@ from typing import Any
 
 from narrascope.document import Document, Relation, Span
 from narrascope.relations import modality as modality_rules
+from narrascope.relations import weapon_chain
 from narrascope.relations.mentions import PRONOUNS, Mention, Mentions, find_mentions
 from narrascope.relations.triggers import (
     DEMAND_VERBS,
@@ -753,9 +754,7 @@ def extract(
     ex = Extractor(doc, sdoc, mentions)
     found = ex.relations()
     if chain:
-        from narrascope.relations.weapon_chain import supplies
-
-        extra = supplies(ex, found)
+        extra = weapon_chain.supplies(ex, found)
         if extra:
             found = sorted(
                 found + extra, key=lambda r: (r.start, r.trigger.start if r.trigger else 0)
