@@ -19,6 +19,7 @@ from narrascope.encoders import Encoder, EncoderIdentity
 from narrascope.models import load_package
 from narrascope.relations import modality as modality_rules
 from narrascope.relations.mentions import Mentions
+from narrascope.relations.modality_cues import cue_features
 from narrascope.relations.pairs import Pair, PairBuilder
 
 TYPES = RELATION_TYPES
@@ -28,11 +29,28 @@ PRONOUN_SPEAKERS = frozenset({"he", "she", "they", "it"})
 FIRST_PERSON = frozenset({"i", "we"})
 
 
+# pair features that speak to modality; the others (who the actors are, the path) do not, and
+# with them the head fit the training folds' pairs rather than their modality (see relations.md)
+MODALITY_PAIR_FEATURES = (
+    "cue=",
+    "title",
+    "speech_verb",
+    "demand_verb",
+    "deny_verb",
+    "doubt_verb",
+    "plan_verb",
+    "top_speech",
+    "rule_mod=",
+)
+
+
 def modality_features(pair: Pair, builder: PairBuilder, type_: str) -> dict[str, float]:
-    """Pair features plus the relation type and what the modality rules read off the parse."""
+    """The relation type, what the modality rules read off the parse, the cue words around the
+    trigger and the pair features that bear on modality."""
     lo, hi = builder.sentence_range(pair.sentence)
     ctx = modality_rules.analyse(pair.trigger, lo, hi)
-    f = dict(pair.features)
+    f = {k: v for k, v in pair.features.items() if k.startswith(MODALITY_PAIR_FEATURES)}
+    f.update(cue_features(pair.trigger, lo, hi))
     f["type=" + type_] = 1
     f["ctx=" + ctx.modality] = 1
     f[f"ctx_type={ctx.modality}|{type_}"] = 1

@@ -41,7 +41,7 @@ from narrascope.training.vectors import training_encoder
 DENSE_SCALE = 1.0
 MIN_COUNT = 2
 C_TYPES = 1.0
-C_MODALITY = 0.5
+C_MODALITY = 1.0
 THRESHOLD_GRID = tuple(round(x, 2) for x in np.arange(0.2, 0.85, 0.05))
 MIN_PRECISION = 0.75
 PACKAGED = Path(__file__).resolve().parents[1] / "models" / "relations"
@@ -315,8 +315,11 @@ def card(meta: dict) -> str:
         "Linear heads over candidate actor pairs: one logistic head per relation type on sparse",
         "pair features (nearest mentions, dependency path, trigger lexicon, modality cues, the rule",
         "extractor's output on the pair, which actors the pair joins and their kinds) and the",
-        "MiniLM vector of the sentence; a multinomial head",
-        "for modality. Attribution comes from the modality rules (the speaker on the parse path).",
+        "MiniLM vector of the sentence; a multinomial head for modality on what bears on it",
+        "(the type, the modality the rules read off the parse, cue words of the guideline's",
+        "modalities on, above, near the trigger and in the sentence, quotes, verbs of speech,",
+        "demand, denial, doubt and plans; not who the actors are). Attribution comes from the",
+        "modality rules (the speaker on the parse path).",
         "Rule relations of the types whose rules alone reach precision 0.75 on the training",
         f"articles are kept as they are: {', '.join(meta['rule_types']) or 'none'}.",
         "",
