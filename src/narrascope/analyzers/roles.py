@@ -9,7 +9,10 @@ Each mention is described by entity-centred features, all from what the pipeline
   words, the entity's own name);
 - `cues`: hashed entity-centred cues (`role_cues`): agent or patient of which class of word
   (violence, deceit, protection, suffering, ...), and how the entity is described, for this
-  mention and for the entity's other mentions in the article.
+  mention and for the entity's other mentions in the article;
+- `mention` (`mwin`): the backbone's token states pooled over the mention itself (and over a
+  window of word pieces around it), and the mean of that over the entity's mentions
+  (`mention_vectors`): which entity of a sentence the features are about.
 Which parts a model uses is stored in its package `config.json`. A head picks the main role and the fine
 roles of that main role (the best one, plus any other above a threshold). Mentions of one entity
 (same actor id when the `actors` layer ran, else the same grouped name) share one `RoleProfile`;
@@ -31,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from narrascope import budget
-from narrascope.analyzers import actorhood, contracts, role_cues, roles_lang
+from narrascope.analyzers import actorhood, contracts, mention_vectors, role_cues, roles_lang
 from narrascope.analyzers.base import Analyzer, language_of
 from narrascope.analyzers.embeddings import sentence_vectors
 from narrascope.analyzers.role_decision import (
@@ -53,7 +56,11 @@ PACKAGED_MODEL = packaged_path(TASK)
 ROLE_ENTITY_LABELS = frozenset({"GPE", "ORG", "PERSON", "NORP"})
 HASH_DIM = 2**11
 WINDOW = 5
-DENSE_PARTS = ("ctx", "bloc")
+DENSE_PARTS = ("ctx", "bloc", "mention", "mwin")
+TOKEN_PARTS = {
+    "mention": 0,
+    "mwin": 3,
+}  # dense parts pooled from token states: window in word pieces
 CUE_PARTS = ("lex", "cues", "side")
 _HASHER = FeatureHashing(HASH_DIM)
 _WORD = re.compile(r"\w+")
@@ -156,9 +163,11 @@ def mention_features(
     same_entity: list[tuple[int, int]] | None = None,
     parts: tuple[str, ...] | None = None,
     group: str | None = None,
+    encoder: Encoder | None = None,
 ) -> tuple[dict[str, np.ndarray], dict[str, list[str]]]:
     """Dense blocks and cue lists of one mention, by part name (see the module docstring); the
-    costly `side` cues only when `parts` (None: all) asks for them.
+    costly `side` cues and the token-state parts only when `parts` (None: all but the
+    token-state parts) asks for them; `encoder` gives token states the document lacks.
 
     `group` names the entity whose mentions `same_entity` lists; what depends only on the entity
     (its spans, sentences, the cues of its other mentions) is then computed once per entity, so
@@ -184,11 +193,13 @@ def mention_features(
         if parts is None or "side" in parts
         else [],
     }
+    token_parts = [p for p in TOKEN_PARTS if parts is not None and p in parts]
     if len(vectors) == 0:
-        return {
+        empty = {
             "ctx": np.zeros(3 * dim + 2, np.float32),
             "bloc": np.zeros(len(role_cues.BLOC_NAMES) * dim, np.float32),
-        }, cues
+        }
+        return {**empty, **{p: np.zeros(2 * dim, np.float32) for p in token_parts}}, cues
     row = sentence_index(doc, start)
     article = _article_vector(doc, vectors)
     ctx = np.concatenate(
@@ -201,7 +212,12 @@ def mention_features(
     )
     crossed = np.zeros((len(role_cues.BLOC_NAMES), dim), np.float32)
     crossed[role_cues.BLOC_NAMES.index(bloc)] = article
-    return {"ctx": ctx.astype(np.float32), "bloc": crossed.ravel()}, cues
+    dense = {"ctx": ctx.astype(np.float32), "bloc": crossed.ravel()}
+    for part in token_parts:
+        dense[part] = mention_vectors.mention_block(
+            doc, (start, end), entity.spans, encoder, TOKEN_PARTS[part]
+        )
+    return dense, cues
 
 
 def _cue_memo(doc: Document) -> dict[str, Any]:
@@ -221,6 +237,7 @@ class _Entity:
         vectors: np.ndarray,
         memo: dict,
     ) -> None:
+        self.spans = spans
         self.cues: Counter[str] = Counter()
         for span in spans:
             self.cues.update(self.cues_of(span, parsed, memo))
@@ -362,13 +379,20 @@ def _model(package: ModelPackage) -> RoleModel:
 
 
 def classify_mentions(
-    doc: Document, spans: list[tuple[int, int]], role_model: RoleModel
+    doc: Document,
+    spans: list[tuple[int, int]],
+    role_model: RoleModel,
+    encoder: Encoder | None = None,
 ) -> list[RoleMention]:
     """Roles of given mentions (end-exclusive offsets) in a parsed, segmented, embedded document.
 
-    Given mentions of the same entity (same actor id or name) share their main-role scores."""
+    Given mentions of the same entity (same actor id or name) share their main-role scores;
+    `encoder` gives token states the embeddings pass did not keep (models with `mention` parts)."""
     parsed = contracts.SPACY_PARSE.get(doc)
-    rows = [mention_features(doc, s, e, parsed, parts=role_model.parts) for s, e in spans]
+    rows = [
+        mention_features(doc, s, e, parsed, parts=role_model.parts, encoder=encoder)
+        for s, e in spans
+    ]
     if not rows:
         return []
     main, fine = role_model.probabilities(feature_matrix(rows, role_model.parts))
@@ -416,6 +440,7 @@ class Roles(Analyzer):
 
     def __init__(self, model: str = "", max_entities: int = 30, *, encoder: Encoder) -> None:
         self.model = load_model(model or None, encoder)
+        self.encoder = encoder
         self.max_entities = max_entities
         # Russian, Bulgarian, Portuguese, Hindi: the backbone-free model over the actors layer
         self.language_model = roles_lang.load_model()
@@ -444,7 +469,7 @@ class Roles(Analyzer):
         code = self._language(doc)
         if code is not None and self.language_model is not None:
             return roles_lang.classify_mentions(doc, spans, self.language_model, code)
-        return classify_mentions(doc, spans, self.model)
+        return classify_mentions(doc, spans, self.model, self.encoder)
 
     def _scores(self, main: np.ndarray, fine: np.ndarray) -> np.ndarray:
         m = self.model
@@ -489,7 +514,14 @@ class Roles(Analyzer):
                 spans.append((start, end))
                 rows.append(
                     mention_features(
-                        doc, start, end, parsed, group_spans, parts=self.model.parts, group=key
+                        doc,
+                        start,
+                        end,
+                        parsed,
+                        group_spans,
+                        parts=self.model.parts,
+                        group=key,
+                        encoder=self.encoder,
                     )
                 )
                 owner.append(key)

@@ -24,6 +24,7 @@ from narrascope.analyzers.entities import load_spacy
 from narrascope.analyzers.roles import (
     CUE_PARTS,
     HASH_DIM,
+    TOKEN_PARTS,
     choose_roles,
     feature_matrix,
     head_probabilities,
@@ -58,9 +59,14 @@ Rows = list[tuple[dict[str, np.ndarray], dict[str, list[str]]]]
 
 
 def build(
-    data: Path, languages: str, exclude_ids: Collection[str] | None = None
+    data: Path,
+    languages: str,
+    exclude_ids: Collection[str] | None = None,
+    parts: Collection[str] | None = None,
 ) -> tuple[Rows, list[RoleGold]]:
-    """Feature parts for every gold mention (articles segmented, embedded and parsed once)."""
+    """Feature parts for every gold mention (articles segmented, embedded and parsed once);
+    `parts` None: all but the token-state ones (`mention`, `mwin`), which need a backbone pass
+    over every sentence naming an entity."""
     articles, mentions = read_role_mentions(task_folder(data), languages.split(","), exclude_ids)
     encode_articles(articles.values())
     nlp = load_spacy("en_core_web_sm", True)
@@ -71,9 +77,17 @@ def build(
         doc = article.document()
         contracts.SPACY_PARSE.put(doc, parsed)
         docs[article_id] = doc
+    wanted = tuple(parts) if parts is not None else None
+    tokens = wanted is not None and any(p in TOKEN_PARTS for p in wanted)
+    encoder = training_encoder() if tokens else None
     rows = [
         mention_features(
-            docs[m.article], m.start, m.end, contracts.SPACY_PARSE.get(docs[m.article])
+            docs[m.article],
+            m.start,
+            m.end,
+            contracts.SPACY_PARSE.get(docs[m.article]),
+            parts=wanted,
+            encoder=encoder,
         )
         for m in mentions
     ]
@@ -208,7 +222,7 @@ def cross_validate(
 ) -> dict[str, float]:
     """Grouped K-fold CV over English mentions (other languages, if built, always train); `built` reuses `build`."""
     opts = {**DEFAULTS, **options}
-    rows, mentions = built or build(data, opts["languages"])
+    rows, mentions = built or build(data, opts["languages"], parts=opts["parts"].split("+"))
     x = feature_matrix(rows, tuple(opts["parts"].split("+")))
     groups = np.array([m.article for m in mentions])
     english = np.array([i for i, m in enumerate(mentions) if m.article.startswith("EN_")])
@@ -242,8 +256,8 @@ def train(
     **options: object,
 ) -> Path:
     opts = {**DEFAULTS, **options}
-    rows, mentions = build(data, opts["languages"], exclude_ids)
     parts = tuple(opts["parts"].split("+"))
+    rows, mentions = build(data, opts["languages"], exclude_ids, parts)
     model = fit(feature_matrix(rows, parts), mentions, opts, seed)
     roles = load_roles()
     out.mkdir(parents=True, exist_ok=True)
@@ -294,7 +308,8 @@ entity-centred cues (`cues`): agent or patient of which class of word (violence,
 plot, protection, peace, suffering, ...) and how the entity is described, for the mention and for
 the entity's other mentions, plus its actor id and bloc. Measured but not shipped: hashed side
 cues (`side`), the same cues over every gazetteer mention of the entity's own bloc and of the
-opposing bloc in the article.
+opposing bloc in the article; entity-marked vectors (`mention`, `mwin`), the backbone's token
+states pooled over the mention (and a window around it) and over all mentions of the entity.
 
 ## Training data and its terms
 SemEval-2025 Task 10, subtask 1 (entity framing), English `train_oct16` release: {mentions}
@@ -368,6 +383,27 @@ oracle were one-off checks whose code was not kept):
   Protagonist / Guardian (joint decision); the shipped model gives Russia Antagonist / Instigator and
   Ukraine Innocent / Victim on both. Same exact match, and the differences in main accuracy are
   within the fold-to-fold spread (about ±0.1).
+- entity-marked vectors (`narrascope.analyzers.mention_vectors`): `mention` is the backbone's
+  final token states averaged over the mention's word pieces (in its sentence, so they have
+  attended to the context from the mention's position), then the unit mean of that over every
+  mention of the entity in the article; `mwin` the same over the mention plus 3 word pieces on each
+  side. 768 dense columns each, standardised and shrunk by the dense weight like `ctx`. Measured
+  with `python -m narrascope.training.roles ../shared/data/semeval2025t10 --parts
+  ctx+bloc+lex+cues,ctx+bloc+lex+cues+mention,ctx+bloc+lex+cues+mwin,ctx+bloc+lex+cues+mention+mwin
+  --decision joint` (fold means, same folds; the shipped options give 0.691 / 0.232 in that run,
+  against the 0.684 / 0.232 recorded above; the difference was not traced): + mention 0.688 /
+  0.234, + mwin 0.683 / 0.234, + both 0.686 / 0.241. The rule, written before the run: ship only if neither measure is lower
+  than the shipped options' and one is higher by 0.01 or more; every variant loses 0.002-0.007 of
+  main accuracy and gains under 0.01 of exact match, all within the fold spread, so none is
+  shipped. 260 CPU-seconds for that run (the token states of every sentence naming a gold entity
+  included; 2-core AVX2 machine under load). Reported only, never used to choose (same command
+  with `--decision main,joint --dense-weight 0.05,0.1,0.2`, 1,460 CPU-seconds): with the main
+  decision and dense weight 0.1, shipped parts 0.701 / 0.222, + mention 0.693 / 0.222, + mwin
+  0.691 / 0.217, + both 0.696 / 0.237; dense weight 0.05 or 0.2 gives a lower exact match than 0.1
+  for every part set and decision (0.193-0.232), with or without the new parts. A model with both
+  parts (joint) gives every profile of the two sample op-eds the main role the shipped one gives
+  (a few Antagonist fine roles change): Russia Antagonist / Instigator, Ukraine Innocent / Victim,
+  and NATO, the UN Security Council and South Korea (Seoul) still Antagonist.
 
 Decision variants against the model's lean toward Antagonist, measured with
 `python -m narrascope.training.roles_variants ../shared/data/semeval2025t10 --pooled` (the
@@ -406,7 +442,8 @@ Published best English systems (fine-tuned LLMs) reach ~0.40-0.50 exact match.
 ## Known failure modes
 - Main-role accuracy is ~0.02 above always answering "Antagonist" (0.661 against 0.638 in the
   evaluation harness's folds): the sentence vectors do not say which entity of a sentence the text
-  is against, the cues see only what the parse links to a mention, and 414 mentions are few. Treat
+  is against (the frozen backbone's states pooled over the mention itself did not help either),
+  the cues see only what the parse links to a mention, and 414 mentions are few. Treat
   `main_scores` as weak evidence, not a verdict. `main_scores` are the scores of the decision that
   picks `main_role` (with the joint decision, P(main) * P(best fine role | main), normalised), so
   `main_role` is always the largest of them: a confident Victim outweighs an uncertain Antagonist.
@@ -465,7 +502,9 @@ def main() -> None:
     )
     parser.add_argument("--balanced", action="store_true", help="balanced class weights")
     args = parser.parse_args()
-    built = build(args.data, args.languages)
+    built = build(
+        args.data, args.languages, parts={p for ps in args.parts.split(",") for p in ps.split("+")}
+    )
     grid = itertools.product(
         args.parts.split(","),
         args.fine_head.split(","),
