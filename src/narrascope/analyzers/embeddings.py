@@ -8,6 +8,7 @@ scraped news) are encoded once per batch.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -90,20 +91,10 @@ def span_vectors(
     out = np.zeros((len(spans), dimension), np.float32)
     if not spans:
         return out
-    states = contracts.TOKEN_STATES.get(doc) if contracts.TOKEN_STATES.has(doc) else None
-    if states is None:
-        states = [None] * len(doc.sentences)
     wanted = sorted(
         {i for s, e in spans for i, x in enumerate(doc.sentences) if x.start < e and x.end > s}
     )
-    missing = [i for i in wanted if states[i] is None]
-    with_tokens = getattr(encoder, "encode_with_tokens", None)
-    if missing and with_tokens is not None:
-        _, computed = with_tokens([doc.sentence_text(doc.sentences[i]) for i in missing])
-        states = list(states)
-        for i, t in zip(missing, computed):
-            states[i] = t
-        contracts.TOKEN_STATES.put(doc, states)
+    states = sentence_token_states(doc, wanted, encoder)
     alone = []
     for k, (start, end) in enumerate(spans):
         parts = []
@@ -121,6 +112,53 @@ def span_vectors(
     if alone and encoder is not None:
         out[alone] = encoder.encode([doc.text[spans[k][0] : spans[k][1]] for k in alone])
     return _normalise(out)
+
+
+def sentence_token_states(
+    doc: Document, wanted: Sequence[int], encoder: Encoder | None
+) -> list[Any]:
+    """Per sentence, its `TokenStates` (None where unknown): those the `embeddings` pass kept,
+    the `wanted` sentences still missing encoded now when `encoder` gives token states (and
+    kept in the document's cache for the next reader)."""
+    states = contracts.TOKEN_STATES.get(doc) if contracts.TOKEN_STATES.has(doc) else None
+    if states is None:
+        states = [None] * len(doc.sentences)
+    missing = [i for i in wanted if states[i] is None]
+    with_tokens = getattr(encoder, "encode_with_tokens", None)
+    if missing and with_tokens is not None:
+        _, computed = with_tokens([doc.sentence_text(doc.sentences[i]) for i in missing])
+        states = list(states)
+        for i, t in zip(missing, computed):
+            states[i] = t
+        contracts.TOKEN_STATES.put(doc, states)
+    return states
+
+
+def word_states(
+    doc: Document, words: Sequence[tuple[int, int, int]], encoder: Encoder | None
+) -> np.ndarray:
+    """(n_words, d) raw (not normalised) mean backbone states of the word pieces under each
+    word, given as (start, end, sentence index); zeros where no state covers a word."""
+    dimension = encoder.dimension if encoder is not None else sentence_vectors(doc).shape[1]
+    out = np.zeros((len(words), dimension), np.float32)
+    by_sentence: dict[int, list[int]] = {}
+    for k, (_, _, i) in enumerate(words):
+        by_sentence.setdefault(i, []).append(k)
+    states = sentence_token_states(doc, sorted(by_sentence), encoder)
+    for i, rows in by_sentence.items():
+        tokens = states[i]
+        if tokens is None or not len(tokens.offsets):
+            continue
+        base = doc.sentences[i].start
+        starts = np.asarray([words[k][0] - base for k in rows])[:, None]
+        ends = np.asarray([words[k][1] - base for k in rows])[:, None]
+        overlap = (tokens.offsets[None, :, 0] < ends) & (tokens.offsets[None, :, 1] > starts)
+        counts = overlap.sum(axis=1, keepdims=True)
+        pooled = (overlap.astype(np.float32) @ tokens.states.astype(np.float32)) / np.maximum(
+            counts, 1
+        )
+        out[rows] = pooled
+    return out
 
 
 def _normalise(matrix: np.ndarray) -> np.ndarray:

@@ -5,8 +5,9 @@ Three light heads on the shared backbone (no second transformer pass):
 * a sentence head: one logistic model per technique over the sentence vector plus stylistic
   features; a paragraph's score for a technique is the best score of its sentences, and labels
   are those above per-technique thresholds calibrated on cross-validated scores;
-* a token tagger: a logistic model over hashed word-window features plus the sentence's
-  "any technique" score, whose runs of tokens above a threshold become candidate spans;
+* a token tagger: a logistic model over hashed word-window features, the sentence's "any
+  technique" score and (models trained with it) a linear probe's score of the word's own
+  backbone states, whose runs of tokens above a threshold become candidate spans;
 * a span classifier: a multinomial logistic model over the span's words, its sentence vector and
   features (length, repetition in the article, quotes) that names the PTC technique of a span,
   mapped onto the SemEval-2023 names.
@@ -33,7 +34,7 @@ from scipy import sparse
 
 from narrascope.analyzers import contracts
 from narrascope.analyzers.base import Analyzer
-from narrascope.analyzers.embeddings import sentence_vectors, span_vectors
+from narrascope.analyzers.embeddings import sentence_vectors, span_vectors, word_states
 from narrascope.document import (
     Document,
     LabelScore,
@@ -353,6 +354,55 @@ class SparseLinear:
         return cls(coef, z["intercept"])
 
 
+@dataclass
+class TokenProbe:
+    """A linear probe over a word's contextual backbone states (standardised): the tagger
+    reads its score as one column, so the hashed word windows learn how far to trust it.
+    Fitted on dense states alone, it is cheap to train where the sparse tagger over 384 dense
+    columns is not."""
+
+    mean: np.ndarray  # (d,)
+    scale: np.ndarray  # (d,): 1 / standard deviation
+    coef: np.ndarray  # (d,)
+    intercept: float
+
+    def scores(self, states: np.ndarray) -> np.ndarray:
+        """(n,) log-odds of "inside a technique span" for (n, d) word states."""
+        return ((states - self.mean) * self.scale) @ self.coef + self.intercept
+
+    def save(self, path: Path) -> None:
+        np.savez_compressed(
+            path,
+            mean=self.mean.astype(np.float32),
+            scale=self.scale.astype(np.float32),
+            coef=self.coef.astype(np.float32),
+            intercept=np.float32(self.intercept),
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> TokenProbe:
+        z = np.load(path)
+        return cls(z["mean"], z["scale"], z["coef"], float(z["intercept"]))
+
+
+def tagger_matrix(
+    doc: Document,
+    toks: list[Token],
+    any_scores: np.ndarray,
+    probe: TokenProbe | None = None,
+    encoder: Encoder | None = None,
+) -> sparse.csr_matrix:
+    """The tagger's rows: hashed word windows, the sentence's 'any technique' score and, with a
+    probe, its score of each word's backbone states (from the `embeddings` pass when it kept
+    them, else encoded now with `encoder`)."""
+    hashed = hash_features(token_feature_dicts(doc, toks))
+    dense = [np.asarray([[any_scores[t.sentence]] for t in toks], np.float32).reshape(-1, 1)]
+    if probe is not None:
+        states = word_states(doc, [(t.start, t.end, t.sentence) for t in toks], encoder)
+        dense.append(probe.scores(states).reshape(-1, 1).astype(np.float32))
+    return sparse.hstack([hashed, sparse.csr_matrix(np.hstack(dense))]).tocsr()
+
+
 class TechniqueModel:
     """The three heads of a trained model directory, and span decoding."""
 
@@ -367,6 +417,9 @@ class TechniqueModel:
         self.sent_b = z["intercept"].astype(np.float32)
         self.thresholds = z["thresholds"].astype(np.float32)
         self.tagger = SparseLinear.load(path / "tagger.npz")
+        # the tagger also reads a probe of each word's backbone states (None: models before it)
+        probe = path / "token_probe.npz"
+        self.probe = TokenProbe.load(probe) if probe.is_file() else None
         self.tag_threshold = float(self.config["tag_threshold"])
         # runs extend to neighbours scoring at least this (None: models trained before it)
         extend = self.config.get("tag_extend_threshold")
@@ -392,14 +445,10 @@ class TechniqueModel:
 
     # token tagger
     def token_scores(self, doc: Document, toks: list[Token], any_scores: np.ndarray) -> np.ndarray:
-        hashed = hash_features(token_feature_dicts(doc, toks))
-        dense = (
-            np.asarray([[any_scores[t.sentence]] for t in toks], np.float32)
-            if toks
-            else np.zeros((0, 1), np.float32)
-        )
-        x = sparse.hstack([hashed, sparse.csr_matrix(dense)]).tocsr()
-        return _sigmoid(self.tagger.decision(x)[:, 0]) if toks else np.zeros(0)
+        if not toks:
+            return np.zeros(0)
+        x = tagger_matrix(doc, toks, any_scores, self.probe, self.encoder)
+        return _sigmoid(self.tagger.decision(x)[:, 0])
 
     def classify(self, doc: Document, spans: list[tuple[int, int]]) -> np.ndarray:
         """(n_spans, 14) PTC technique probabilities."""

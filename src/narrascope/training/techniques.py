@@ -29,6 +29,7 @@ from sklearn.model_selection import GroupKFold
 from narrascope.analyzers import contracts
 from narrascope.analyzers import techniques as tech
 from narrascope.analyzers.embeddings import span_vectors as own_span_vectors
+from narrascope.analyzers.embeddings import word_states
 from narrascope.datasets import ptc
 from narrascope.document import Document
 from narrascope.encoders import Encoder
@@ -176,18 +177,41 @@ def paragraph_matrix(
 
 
 def token_rows(
-    articles: list[Article], any_scores: list[np.ndarray]
+    articles: list[Article],
+    any_scores: list[np.ndarray],
+    probe: tech.TokenProbe | None = None,
+    encoder: Encoder | None = None,
 ) -> tuple[sparse.csr_matrix, np.ndarray]:
     xs, ys = [], []
     for a, scores in zip(articles, any_scores):
         toks = tech.tokens(a.doc)
         if not toks:
             continue
-        hashed = tech.hash_features(tech.token_feature_dicts(a.doc, toks))
-        dense = sparse.csr_matrix(np.asarray([[scores[t.sentence]] for t in toks], np.float32))
-        xs.append(sparse.hstack([hashed, dense]).tocsr())
+        xs.append(tech.tagger_matrix(a.doc, toks, scores, probe, encoder))
         ys.append(token_targets(a, toks))
     return sparse.vstack(xs).tocsr(), np.concatenate(ys)
+
+
+def fit_token_probe(
+    articles: list[Article], encoder: Encoder, c: float = 1.0, seed: int = 0
+) -> tech.TokenProbe:
+    """A logistic probe of "inside a technique span" over each word's standardised backbone
+    states. The states stay in each document's cache: the tagger's rows, the inner decoding
+    split and the evaluation read them again."""
+    states, targets = [], []
+    for a in articles:
+        toks = tech.tokens(a.doc)
+        if toks:
+            words = [(t.start, t.end, t.sentence) for t in toks]
+            states.append(word_states(a.doc, words, encoder))
+            targets.append(token_targets(a, toks))
+    x = np.vstack(states)
+    mean = x.mean(axis=0)
+    scale = 1.0 / (x.std(axis=0) + 1e-6)
+    x = (x - mean) * scale
+    model = LogisticRegression(C=c, max_iter=300, random_state=seed)
+    model.fit(x, np.concatenate(targets))
+    return tech.TokenProbe(mean, scale, model.coef_[0], float(model.intercept_[0]))
 
 
 def fit_sparse(x, y, c: float, seed: int, multinomial: bool = False) -> tech.SparseLinear:
@@ -199,16 +223,18 @@ def fit_sparse(x, y, c: float, seed: int, multinomial: bool = False) -> tech.Spa
 
 
 def span_rows(
-    articles: list[Article], encoder: Encoder | None = None
+    articles: list[Article], encoder: Encoder | None = None, keep_states: bool = False
 ) -> tuple[sparse.csr_matrix, list[str]]:
     """The classifier's rows for the gold spans; with `encoder`, each span's own vector too
-    (the token states of its sentences, computed here and dropped after each article)."""
+    (the token states of its sentences, computed here and, unless `keep_states`, dropped
+    after each article)."""
     xs, ys = [], []
     for a in articles:
         if a.spans:
             spans = [(s, e) for s, e, _ in a.spans]
             own = own_span_vectors(a.doc, spans, encoder) if encoder is not None else None
-            a.doc.cache.pop(contracts.TOKEN_STATES.name, None)
+            if not keep_states:
+                a.doc.cache.pop(contracts.TOKEN_STATES.name, None)
             xs.append(tech.span_matrix(a.doc, spans, own))
             ys += [label for _, _, label in a.spans]
     return sparse.vstack(xs).tocsr(), ys
@@ -230,6 +256,7 @@ def train(
     tag_threshold: float | None = 0.3,
     extend_spans: bool = True,
     span_vectors: bool = True,
+    token_probe: bool = True,
     max_paragraph_labels: int = 3,
     calibration: str = "prevalence",
     articles: list[Article] | None = None,
@@ -242,7 +269,9 @@ def train(
     `extend_spans` lets a tagged run take in neighbouring tokens above a lower threshold, chosen
     on a 4-fold split of the training articles (so that phrases are not cut before their last
     word). `span_vectors` gives the span classifier each span's own vector (the backbone's
-    token states pooled over it, from the same pass as the sentence vectors).
+    token states pooled over it, from the same pass as the sentence vectors). `token_probe`
+    gives the tagger a linear probe's score of each word's own backbone states (the states of
+    every training sentence are computed once and kept with the documents).
     `calibration` chooses the paragraph thresholds: "f1" (each technique's best F1 on
     out-of-fold scores) or "prevalence" (each technique predicted as often as it is gold); both
     sets are stored, so an evaluation can score either.
@@ -293,14 +322,27 @@ def train(
         n = len(a.doc.sentences)
         any_scores.append(oof[row : row + n, -1])
         row += n
-    xt, yt = token_rows(articles, any_scores[: len(articles)])
+    encoder = training_encoder() if span_vectors or token_probe else None
+    probe = None
+    if token_probe and encoder is not None:
+        probe = fit_token_probe(articles, encoder, seed=seed)
+        probe.save(out / "token_probe.npz")
+        log.info("token probe fitted after %.0fs", time.time() - started)
+    xt, yt = token_rows(articles, any_scores[: len(articles)], probe, encoder)
     tagger = fit_sparse(xt, yt, tagger_c, seed)
     tagger.save(out / "tagger.npz")
     log.info("tagger fitted after %.0fs", time.time() - started)
     tag_extend_threshold = None
     if tag_threshold is None or extend_spans:
         tag_threshold, tag_extend_threshold = _tune_decoding(
-            articles, any_scores[: len(articles)], tagger_c, seed, tag_threshold, extend_spans
+            articles,
+            any_scores[: len(articles)],
+            tagger_c,
+            seed,
+            tag_threshold,
+            extend_spans,
+            probe,
+            encoder,
         )
         log.info(
             "span decoding chosen after %.0fs: tag %s, extension %s",
@@ -310,7 +352,7 @@ def train(
         )
 
     # span classifier over the 14 PTC techniques
-    xs, ys = span_rows(articles, training_encoder() if span_vectors else None)
+    xs, ys = span_rows(articles, encoder if span_vectors else None, keep_states=probe is not None)
     classifier = fit_sparse(xs, ys, classifier_c, seed, multinomial=True)
     classifier.save(out / "classifier.npz")
     log.info("span classifier fitted after %.0fs", time.time() - started)
@@ -324,6 +366,7 @@ def train(
         "tag_threshold": tag_threshold,
         "tag_extend_threshold": tag_extend_threshold,
         "span_vectors": span_vectors,
+        "token_probe": probe is not None,
         "sentence_span_labels": [n for n in names if n not in ptc_targets],
         "sentence_span_margin": 0.0,
         "max_paragraph_labels": max_paragraph_labels,
@@ -334,6 +377,7 @@ def train(
             "classifier_c": classifier_c,
             "extend_spans": extend_spans,
             "span_vectors": span_vectors,
+            "token_probe": token_probe,
             "seed": seed,
         },
         "training": {
@@ -421,28 +465,32 @@ technique classification ~0.62 micro-F1; SemEval-2023 paragraph techniques 0.376
 
 
 def _inner_token_scores(
-    articles: list[Article], any_scores: list[np.ndarray], c: float, seed: int, folds: int
+    articles: list[Article],
+    any_scores: list[np.ndarray],
+    c: float,
+    seed: int,
+    folds: int,
+    probe: tech.TokenProbe | None = None,
+    encoder: Encoder | None = None,
 ) -> list[tuple[Article, list[tech.Token], np.ndarray]]:
     """Token scores of every training article from a tagger fitted on the other folds (a split
     of the training articles): what the decoding thresholds are chosen on. A tagger fitted on
-    half the articles scores lower than the final one, so the extension uses more folds."""
+    half the articles scores lower than the final one, so the extension uses more folds. The
+    probe is the one fitted on all the training articles (a linear probe of 384 states over
+    ~10^5 words gains next to nothing from seeing a fold's words)."""
     out = []
     idx = np.arange(len(articles))
     for fold in range(folds):
         tr, te = idx[idx % folds != fold], idx[idx % folds == fold]
-        xt, yt = token_rows([articles[i] for i in tr], [any_scores[i] for i in tr])
+        xt, yt = token_rows([articles[i] for i in tr], [any_scores[i] for i in tr], probe, encoder)
         model = fit_sparse(xt, yt, c, seed)
         for i in te:
             a = articles[i]
             toks = tech.tokens(a.doc)
             if not toks:
                 continue
-            hashed = tech.hash_features(tech.token_feature_dicts(a.doc, toks))
-            dense = sparse.csr_matrix(
-                np.asarray([[any_scores[i][t.sentence]] for t in toks], np.float32)
-            )
-            probs = tech._sigmoid(model.decision(sparse.hstack([hashed, dense]).tocsr())[:, 0])
-            out.append((a, toks, probs))
+            x = tech.tagger_matrix(a.doc, toks, any_scores[i], probe, encoder)
+            out.append((a, toks, tech._sigmoid(model.decision(x)[:, 0])))
     return out
 
 
@@ -471,6 +519,8 @@ def _best_decoding(
 
 # the extension thresholds tried, as fractions of the tag threshold (1.0: no extension)
 EXTENSION_GRID = (1.0, 0.8, 0.6, 0.5, 0.4, 0.3, 0.2)
+# the tag thresholds tried with them when the threshold is chosen too (`tag_threshold=None`)
+JOINT_TAG_GRID = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 
 
 def _tune_decoding(
@@ -480,22 +530,25 @@ def _tune_decoding(
     seed: int,
     tag_threshold: float | None,
     extend: bool,
+    probe: tech.TokenProbe | None = None,
+    encoder: Encoder | None = None,
 ) -> tuple[float, float | None]:
-    """The token threshold (unless given; on a 2-fold split of the training articles) and, with
-    `extend`, the extension threshold (on a 4-fold split) that maximise span F1; the threshold
-    first, then its extension."""
-    if tag_threshold is None:
-        scored = _inner_token_scores(articles, any_scores, c, seed, folds=2)
-        grid = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6]
-        tag_threshold, _ = _best_decoding(scored, [(t, None) for t in grid])
+    """The token threshold (unless given) and, with `extend`, the extension threshold that
+    maximise span F1 on a split of the training articles: both together on a 4-fold split with
+    `extend`, else the threshold alone on a 2-fold split."""
     if not extend:
+        if tag_threshold is None:
+            scored = _inner_token_scores(articles, any_scores, c, seed, 2, probe, encoder)
+            grid = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6]
+            tag_threshold, _ = _best_decoding(scored, [(t, None) for t in grid])
         return tag_threshold, None
-    scored = _inner_token_scores(articles, any_scores, c, seed, folds=4)
+    scored = _inner_token_scores(articles, any_scores, c, seed, 4, probe, encoder)
+    thresholds = JOINT_TAG_GRID if tag_threshold is None else (tag_threshold,)
     candidates: list[tuple[float, float | None]] = [
-        (tag_threshold, round(tag_threshold * f, 4)) for f in EXTENSION_GRID
+        (t, round(t * f, 4)) for t in thresholds for f in EXTENSION_GRID
     ]
     best = _best_decoding(scored, candidates)
-    return best[0], (None if best[1] == tag_threshold else best[1])
+    return best[0], (None if best[1] == best[0] else best[1])
 
 
 def evaluate(model: tech.TechniqueModel, articles: list[Article]) -> dict[str, Any]:
@@ -527,7 +580,8 @@ def evaluate(model: tech.TechniqueModel, articles: list[Article]) -> dict[str, A
                 ((a.doc.id, s, e), model.classes[int(k)])
                 for (s, e, _), k in zip(a.spans, probs.argmax(axis=1))
             ]
-        a.doc.cache.pop(contracts.TOKEN_STATES.name, None)  # computed for this article only
+        if model.probe is None:  # computed for this article only; a probe's trainer keeps them
+            a.doc.cache.pop(contracts.TOKEN_STATES.name, None)
         for p in layer.paragraphs:
             para_gold.append(
                 {
@@ -599,11 +653,20 @@ def evaluate_dev(model: tech.TechniqueModel) -> dict[str, float]:
     }
 
 
-def cross_validate(data: Path, folds: int = 5, seed: int = 0, **options) -> dict[str, Any]:
-    """Article-level k-fold CV on PTC train; returns pooled scores (mean over folds of each metric)."""
+def cross_validate(
+    data: Path,
+    folds: int = 5,
+    seed: int = 0,
+    articles: list[Article] | None = None,
+    own: list[Article] | None = None,
+    **options,
+) -> dict[str, Any]:
+    """Article-level k-fold CV on PTC train; returns pooled scores (mean over folds of each
+    metric). Pass `articles` and `own` to compare options on documents loaded once (their
+    token states are then computed once)."""
     cache = encoder_cache()
-    articles = load_ptc(data, cache=cache)
-    own = load_own(cache)
+    articles = articles if articles is not None else load_ptc(data, cache=cache)
+    own = own if own is not None else load_own(cache)
     ids = np.asarray([a.doc.id for a in articles])
     results = []
     for k, (_, te) in enumerate(GroupKFold(n_splits=folds).split(ids, groups=ids)):
@@ -659,7 +722,9 @@ def main() -> None:
         print("  " + json.dumps(row))
 
 
-def _option(value: str) -> float | str:
+def _option(value: str) -> float | str | None:
+    if value.lower() == "none":
+        return None
     try:
         return float(value)
     except ValueError:
