@@ -253,7 +253,7 @@ def train(
     tagger_c: float = 0.3,
     classifier_c: float = 2.0,
     inner_folds: int = 2,
-    tag_threshold: float | None = 0.3,
+    tag_threshold: float | None = None,
     extend_spans: bool = True,
     span_vectors: bool = True,
     token_probe: bool = True,
@@ -264,11 +264,12 @@ def train(
 ) -> Path:
     """Fit the three heads on PTC train (minus `exclude_ids`) + own examples; write `out`.
 
-    `tag_threshold=None` tunes the token threshold for span F1 on a 2-fold split (it picks ~0.2,
-    which adds many one-word spans); the default keeps the 0.3 that the cross-validation measured.
-    `extend_spans` lets a tagged run take in neighbouring tokens above a lower threshold, chosen
-    on a 4-fold split of the training articles (so that phrases are not cut before their last
-    word). `span_vectors` gives the span classifier each span's own vector (the backbone's
+    `extend_spans` lets a tagged run take in neighbouring tokens above a lower threshold (so
+    that phrases are not cut before their last word); with it, `tag_threshold=None` (the
+    default) chooses the tag threshold and the extension together for span F1 on a 4-fold split
+    of the training articles, and a given threshold chooses the extension only. Without it,
+    `tag_threshold=None` tunes the threshold alone on a 2-fold split (it picks ~0.2, many
+    one-word spans). `span_vectors` gives the span classifier each span's own vector (the backbone's
     token states pooled over it, from the same pass as the sentence vectors). `token_probe`
     gives the tagger a linear probe's score of each word's own backbone states (the states of
     every training sentence are computed once and kept with the documents).
@@ -415,6 +416,7 @@ def write_card(out: Path, config: dict, metrics: dict) -> None:
             training=json.dumps(config["training"]),
             options=json.dumps(config["options"]),
             tag=config["tag_threshold"],
+            probe="" if config.get("token_probe") else " (not in this model)",
             extend=config.get("tag_extend_threshold") or "none",
             calibration=config.get("calibration", "f1"),
             quality="\n".join(lines),
@@ -429,11 +431,14 @@ Three logistic heads on the all-MiniLM-L6-v2 backbone (see docs/techniques.md): 
 (23 SemEval-2023 techniques + "any technique", over sentence vector + 16 stylistic features;
 paragraph score = best sentence; per-technique thresholds set on out-of-fold paragraph scores
 (calibration "{calibration}": "prevalence" predicts each technique on as many paragraphs as gold has it, "f1"
-maximises each technique's F1; both sets are in `sentence.npz`); at most 3 labels per paragraph), a token tagger over hashed word-window features (threshold
-{tag}; runs extend to neighbouring tokens scoring at least {extend}, chosen on a 4-fold split of the
-training articles) and a span classifier over the 14 PTC techniques, mapped onto the 2023 names.
-Files: `sentence.npz`, `tagger.npz`, `classifier.npz` (only non-zero hashed weights, float16;
-no word list), `config.json`. Options: {options}. Training: {training}.
+maximises each technique's F1; both sets are in `sentence.npz`); at most 3 labels per paragraph), a token tagger over hashed word-window features,
+the sentence's "any technique" score and{probe} a linear probe's score of each word's own backbone
+states (threshold {tag}; runs extend to neighbouring tokens scoring at least {extend}; both
+chosen on a 4-fold split of the training articles) and a span classifier over the 14 PTC
+techniques (hashed span words, the sentence vector and the span's pooled token states), mapped
+onto the 2023 names. Files: `sentence.npz`, `tagger.npz`, `classifier.npz` (only non-zero hashed
+weights, float16; no word list), `token_probe.npz` (standardisation and probe weights),
+`config.json`. Options: {options}. Training: {training}.
 
 ## Training data and terms
 - PTC-2020 train (SemEval-2020 Task 11, Propaganda Techniques Corpus v2): 371 English news
