@@ -42,3 +42,11 @@ def pipeline():
     from narrascope import Pipeline
 
     return Pipeline.from_config()
+
+
+@pytest.fixture(scope="session")
+def encoder():
+    """The default backbone, built once for the tests that encode text."""
+    from narrascope.encoders import build_encoder
+
+    return build_encoder()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
+from tests.segmented import segmented
 
 from narrascope.analyzers import contracts
 from narrascope.analyzers.embeddings import Embeddings, span_vectors
@@ -16,7 +16,6 @@ from narrascope.analyzers.roles import (
     mention_features,
 )
 from narrascope.document import Document
-from narrascope.encoders import build_encoder
 from narrascope.encoders.minilm import TokenStates
 from narrascope.taxonomies import load_roles
 from narrascope.text.segment import segment
@@ -27,15 +26,8 @@ TEXT = (
 )
 
 
-@pytest.fixture(scope="module")
-def encoder():
-    return build_encoder()
-
-
 def _doc() -> Document:
-    doc = Document(id="d", text=TEXT)
-    doc.paragraphs, doc.sentences = segment(doc.text)
-    return doc
+    return segmented(TEXT)
 
 
 def _embedded(encoder) -> Document:

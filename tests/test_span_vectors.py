@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
+from tests.segmented import segmented
 
 from narrascope.analyzers import contracts
 from narrascope.analyzers.embeddings import Embeddings, span_vectors
 from narrascope.analyzers.techniques import span_matrix
 from narrascope.document import Document
-from narrascope.encoders import build_encoder
 from narrascope.encoders.minilm import TokenStates
-from narrascope.text.segment import segment
 
 TEXT = (
     "Moscow launched a relentless onslaught on civilian towns.\n\n"
@@ -19,15 +17,8 @@ TEXT = (
 )
 
 
-@pytest.fixture(scope="module")
-def encoder():
-    return build_encoder()
-
-
 def _doc() -> Document:
-    doc = Document(id="d", text=TEXT)
-    doc.paragraphs, doc.sentences = segment(doc.text)
-    return doc
+    return segmented(TEXT)
 
 
 def test_token_states_keep_real_tokens_and_pool_over_a_span() -> None:

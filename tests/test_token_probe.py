@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
+from tests.segmented import segmented
 
 from narrascope.analyzers import contracts
 from narrascope.analyzers import techniques as tech
 from narrascope.analyzers.embeddings import Embeddings, word_states
 from narrascope.document import Document
-from narrascope.encoders import build_encoder
 from narrascope.encoders.minilm import TokenStates
-from narrascope.text.segment import segment
 
 TEXT = "Moscow unleashed a barbaric onslaught.\n\nTalks resume on Monday."
 
 
-@pytest.fixture(scope="module")
-def encoder():
-    return build_encoder()
-
-
 def _doc() -> Document:
-    doc = Document(id="d", text=TEXT)
-    doc.paragraphs, doc.sentences = segment(doc.text)
-    return doc
+    return segmented(TEXT)
 
 
 def test_word_states_average_the_word_pieces_under_each_word() -> None:

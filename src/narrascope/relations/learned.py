@@ -48,11 +48,17 @@ def modality_features(pair: Pair, builder: PairBuilder, type_: str) -> dict[str,
     """The relation type, what the modality rules read off the parse, the cue words around the
     trigger and the pair features that bear on modality."""
     lo, hi = builder.sentence_range(pair.sentence)
-    ctx = modality_rules.analyse(pair.trigger, lo, hi)
     f = {k: v for k, v in pair.features.items() if k.startswith(MODALITY_PAIR_FEATURES)}
     f.update(cue_features(pair.trigger, lo, hi))
-    f["type=" + type_] = 1
-    f["ctx=" + ctx.modality] = 1
+    f.update(rule_reading(pair, builder, type_))
+    return f
+
+
+def rule_reading(pair: Pair, builder: PairBuilder, type_: str) -> dict[str, float]:
+    """The relation type and the modality (and speaker) the rules read off the parse."""
+    lo, hi = builder.sentence_range(pair.sentence)
+    ctx = modality_rules.analyse(pair.trigger, lo, hi)
+    f: dict[str, float] = {"type=" + type_: 1, "ctx=" + ctx.modality: 1}
     f[f"ctx_type={ctx.modality}|{type_}"] = 1
     if ctx.attribution:
         f["ctx_speaker"] = 1

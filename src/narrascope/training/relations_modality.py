@@ -24,8 +24,7 @@ from typing import Any
 from sklearn.linear_model import LogisticRegression
 
 from narrascope.document import MODALITIES
-from narrascope.relations import modality as modality_rules
-from narrascope.relations.learned import TYPES, modality_features
+from narrascope.relations.learned import TYPES, modality_features, rule_reading
 from narrascope.relations.pairs import Pair, PairBuilder
 
 Features = Callable[[Pair, PairBuilder, str], dict[str, float]]
@@ -33,15 +32,7 @@ Features = Callable[[Pair, PairBuilder, str], dict[str, float]]
 
 def pair_features(pair: Pair, builder: PairBuilder, type_: str) -> dict[str, float]:
     """The earlier head's input: every pair feature, the type and the rules' reading."""
-    lo, hi = builder.sentence_range(pair.sentence)
-    ctx = modality_rules.analyse(pair.trigger, lo, hi)
-    f = dict(pair.features)
-    f["type=" + type_] = 1
-    f["ctx=" + ctx.modality] = 1
-    f[f"ctx_type={ctx.modality}|{type_}"] = 1
-    if ctx.attribution:
-        f["ctx_speaker"] = 1
-    return f
+    return dict(pair.features) | rule_reading(pair, builder, type_)
 
 
 def records(article: Any, features: Features) -> list[tuple[dict[str, float], set[str]]]:
