@@ -12,7 +12,9 @@ Each mention is described by entity-centred features, all from what the pipeline
   mention and for the entity's other mentions in the article;
 - `mention` (`mwin`): the backbone's token states pooled over the mention itself (and over a
   window of word pieces around it), and the mean of that over the entity's mentions
-  (`mention_vectors`): which entity of a sentence the features are about.
+  (`mention_vectors`): which entity of a sentence the features are about;
+- `rel`, `relc`: the relations (`relations` layer) the entity's actor takes part in, by type and
+  direction, and crossed with the other side's bloc and aggressor camp (`role_relations`).
 Which parts a model uses is stored in its package `config.json`. A head picks the main role and the fine
 roles of that main role (the best one, plus any other above a threshold). Mentions of one entity
 (same actor id when the `actors` layer ran, else the same grouped name) share one `RoleProfile`;
@@ -34,7 +36,14 @@ from typing import Any
 import numpy as np
 
 from narrascope import budget
-from narrascope.analyzers import actorhood, contracts, mention_vectors, role_cues, roles_lang
+from narrascope.analyzers import (
+    actorhood,
+    contracts,
+    mention_vectors,
+    role_cues,
+    role_relations,
+    roles_lang,
+)
 from narrascope.analyzers.base import Analyzer, language_of
 from narrascope.analyzers.embeddings import sentence_vectors
 from narrascope.analyzers.role_decision import (
@@ -61,7 +70,7 @@ TOKEN_PARTS = {
     "mention": 0,
     "mwin": 3,
 }  # dense parts pooled from token states: window in word pieces
-CUE_PARTS = ("lex", "cues", "side")
+CUE_PARTS = ("lex", "cues", "side", *role_relations.RELATION_PARTS)
 _HASHER = FeatureHashing(HASH_DIM)
 _WORD = re.compile(r"\w+")
 
@@ -193,6 +202,10 @@ def mention_features(
         if parts is None or "side" in parts
         else [],
     }
+    if parts is None or any(p in parts for p in role_relations.RELATION_PARTS):
+        cues.update(
+            role_relations.relation_cues(doc.relations, relation_actor(doc, start, end, actor))
+        )
     token_parts = [p for p in TOKEN_PARTS if parts is not None and p in parts]
     if len(vectors) == 0:
         empty = {
@@ -218,6 +231,13 @@ def mention_features(
             doc, (start, end), entity.spans, encoder, TOKEN_PARTS[part]
         )
     return dense, cues
+
+
+def relation_actor(doc: Document, start: int, end: int, named: str | None) -> str | None:
+    """The actor id the relations know a mention by: the overlapping actor mention's (when the
+    `actors` layer ran), else the one its name gives."""
+    found = _overlapping_actor(doc, start, end) if doc.actors else None
+    return found.actor if found is not None else named
 
 
 def _cue_memo(doc: Document) -> dict[str, Any]:
@@ -434,7 +454,7 @@ class Roles(Analyzer):
         contracts.SPACY_PARSE,
         contracts.SENTENCE_VECTORS,
     )
-    optional = (contracts.ACTORS,)
+    optional = (contracts.ACTORS, contracts.RELATIONS)
     produces = (contracts.ROLES,)
     uses_encoder = True
 
