@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 
 import duckdb
@@ -31,6 +33,7 @@ from narrascope.document import (
     TechniqueSpan,
 )
 from narrascope.store import Store, StoreError
+from narrascope.store.duckdb_store import column_array
 from narrascope.text.segment import segment
 
 TEXT = (
@@ -248,11 +251,35 @@ def test_a_failed_batch_leaves_nothing_behind(tmp_path):
     broken = full_document("b2")
     broken.genre = Genre.model_construct(label=object(), score=1.0, scores=[])  # not storable
     with Store(tmp_path / "c.duckdb") as store:
-        with pytest.raises((TypeError, ValueError)):  # pyarrow cannot convert the odd label
+        with pytest.raises((TypeError, ValueError)):  # the odd label cannot be serialised
             store.write([doc, broken])
         assert store.count() == 0 and store.count("entities") == 0
         store.write([doc])
         assert store.count() == 1
+
+
+def test_values_of_another_type_are_refused_not_turned_into_text():
+    rows = [{"score": 0.5}, {"score": 1}, {"score": None}, {}]
+    assert column_array("frames", "score", "DOUBLE", rows).tolist() == [0.5, 1, None, None]
+    with pytest.raises(TypeError, match="frames.score: a str value in a DOUBLE column"):
+        column_array("frames", "score", "DOUBLE", [{"score": "0.5"}])
+    with pytest.raises(TypeError, match="genre.label: a object value in a VARCHAR column"):
+        column_array("genre", "label", "VARCHAR", [{"label": object()}])
+
+
+def test_writing_does_not_import_pandas(tmp_path):
+    """pyarrow imports pandas on its first conversion (half a second); the store needs neither."""
+    code = (
+        "import sys\n"
+        "from narrascope.store import Store\n"
+        "from narrascope.document import Document\n"
+        f"with Store({str(tmp_path / 'c.duckdb')!r}) as store:\n"
+        "    store.write([Document(id='a', text='Kyiv said so.')])\n"
+        "    assert store.count() == 1\n"
+        "print('pandas' in sys.modules, 'pyarrow' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
 
 
 def test_export_jsonl_csv_parquet(tmp_path):

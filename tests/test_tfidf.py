@@ -41,3 +41,14 @@ def test_text_without_known_terms_gives_no_weights() -> None:
     weights = TermWeights(["talks"], np.array([1.0]))
     idx, values = weights.transform("nothing here")
     assert idx.size == 0 and values.size == 0
+
+
+def test_transform_keeps_first_seen_order_and_sublinear_counts() -> None:
+    weights = TermWeights(["talks", "monday", "said", "talks said"], np.array([1.0, 2.0, 3.0, 4.0]))
+    idx, values = weights.transform("Said: talks said, talks on Monday, talks.")
+    # unigrams in first-seen order ("said" twice, "talks" three times, "monday" once), then
+    # the bigram (once); grams outside the vocabulary are dropped; weight (1 + log count) * idf
+    assert idx.tolist() == [2, 0, 1, 3]
+    raw = np.array([3.0 * (1.0 + np.log(2.0)), 1.0 + np.log(3.0), 2.0, 4.0])
+    assert np.allclose(values, raw / np.linalg.norm(raw), rtol=0, atol=1e-15)
+    assert weights.transform("")[0].size == 0

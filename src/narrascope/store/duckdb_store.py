@@ -3,7 +3,9 @@
 Each `write` is one transaction: the rows of the given articles are deleted from every table
 and inserted again, then committed. DuckDB's write-ahead log makes a committed batch survive
 Ctrl-C or kill -9, and a rerun asks `hashes()` which articles are already there (resume).
-Rows go in as Arrow tables, one INSERT per table and batch.
+Rows go in as one column array per table column (DuckDB's NumPy scan), one INSERT per table
+and batch; Arrow tables would do the same, but pyarrow imports pandas on its first conversion
+(0.4-0.7 s of a run's first batch), which a NumPy column does not.
 
 Article ids are unique across runs: a different article (another content hash) arriving under
 an id the store already holds is stored as a new version, `ID#HASH12`, unless the writer asks
@@ -19,20 +21,22 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
+import numpy as np
 
 from narrascope.atomic import atomic_path
 from narrascope.document import Document, Failure
 from narrascope.store.tables import FAILURES, Row, Table, articles_table, layer_tables
 
-ARROW_TYPES = {
-    "VARCHAR": pa.string(),
-    "JSON": pa.string(),
-    "BIGINT": pa.int64(),
-    "INTEGER": pa.int32(),
-    "DOUBLE": pa.float64(),
-    "BOOLEAN": pa.bool_(),
-    "TIMESTAMP": pa.timestamp("us"),
+# the Python values each column type accepts (besides None); DuckDB would turn anything else
+# into text silently, so `column_array` refuses it
+PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {
+    "VARCHAR": str,
+    "JSON": str,
+    "BIGINT": int,
+    "INTEGER": int,
+    "DOUBLE": (float, int),
+    "BOOLEAN": bool,
+    "TIMESTAMP": datetime,
 }
 EXPORT_FORMATS = ("jsonl", "csv", "parquet")
 
@@ -59,6 +63,19 @@ def _open_error(path: Path, exc: duckdb.Error) -> str:
 def _version_id(article_id: str, content_hash: str, short: bool) -> str:
     """The id of another version of an article: its id and (the start of) its content hash."""
     return f"{article_id}#{content_hash[:12] if short else content_hash}"
+
+
+def column_array(table: str, name: str, kind: str, rows: list[Row]) -> np.ndarray:
+    """One column of `rows` (a missing key is NULL) as a NumPy object array for DuckDB to scan;
+    a value of another Python type than the column's is an error, not a silent conversion."""
+    values = [row.get(name) for row in rows]
+    expected = PYTHON_TYPES[kind]
+    for value in values:
+        if value is not None and not isinstance(value, expected):
+            raise TypeError(f"{table}.{name}: a {type(value).__name__} value in a {kind} column")
+    column = np.empty(len(values), dtype=object)
+    column[:] = values
+    return column
 
 
 def _quote(name: str) -> str:
@@ -191,8 +208,7 @@ class Store:
     def _insert(self, table: Table, rows: list[Row]) -> None:
         if not rows:
             return
-        schema = pa.schema([(name, ARROW_TYPES[kind]) for name, kind in table.columns])
-        data = pa.Table.from_pylist(rows, schema=schema)
+        data = {name: column_array(table.name, name, kind, rows) for name, kind in table.columns}
         columns = ", ".join(_quote(n) for n in table.column_names)
         self.con.register("_narrascope_rows", data)
         try:

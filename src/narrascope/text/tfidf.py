@@ -8,9 +8,9 @@ same l2-normalised, sublinear word uni- and bigram weights as the training-time
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -41,11 +41,14 @@ class TermWeights:
         already (heads reading the same text share them)."""
         if grams is None:
             grams = ngram_counts(text)
-        counts = {g: n for g, n in grams.items() if g in self.index}  # first-seen order
-        if not counts:
+        # one dictionary lookup per n-gram (-1: not in the vocabulary), in first-seen order
+        found = np.fromiter(map(self.index.get, grams, repeat(-1)), np.int64, len(grams))
+        known = found >= 0
+        if not known.any():
             return np.zeros(0, np.int64), np.zeros(0, np.float64)
-        idx = np.array([self.index[g] for g in counts], np.int64)
-        values = np.array([1.0 + math.log(n) for n in counts.values()]) * self.idf[idx]
+        idx = found[known]
+        counts = np.fromiter(grams.values(), np.float64, len(grams))[known]
+        values = (1.0 + np.log(counts)) * self.idf[idx]  # sublinear tf, as the vectoriser's
         return idx, values / max(float(np.linalg.norm(values)), 1e-12)
 
     def matrix(self, grams: list[Counter[str]]) -> Any:
