@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 
@@ -65,6 +66,38 @@ def test_duplicates_skipped_and_results_written(segmenter, capsys):
     assert (
         "analysed 3, skipped as duplicate 1" in stats.summary() and "articles/s" in stats.summary()
     )
+
+
+def test_objects_from_before_the_run_are_frozen_during_it_only(segmenter):
+    """The models (and whatever else exists before a run) skip the collector's full passes
+    while the run lasts; afterwards the collector is as it was, also after a failure."""
+    assert gc.get_freeze_count() == 0
+    frozen: list[int] = []
+    stats = run(
+        [article(1), article(2)],
+        segmenter,
+        Sinks(),
+        Callbacks(document=lambda d: frozen.append(gc.get_freeze_count())),
+    )
+    assert stats.analysed == 2 and len(frozen) == 2 and all(n > 0 for n in frozen)
+    assert gc.get_freeze_count() == 0
+
+    def fails(_: object) -> None:
+        raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError, match="interrupted"):
+        run([article(3)], segmenter, Sinks(), Callbacks(document=fails))
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_run_leaves_objects_frozen_by_others_frozen(segmenter):
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        run([article(4)], segmenter, Sinks(), Callbacks())
+        assert gc.get_freeze_count() == before
+    finally:
+        gc.unfreeze()
 
 
 def test_resume_from_store_without_duplicates(segmenter, tmp_path):

@@ -10,6 +10,7 @@ as done is already durable.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -20,6 +21,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -132,7 +134,7 @@ def run(
     callbacks = callbacks or Callbacks()
     stats = RunStats()
     size = batch_size or pipeline.config.batch_size
-    with Writer(sinks, callbacks, stats) as writer:
+    with Writer(sinks, callbacks, stats) as writer, _frozen_before_run():
         stored = sinks.store.hashes() if sinks.store is not None else set()
         fresh = _skip_known(source, stats, stored, writer)
         if jobs > 1:
@@ -143,6 +145,22 @@ def run(
         stats.finished = time.perf_counter()
         writer.finish_report()
     return stats
+
+
+@contextmanager
+def _frozen_before_run() -> Iterator[None]:
+    """Keep the objects that exist before the run (above all the models' vocabularies and
+    weights) out of the garbage collector's full passes while it lasts: each pass walked them
+    all again, about 0.1 CPU-second, three times per 400 articles of the fast profile. Left as
+    it is when something else has frozen objects already."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 # --- the stream -------------------------------------------------------------------------------
@@ -206,6 +224,7 @@ def _init_worker(config: Config, parent: int | None = None) -> None:
     if parent is not None:
         _die_with_parent(parent)
     _worker_pipeline = Pipeline.from_config(config)
+    gc.freeze()  # the worker's models live as long as it does (see `_frozen_before_run`)
 
 
 def _die_with_parent(parent: int) -> None:
