@@ -151,7 +151,7 @@ def test_an_e5_language_model_round_trips_replaces_tfidf_and_is_checked_on_load(
     tmp_path, monkeypatch
 ):
     from narrascope.analyzers import narratives_lang as runtime
-    from narrascope.analyzers.narratives import decide_ranked
+    from narrascope.analyzers.narratives import decide_rule
     from narrascope.analyzers.segmentation import Segmentation
     from narrascope.encoders import e5 as e5_module
     from narrascope.models import ModelError
@@ -186,7 +186,7 @@ def test_an_e5_language_model_round_trips_replaces_tfidf_and_is_checked_on_load(
         "Новость\n\nЗапад наращивает поставки, оружие идет потоком.\n\nВторой абзац про оружие."
     )
     Segmentation().process([doc])
-    layer = runtime.analyse(doc, models["ru"], taxonomy, decide_ranked)
+    layer = runtime.analyse(doc, models["ru"], taxonomy, decide_rule)
     assert [n.label for n in layer.subnarratives] == [sub]
     assert layer.subnarratives[0].evidence and doc.check_offsets() == []
     assert encoder.calls == 2  # the article once; paragraphs are ranked by the TF-IDF part

@@ -156,7 +156,7 @@ def test_actor_scores_on_the_annotated_set(shared_data):
 def test_a_language_narrative_model_round_trips_and_gives_evidence(tmp_path):
     import numpy as np
 
-    from narrascope.analyzers.narratives import decide_ranked
+    from narrascope.analyzers.narratives import decide_rule
     from narrascope.analyzers.narratives_lang import LanguageNarrativeModel, analyse
     from narrascope.taxonomies import load_taxonomy
     from narrascope.training.narratives import trained_labels
@@ -175,14 +175,12 @@ def test_a_language_narrative_model_round_trips_and_gives_evidence(tmp_path):
         "Новость\n\nЗапад наращивает поставки, оружие идет потоком.\n\nВторой абзац про оружие."
     )
     Segmentation().process([doc])
-    layer = analyse(doc, loaded, taxonomy, decide_ranked)
+    layer = analyse(doc, loaded, taxonomy, decide_rule)
     assert [n.label for n in layer.subnarratives] == [sub]
     assert layer.subnarratives[0].evidence and doc.check_offsets() == []
     other = document_from_text("Новость\n\nКлимат и погода, наука о климате.")
     Segmentation().process([other])
-    assert [n.label for n in analyse(other, loaded, taxonomy, decide_ranked).narratives] == [
-        "Other"
-    ]
+    assert [n.label for n in analyse(other, loaded, taxonomy, decide_rule).narratives] == ["Other"]
 
 
 class ReadsEnglishOnlyWhenThere(Analyzer):

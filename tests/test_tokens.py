@@ -159,7 +159,7 @@ def test_the_word_tfidf_baseline_both_ways_on_hindi(monkeypatch, tmp_path):
 def test_a_hindi_model_keeps_whole_words_from_training_to_analysis(tmp_path):
     import numpy as np
 
-    from narrascope.analyzers.narratives import decide_ranked
+    from narrascope.analyzers.narratives import decide_rule
     from narrascope.analyzers.narratives_lang import PACKAGED, LanguageNarrativeModel, analyse
     from narrascope.analyzers.segmentation import Segmentation
     from narrascope.pipeline import document_from_text
@@ -186,7 +186,7 @@ def test_a_hindi_model_keeps_whole_words_from_training_to_analysis(tmp_path):
 
     doc = document_from_text(f"समाचार\n\nभारत ने {WEAPONS} किया।\n\nदूसरा अनुच्छेद {WEAPONS}।")
     Segmentation().process([doc])
-    layer = analyse(doc, loaded, taxonomy, decide_ranked)
+    layer = analyse(doc, loaded, taxonomy, decide_rule)
     assert [n.label for n in layer.subnarratives] == [sub]
     assert layer.subnarratives[0].evidence and doc.check_offsets() == []
 

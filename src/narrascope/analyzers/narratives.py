@@ -208,6 +208,18 @@ def decide_ranked(
     return Decision(domain, narratives, subs)
 
 
+def decide_rule(taxonomy: Taxonomy, scores: dict[str, float], rule: dict) -> Decision:
+    """The decision a saved model names: `{"rule": "ranked", "other_gate": g, "relative": r}`
+    (`decide_ranked`) or `{"rule": "threshold", "threshold": t}` (`decide` with one threshold
+    for every label: "Other" when no narrative or subnarrative of the domain reaches it)."""
+    if rule["rule"] == "ranked":
+        return decide_ranked(taxonomy, scores, rule["other_gate"], rule["relative"])
+    if rule["rule"] == "threshold":
+        t = float(rule["threshold"])
+        return decide(taxonomy, scores, {label: t for label in taxonomy.labels})
+    raise ValueError(f"unknown decision rule {rule['rule']!r}")
+
+
 def specific_directions(vectors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Label directions minus what all labels share, so each points at what is specific to it
     (otherwise every label's evidence is the article's most on-topic paragraph)."""
@@ -382,7 +394,7 @@ class Narratives(Analyzer):
         for doc in docs:
             model = self.language_models.get(language_of(doc) or "")
             if model is not None:
-                doc.narratives = narratives_lang.analyse(doc, model, self.taxonomy, decide_ranked)
+                doc.narratives = narratives_lang.analyse(doc, model, self.taxonomy, decide_rule)
             else:
                 doc.narratives = self.analyse(doc, None if tfidf is None else tfidf[rows[id(doc)]])
 

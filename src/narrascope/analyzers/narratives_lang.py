@@ -2,8 +2,9 @@
 
 The English model reads MiniLM sentence vectors, which carry little meaning for other
 languages. A language model here (trained by `training.narratives_lang`) scores labels from the
-article's word and character TF-IDF vector, decides with the same ranked rule as the English
-model, and takes as evidence the body paragraphs that score highest under the chosen label's
+article's word and character TF-IDF vector, decides with the rule its `model.json` names (the
+English model's ranked rule, or one threshold for every label; the trainer picks it per
+language by cross-validation on the training articles), and takes as evidence the body paragraphs that score highest under the chosen label's
 head. Models live in `models/narratives-lang/<code>/`.
 
 Models in `models/narratives-lang-e5/<code>/` also read the article's multilingual-e5-small
@@ -149,14 +150,13 @@ def analyse(
     doc: Document,
     model: LanguageNarrativeModel,
     taxonomy: Taxonomy,
-    decide_ranked: Callable[..., Any],
+    decide_rule: Callable[..., Any],
 ) -> NarrativeLayer:
-    """The narrative layer of one article in the model's language; `decide_ranked` is the
-    English model's ranked decision (passed in: this module sits below `narratives`)."""
+    """The narrative layer of one article in the model's language; `decide_rule` is
+    `narratives.decide_rule`, which applies the decision the model names (passed in: this
+    module sits below `narratives`)."""
     scores = dict(zip(model.labels, model.probabilities([doc.text])[0].tolist()))
-    decision = decide_ranked(
-        taxonomy, scores, model.decision["other_gate"], model.decision["relative"]
-    )
+    decision = decide_rule(taxonomy, scores, model.decision)
     layer = NarrativeLayer(taxonomy=taxonomy.name, domain=decision.domain)
     body = [p for p in doc.paragraphs if p.index > 0] or list(doc.paragraphs)
     para_probs = (

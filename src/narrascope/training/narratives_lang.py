@@ -2,8 +2,10 @@
 
 English keeps the MiniLM model (`training.narratives`). For the other languages a model is a
 TF-IDF vocabulary (word 1-2 grams and character 3-5 grams inside words, so inflected Cyrillic
-forms share features) with one logistic head per label plus the "Other" head, and the ranked
-decision of the English model. It is trained on the pooled training data of all five languages
+forms share features) with one logistic head per label plus the "Other" head, and a decision
+rule: the English model's ranked rule, one threshold for every label, or (`"decision": "cv"`)
+whichever of a fixed grid of both scores best in an inner cross-validation over the training
+articles alone. It is trained on the pooled training data of all five languages
 (one vocabulary, so shared names such as "NATO" or transliterations carry across) with a weight
 on the target language's articles, and cross-validated per language: the held-out fold is always
 of that language, every other language's articles stay in the training part.
@@ -25,7 +27,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import KFold
 
-from narrascope.analyzers.narratives import decide, decide_ranked
+from narrascope.analyzers.narratives import decide, decide_rule
 from narrascope.taxonomies import Taxonomy, load_taxonomy
 from narrascope.text.tokens import token_pattern
 from narrascope.threads import one_blas_thread
@@ -53,7 +55,23 @@ DEFAULTS: dict = {
     "features": "tfidf",
     "e5_sentences": None,
     "tokens": "marks",  # word tokens keep combining marks (`text.tokens`); "sklearn": the default
+    "decision": "ranked",  # "ranked" (other_gate, relative), "threshold", or "cv" (`choose_decision`)
+    "threshold": 0.5,
+    "inner_folds": 3,
 }
+# The rules `"decision": "cv"` chooses from, the options' default first (it wins ties). "ranked":
+# "Other" when the Other head reaches the gate, else the best subnarratives within `relative` of
+# the top one; "threshold": every label at or above it, "Other" when no narrative reaches it.
+DECISION_GRID: tuple[dict, ...] = (
+    {"rule": "ranked", "other_gate": 0.5, "relative": 0.5},
+    *(
+        {"rule": "ranked", "other_gate": g, "relative": r}
+        for g in (0.3, 0.4, 0.5, 0.6)
+        for r in (0.5, 0.7, 0.9)
+        if (g, r) != (0.5, 0.5)
+    ),
+    *({"rule": "threshold", "threshold": t} for t in (0.3, 0.4, 0.5, 0.6)),
+)
 FEATURES = ("tfidf", "e5", "tfidf+e5")
 E5_TASK = "narratives-lang-e5"  # the package task of models that read e5 vectors
 
@@ -150,7 +168,81 @@ def model_features(model: dict, texts: list[str], vectors: np.ndarray | None) ->
     return (sparse.hstack([parts[0], sparse.csr_matrix(parts[1])]) / np.sqrt(2)).tocsr()
 
 
+def fixed_decision(options: dict) -> dict:
+    """The decision rule the options name, as `analyzers.narratives.decide_rule` reads it."""
+    if options["decision"] == "ranked":
+        return {
+            "rule": "ranked",
+            "other_gate": float(options["other_gate"]),
+            "relative": float(options["relative"]),
+        }
+    if options["decision"] == "threshold":
+        return {"rule": "threshold", "threshold": float(options["threshold"])}
+    raise ValueError(f"decision must be ranked, threshold or cv, not {options['decision']!r}")
+
+
 def fit_model(
+    articles: list[Article],
+    rows: np.ndarray,
+    labels: list[str],
+    lang: str,
+    options: dict,
+    e5: np.ndarray | None = None,
+) -> dict:
+    """Vectorizers and heads fitted on `rows`, and the decision rule (`model["decision"]`):
+    the one the options name, or with `"decision": "cv"` the one `choose_decision` picks from
+    `rows` alone."""
+    model = fit_heads_model(articles, rows, labels, lang, options, e5)
+    if options["decision"] == "cv":
+        model["decision"] = choose_decision(articles, rows, labels, lang, options, e5)
+        model["decision_cv"] = True
+    else:
+        model["decision"] = fixed_decision(options)
+    return model
+
+
+def choose_decision(
+    articles: list[Article],
+    rows: np.ndarray,
+    labels: list[str],
+    lang: str,
+    options: dict,
+    e5: np.ndarray | None = None,
+) -> dict:
+    """The rule of `DECISION_GRID` with the best fine F1-samples over out-of-fold scores of
+    `lang`'s articles among `rows` (`inner_folds` folds; the other languages' rows, if any,
+    train in every inner fold). Why: how often a language's articles push no narrative differs
+    (Hindi 27%, Russian none), and so does which rule answers "Other" best; the training
+    articles alone decide, so a held-out fold never does."""
+    taxonomy = load_taxonomy("semeval2025")
+    own = np.array([i for i in rows if articles[i].language == lang])
+    others = np.array([i for i in rows if articles[i].language != lang], dtype=int)
+    folds = KFold(int(options["inner_folds"]), shuffle=True, random_state=0)
+    gold: list[set[str]] = []
+    scores: list[dict[str, float]] = []
+    for train_idx, test_idx in folds.split(own):
+        inner = fit_heads_model(
+            articles, np.concatenate([own[train_idx], others]), labels, lang, options, e5
+        )
+        test = own[test_idx]
+        texts = [articles[i].text for i in test]
+        probs = predict(
+            model_features(inner, texts, None if e5 is None else e5[test]),
+            inner["coef"],
+            inner["intercept"],
+        )
+        scores += [dict(zip(labels, p.tolist())) for p in probs]
+        gold += [gold_sets(articles[i])[1] for i in test]
+    best, best_f1 = DECISION_GRID[0], -1.0
+    for rule in DECISION_GRID:
+        pred = [set(decide_rule(taxonomy, s, rule).subnarratives) for s in scores]
+        f1 = f1_samples(gold, pred)
+        if f1 > best_f1:
+            best, best_f1 = rule, f1
+    return dict(best)
+
+
+def fit_heads_model(
     articles: list[Article],
     rows: np.ndarray,
     labels: list[str],
@@ -196,11 +288,10 @@ def decide_all(
     vectors: np.ndarray | None = None,
 ) -> list[tuple[set[str], set[str]]]:
     probs = predict(model_features(model, texts, vectors), model["coef"], model["intercept"])
+    rule = model.get("decision") or fixed_decision(options)
     out = []
     for p in probs:
-        d = decide_ranked(
-            taxonomy, dict(zip(labels, p.tolist())), options["other_gate"], options["relative"]
-        )
+        d = decide_rule(taxonomy, dict(zip(labels, p.tolist())), rule)
         out.append((set(d.narratives), set(d.subnarratives)))
     return out
 
@@ -245,10 +336,11 @@ def cross_validate(
     e5 = load_e5(articles, e5_cache) if "e5" in opts["features"] else None
     own = np.array([i for i, a in enumerate(articles) if a.language == lang])
     others = np.array([i for i, a in enumerate(articles) if a.language != lang], dtype=int)
-    fine, coarse = [], []
+    fine, coarse, rules = [], [], []
     for train_idx, test_idx in KFold(folds, shuffle=True, random_state=seed).split(own):
         rows = np.concatenate([own[train_idx], others])
         model = fit_model(articles, rows, labels, lang, opts, e5)
+        rules.append(rule_name(model["decision"]))
         test = own[test_idx]
         pred = decide_all(
             model,
@@ -266,7 +358,16 @@ def cross_validate(
         "f1_samples_coarse": float(np.mean(coarse)),
         "fine_std": float(np.std(fine)),
         "articles": len(own),
+        "decisions": rules,
     }
+
+
+def rule_name(rule: dict) -> str:
+    """A decision rule in a few characters, for CV rows and cards: "ranked 0.5/0.5" (gate,
+    relative) or "threshold 0.5"."""
+    if rule["rule"] == "ranked":
+        return f"ranked {rule['other_gate']:g}/{rule['relative']:g}"
+    return f"threshold {rule['threshold']:g}"
 
 
 def baselines(data: Path, lang: str, folds: int = 5, seed: int = 0) -> dict[str, float]:
@@ -344,7 +445,8 @@ def train(
     folder = write_model(Path(out) / lang.lower(), model, labels, lang, opts, counts)
     seconds = time.process_time() - started
     (folder / "card.md").write_text(
-        card(lang, opts, counts, len(labels), metrics or {}, seconds), encoding="utf-8"
+        card(lang, opts, counts, len(labels), metrics or {}, seconds, model["decision"]),
+        encoding="utf-8",
     )
     if e5 is not None:
         write_e5_meta(folder, labels, lang, opts, metrics or {})
@@ -377,9 +479,38 @@ def write_e5_meta(folder: Path, labels: list[str], lang: str, options: dict, met
     )
 
 
-def card(lang: str, options: dict, counts: dict, labels: int, metrics: dict, seconds: float) -> str:
-    """The model card: what the model reads, its data and terms, its CV numbers, its rebuild."""
+def decision_text(options: dict, rule: dict) -> str:
+    """The card's sentence on the decision rule, and how it was chosen."""
+    what = (
+        f'"Other" when its head reaches {rule["other_gate"]:g}, else the best subnarratives '
+        f"within {rule['relative']:g} of the top one (the English model's ranked decision)"
+        if rule["rule"] == "ranked"
+        else f'every label scoring {rule["threshold"]:g} or more, "Other" when no narrative '
+        "does (one threshold for every label)"
+    )
+    if options["decision"] != "cv":
+        return f"decision: {what}"
+    return (
+        f"decision: {what}; chosen from `DECISION_GRID` ({len(DECISION_GRID)} ranked and "
+        f"threshold rules) by {options['inner_folds']}-fold cross-validation over the training "
+        "articles"
+    )
+
+
+def card(
+    lang: str,
+    options: dict,
+    counts: dict,
+    labels: int,
+    metrics: dict,
+    seconds: float,
+    decision: dict | None = None,
+) -> str:
+    """The model card: what the model reads, its data and terms, its decision, its CV numbers,
+    its rebuild."""
     m = {k: (f"{v:.3f}" if isinstance(v, float) else "not measured") for k, v in metrics.items()}
+    folds = metrics.get("decisions")
+    fold_rules = f"\nDecision chosen in the five CV folds: {', '.join(folds)}.\n" if folds else ""
     get = lambda key: m.get(key, "not measured")  # noqa: E731
     articles = ", ".join(f"{code} {n}" for code, n in counts.items())
     part = (
@@ -401,6 +532,8 @@ def card(lang: str, options: dict, counts: dict, labels: int, metrics: dict, sec
     sentences = f" --sentences {options['e5_sentences']}" if options["e5_sentences"] else ""
     return CARD.format(
         reads=reads,
+        decision=decision_text(options, decision or fixed_decision(options)),
+        fold_rules=fold_rules,
         encode=(
             f"`python -m narrascope.training.e5_vectors ../shared/data --lang {lang.upper()} "
             f"--cache E5_CACHE{sentences}` (the e5 vectors, once), then "
@@ -438,8 +571,7 @@ def card(lang: str, options: dict, counts: dict, labels: int, metrics: dict, sec
 CARD = """# Narrative model for {lang} articles (`{folder}/{code}`)
 
 Narratives and subnarratives of the SemEval-2025 Task 10 taxonomy for articles detected as
-`{code}`, read from {reads}; {labels} logistic label heads ("Other" among them), the English
-model's ranked decision.
+`{code}`, read from {reads}; {labels} logistic label heads ("Other" among them); {decision}.
 Evidence: the body paragraphs that score highest under each chosen label's head.
 
 ## Data and its terms
@@ -457,7 +589,7 @@ Training time: {seconds:.0f} CPU-seconds.
 | this model | {fine} (± {std} over folds) | {coarse} |
 | TF-IDF (word 1-2 grams, 5,000) + logistic regression, same language | {tfidf_fine} | {tfidf_coarse} |
 | "Other" for every article | {other_fine} | {other_coarse} |
-
+{fold_rules}
 Command: {encode}`python -m narrascope.training.narratives_lang ../shared/data --lang {lang}
 --baselines{cache_arg} --options '{options}'`. The test split was not used.
 
@@ -500,11 +632,7 @@ def write_model(
         "taxonomy": "semeval2025",
         "language": lang.lower(),
         "labels": labels,
-        "decision": {
-            "rule": "ranked",
-            "other_gate": float(options["other_gate"]),
-            "relative": float(options["relative"]),
-        },
+        "decision": model.get("decision") or fixed_decision(options),
         "options": options,
         "articles": counts,
         **vocabulary,
