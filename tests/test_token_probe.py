@@ -72,3 +72,56 @@ def test_the_tagger_matrix_gains_one_column_with_a_probe(encoder) -> None:
     expected = probe.scores(word_states(doc, [(t.start, t.end, t.sentence) for t in toks], None))
     np.testing.assert_allclose(wider[:, -1].toarray()[:, 0], expected, rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(wider[:, -2].toarray()[:, 0], [any_scores[t.sentence] for t in toks])
+
+
+def test_neighbours_sit_beside_each_row_with_zeros_past_the_ends() -> None:
+    states = np.asarray([[1.0], [2.0], [3.0]], np.float32)
+    assert tech.with_neighbours(states, 0) is states
+    np.testing.assert_array_equal(
+        tech.with_neighbours(states, 1), [[0, 1, 2], [1, 2, 3], [2, 3, 0]]
+    )
+    assert tech.with_neighbours(states[:1], 2).tolist() == [[0, 0, 1, 0, 0]]
+
+
+def test_a_probe_with_context_reads_the_next_word_and_keeps_it_when_saved(tmp_path) -> None:
+    # one dimension, context 1: columns are (previous, own, next); only the next word counts
+    probe = tech.TokenProbe(
+        mean=np.zeros(1),
+        scale=np.ones(1),
+        coef=np.asarray([0.0, 0.0, 1.0]),
+        intercept=0.0,
+        context=1,
+    )
+    states = np.asarray([[5.0], [7.0], [9.0]], np.float32)
+    np.testing.assert_allclose(probe.scores(states), [7.0, 9.0, 0.0])
+    probe.save(tmp_path / "p.npz")
+    again = tech.TokenProbe.load(tmp_path / "p.npz")
+    assert again.context == 1
+    np.testing.assert_allclose(again.scores(states), [7.0, 9.0, 0.0])
+
+
+def test_the_trainer_fits_a_probe_over_each_word_and_its_neighbours(encoder) -> None:
+    from narrascope.training.techniques import Article, fit_token_probe
+
+    texts = [
+        "Moscow unleashed a barbaric onslaught on the city.",
+        "The ministers met in Geneva on Monday.",
+        "A barbaric onslaught of lies swept the talks.",
+        "Officials published the figures for the quarter.",
+    ]
+    articles = []
+    for text in texts:
+        doc = segmented(text)
+        at = text.find("barbaric onslaught")
+        spans = [(at, at + len("barbaric onslaught"), "Loaded_Language")] if at >= 0 else []
+        articles.append(Article(doc=doc, spans=spans))
+    probe = fit_token_probe(articles, encoder, c=10.0, context=1)
+    assert probe.context == 1 and probe.coef.shape == (3 * encoder.dimension,)
+    doc = articles[0].doc
+    toks = tech.tokens(doc)
+    scores = probe.scores(word_states(doc, [(t.start, t.end, t.sentence) for t in toks], encoder))
+    inside = [
+        s for t, s in zip(toks, scores) if doc.text[t.start : t.end] in ("barbaric", "onslaught")
+    ]
+    outside = [s for t, s in zip(toks, scores) if doc.text[t.start : t.end] in ("Moscow", "city")]
+    assert min(inside) > max(outside)  # it learnt its training words apart

@@ -354,21 +354,35 @@ class SparseLinear:
         return cls(coef, z["intercept"])
 
 
+def with_neighbours(states: np.ndarray, context: int) -> np.ndarray:
+    """(n, (2 * context + 1) * d): each row's states beside those of the `context` rows before
+    and after it, zeros past either end; rows are a document's words in reading order."""
+    if context <= 0:
+        return states
+    n, d = states.shape
+    padded = np.zeros((n + 2 * context, d), states.dtype)
+    padded[context : context + n] = states
+    return np.hstack([padded[k : k + n] for k in range(2 * context + 1)])
+
+
 @dataclass
 class TokenProbe:
     """A linear probe over a word's contextual backbone states (standardised): the tagger
     reads its score as one column, so the hashed word windows learn how far to trust it.
     Fitted on dense states alone, it is cheap to train where the sparse tagger over 384 dense
-    columns is not."""
+    columns is not. With `context`, it also reads the states of that many words on each side
+    (whether a word is inside a span depends on its neighbours)."""
 
     mean: np.ndarray  # (d,)
     scale: np.ndarray  # (d,): 1 / standard deviation
-    coef: np.ndarray  # (d,)
+    coef: np.ndarray  # ((2 * context + 1) * d,)
     intercept: float
+    context: int = 0
 
     def scores(self, states: np.ndarray) -> np.ndarray:
-        """(n,) log-odds of "inside a technique span" for (n, d) word states."""
-        return ((states - self.mean) * self.scale) @ self.coef + self.intercept
+        """(n,) log-odds of "inside a technique span" for a document's (n, d) word states."""
+        standard = ((states - self.mean) * self.scale).astype(np.float32)
+        return with_neighbours(standard, self.context) @ self.coef + self.intercept
 
     def save(self, path: Path) -> None:
         np.savez_compressed(
@@ -377,12 +391,14 @@ class TokenProbe:
             scale=self.scale.astype(np.float32),
             coef=self.coef.astype(np.float32),
             intercept=np.float32(self.intercept),
+            context=np.int32(self.context),
         )
 
     @classmethod
     def load(cls, path: Path) -> TokenProbe:
         z = np.load(path)
-        return cls(z["mean"], z["scale"], z["coef"], float(z["intercept"]))
+        context = int(z["context"]) if "context" in z.files else 0
+        return cls(z["mean"], z["scale"], z["coef"], float(z["intercept"]), context)
 
 
 def tagger_matrix(

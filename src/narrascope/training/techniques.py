@@ -193,11 +193,12 @@ def token_rows(
 
 
 def fit_token_probe(
-    articles: list[Article], encoder: Encoder, c: float = 1.0, seed: int = 0
+    articles: list[Article], encoder: Encoder, c: float = 1.0, seed: int = 0, context: int = 0
 ) -> tech.TokenProbe:
     """A logistic probe of "inside a technique span" over each word's standardised backbone
-    states. The states stay in each document's cache: the tagger's rows, the inner decoding
-    split and the evaluation read them again."""
+    states (and, with `context`, its neighbours' within the article). The states stay in each
+    document's cache: the tagger's rows, the inner decoding split and the evaluation read them
+    again."""
     states, targets = [], []
     for a in articles:
         toks = tech.tokens(a.doc)
@@ -205,13 +206,14 @@ def fit_token_probe(
             words = [(t.start, t.end, t.sentence) for t in toks]
             states.append(word_states(a.doc, words, encoder))
             targets.append(token_targets(a, toks))
-    x = np.vstack(states)
-    mean = x.mean(axis=0)
-    scale = 1.0 / (x.std(axis=0) + 1e-6)
-    x = (x - mean) * scale
+    stacked = np.vstack(states)
+    mean = stacked.mean(axis=0)
+    scale = 1.0 / (stacked.std(axis=0) + 1e-6)
+    del stacked
+    x = np.vstack([tech.with_neighbours((s - mean) * scale, context) for s in states])
     model = LogisticRegression(C=c, max_iter=300, random_state=seed)
     model.fit(x, np.concatenate(targets))
-    return tech.TokenProbe(mean, scale, model.coef_[0], float(model.intercept_[0]))
+    return tech.TokenProbe(mean, scale, model.coef_[0], float(model.intercept_[0]), context)
 
 
 def fit_sparse(x, y, c: float, seed: int, multinomial: bool = False) -> tech.SparseLinear:
@@ -257,6 +259,7 @@ def train(
     extend_spans: bool = True,
     span_vectors: bool = True,
     token_probe: bool = True,
+    probe_context: int = 1,
     max_paragraph_labels: int = 3,
     calibration: str = "prevalence",
     articles: list[Article] | None = None,
@@ -272,7 +275,8 @@ def train(
     one-word spans). `span_vectors` gives the span classifier each span's own vector (the backbone's
     token states pooled over it, from the same pass as the sentence vectors). `token_probe`
     gives the tagger a linear probe's score of each word's own backbone states (the states of
-    every training sentence are computed once and kept with the documents).
+    every training sentence are computed once and kept with the documents), and `probe_context`
+    the words on each side whose states it reads too.
     `calibration` chooses the paragraph thresholds: "f1" (each technique's best F1 on
     out-of-fold scores) or "prevalence" (each technique predicted as often as it is gold); both
     sets are stored, so an evaluation can score either.
@@ -326,7 +330,7 @@ def train(
     encoder = training_encoder() if span_vectors or token_probe else None
     probe = None
     if token_probe and encoder is not None:
-        probe = fit_token_probe(articles, encoder, seed=seed)
+        probe = fit_token_probe(articles, encoder, seed=seed, context=probe_context)
         probe.save(out / "token_probe.npz")
         log.info("token probe fitted after %.0fs", time.time() - started)
     xt, yt = token_rows(articles, any_scores[: len(articles)], probe, encoder)
@@ -379,6 +383,7 @@ def train(
             "extend_spans": extend_spans,
             "span_vectors": span_vectors,
             "token_probe": token_probe,
+            "probe_context": probe_context,
             "seed": seed,
         },
         "training": {
