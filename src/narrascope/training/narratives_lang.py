@@ -325,7 +325,7 @@ def cross_validate(
     seed: int = 0,
     e5_cache: Path | None = None,
     **options: object,
-) -> dict[str, float]:
+) -> dict[str, float | list[str]]:
     """K-fold CV on `lang`'s articles; with `pooled`, all other languages train in every fold.
     The folds are those of `baselines` (the language's articles in id order, same seed)."""
     opts = {**DEFAULTS, **options}
