@@ -23,6 +23,7 @@ from narrascope.analyzers import contracts
 from narrascope.analyzers.actors import Actors
 from narrascope.analyzers.entities import EntityMentions
 from narrascope.analyzers.relations import Relations
+from narrascope.analyzers.role_relations import RELATION_PARTS
 from narrascope.analyzers.roles import (
     CUE_PARTS,
     HASH_DIM,
@@ -73,8 +74,11 @@ def build(
     articles, mentions = read_role_mentions(task_folder(data), languages.split(","), exclude_ids)
     encode_articles(articles.values())
     docs = {article_id: article.document() for article_id, article in articles.items()}
-    annotate(list(docs.values()))
     wanted = tuple(parts) if parts is not None else None
+    annotate(
+        list(docs.values()),
+        relations=wanted is None or any(p in RELATION_PARTS for p in wanted),
+    )
     tokens = wanted is not None and any(p in TOKEN_PARTS for p in wanted)
     encoder = training_encoder() if tokens else None
     rows = [
@@ -91,12 +95,15 @@ def build(
     return rows, mentions
 
 
-def annotate(docs: list[Document]) -> None:
+def annotate(docs: list[Document], relations: bool = True) -> None:
     """The layers the role features read besides the vectors (the spaCy parse and entities,
-    actors, relations), made by the analyzers that make them at run time, in the pipeline's order."""
+    actors and, with `relations`, relations), made by the analyzers that make them at run time,
+    in the pipeline's order. Only the relation parts read relations, so a build without them
+    skips that pass."""
     EntityMentions().process(docs)
     Actors().process(docs)
-    Relations(encoder=encoder_cache().encoder).process(docs)
+    if relations:
+        Relations(encoder=encoder_cache().encoder).process(docs)
 
 
 def _membership() -> np.ndarray:
