@@ -189,3 +189,20 @@ def test_lemma_rules_name_real_triggers():
     # "strengthen" is a trigger only with a subject or under a demand verb (trigger_spec)
     assert set(VERB_RULES) - {"strengthen"} <= set(VERBS)
     assert set(NOUN_RULES) <= set(NOUNS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russia's open defiance of the resolutions demands a reevaluation of its standing.",
+        "Russia's aggression threatens Poland and the Baltic states.",
+    ],
+)
+def test_abstract_subjects_do_not_demand_or_threaten_for_their_owner(relation_pipeline, text):
+    doc = relation_pipeline.analyze(text)
+    assert not [r for r in doc.relations if r.type in ("demands", "threatens")], doc.relations
+
+
+def test_a_voice_of_the_state_still_threatens_for_it(relation_pipeline):
+    doc = relation_pipeline.analyze("The Kremlin's spokesman threatened Finland with retaliation.")
+    assert find(doc, "RUS", "threatens", "FIN")

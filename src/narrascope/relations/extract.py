@@ -64,6 +64,20 @@ RELATIONAL_HEADS = frozenset(
         "clients",
     }
 )
+# "Russia's defiance demands a reevaluation", "its aggression threatens Europe": with an
+# abstract subject, "demand" means require and "threaten" endanger; a demand or a threat needs
+# someone who speaks for the state, so only these heads pass the subject on to their owner
+VOICE_TYPES = frozenset({"demands", "threatens"})
+VOICE_HEADS = frozenset(
+    """government governments administration ministry ministries minister ministers president
+    presidents leader leaders leadership spokesman spokeswoman spokesperson spokespeople official
+    officials diplomat diplomats envoy envoys ambassador ambassadors delegation delegations
+    parliament parliaments lawmakers legislators senate congress authorities military army
+    armies forces troops navy commander commanders chief chiefs premier chancellor cabinet regime
+    representative representatives mission embassy office secretary council side negotiators
+    statement statements resolution resolutions note letter communique declaration decree
+    ultimatum""".split()
+)
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 # "shipped shells in violation of ...", "launched a war in support of ...": the verb's subject acts
 INHERIT_PREPS = frozenset({"in", "with", "through", "via", "by"})
@@ -193,6 +207,13 @@ class Extractor:
             add(self.coref(tok))
         elif tok.lower_ in NON_STATE_HEADS or any(
             c.lower_ in ("former", "ex") for c in tok.children
+        ):
+            pass
+        elif (
+            role == "source"
+            and spec.type in VOICE_TYPES
+            and tok.pos_ == "NOUN"
+            and tok.lower_ not in VOICE_HEADS
         ):
             pass
         elif tok.lower_ in RELATIONAL_HEADS:
