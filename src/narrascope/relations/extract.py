@@ -69,14 +69,74 @@ RELATIONAL_HEADS = frozenset(
 # someone who speaks for the state, so only these heads pass the subject on to their owner
 VOICE_TYPES = frozenset({"demands", "threatens"})
 VOICE_HEADS = frozenset(
-    """government governments administration ministry ministries minister ministers president
-    presidents leader leaders leadership spokesman spokeswoman spokesperson spokespeople official
-    officials diplomat diplomats envoy envoys ambassador ambassadors delegation delegations
-    parliament parliaments lawmakers legislators senate congress authorities military army
-    armies forces troops navy commander commanders chief chiefs premier chancellor cabinet regime
-    representative representatives mission embassy office secretary council side negotiators
-    statement statements resolution resolutions note letter communique declaration decree
-    ultimatum""".split()
+    [
+        "government",
+        "governments",
+        "administration",
+        "ministry",
+        "ministries",
+        "minister",
+        "ministers",
+        "president",
+        "presidents",
+        "leader",
+        "leaders",
+        "leadership",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "spokespeople",
+        "official",
+        "officials",
+        "diplomat",
+        "diplomats",
+        "envoy",
+        "envoys",
+        "ambassador",
+        "ambassadors",
+        "delegation",
+        "delegations",
+        "parliament",
+        "parliaments",
+        "lawmakers",
+        "legislators",
+        "senate",
+        "congress",
+        "authorities",
+        "military",
+        "army",
+        "armies",
+        "forces",
+        "troops",
+        "navy",
+        "commander",
+        "commanders",
+        "chief",
+        "chiefs",
+        "premier",
+        "chancellor",
+        "cabinet",
+        "regime",
+        "representative",
+        "representatives",
+        "mission",
+        "embassy",
+        "office",
+        "secretary",
+        "council",
+        "side",
+        "negotiators",
+        "statement",
+        "statements",
+        "resolution",
+        "resolutions",
+        "note",
+        "letter",
+        "communique",
+        "declaration",
+        "decree",
+        "ultimatum",
+    ]
 )
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 # "shipped shells in violation of ...", "launched a war in support of ...": the verb's subject acts
@@ -205,15 +265,10 @@ class Extractor:
             add(own)
         elif tok.lower_ in PRONOUNS and tok.pos_ == "PRON":
             add(self.coref(tok))
-        elif tok.lower_ in NON_STATE_HEADS or any(
-            c.lower_ in ("former", "ex") for c in tok.children
-        ):
-            pass
         elif (
-            role == "source"
-            and spec.type in VOICE_TYPES
-            and tok.pos_ == "NOUN"
-            and tok.lower_ not in VOICE_HEADS
+            tok.lower_ in NON_STATE_HEADS
+            or any(c.lower_ in ("former", "ex") for c in tok.children)
+            or (role == "source" and self.voiceless(tok, spec))
         ):
             pass
         elif tok.lower_ in RELATIONAL_HEADS:
@@ -255,6 +310,11 @@ class Extractor:
                     m for m in self.actors_of(child, role, spec, sentence, depth) if m not in out
                 )
         return out
+
+    @staticmethod
+    def voiceless(tok: Any, spec: TriggerSpec) -> bool:
+        """An abstract noun cannot demand or threaten for the actor that owns it."""
+        return spec.type in VOICE_TYPES and tok.pos_ == "NOUN" and tok.lower_ not in VOICE_HEADS
 
     # --- arguments of verbs and nouns -----------------------------------------------------
 
