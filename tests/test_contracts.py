@@ -285,3 +285,13 @@ def test_a_server_config_with_a_typo_in_the_pipeline_section_is_not_ignored(tmp_
     assert pipeline_config(cfg) == cfg
     with pytest.raises(ConfigError, match="pipline"):
         Config.load(pipeline_config(cfg))
+
+
+def test_document_cache_is_the_private_dict_of_each_document():
+    from narrascope.document import Document
+
+    a, b = Document(id="a", text="x"), Document(id="b", text="y")
+    a.cache["k"] = 1
+    assert a.cache is a._cache and a.cache == {"k": 1} and b.cache == {}
+    built = Document.model_construct(id="c", text="z")
+    assert built.cache == {} and built.cache is built._cache

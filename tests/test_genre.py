@@ -150,3 +150,22 @@ def test_exported_head_scores_like_the_fitted_one(tmp_path):
     order = [list(head.model.classes_).index(g) for g in GENRES]
     for doc, row in zip(docs, expected):
         assert np.allclose(model.scores(doc), row[order], atol=1e-4)
+
+
+def test_batch_scores_are_the_per_article_scores(sample_text):
+    from narrascope.document import Document
+
+    pipeline = Pipeline.from_config(only=["genre"])
+    texts = [
+        sample_text,
+        "Navy intercepts arms shipment\n\nADEN (Reuters) - The navy intercepted a boat, a spokesman said.",
+        "   \n",
+        "Satire\n\nLocal man declares himself minister of vibes; parliament applauds politely.",
+    ]
+    batch = list(pipeline.run([Document(id=str(i), text=t) for i, t in enumerate(texts)]))
+    genre = next(a for a in pipeline.analyzers if a.name == "genre")
+    assert genre.model.terms is not None  # the shipped head reads TF-IDF terms
+    for doc in batch:
+        alone = genre.model.predict(doc) if doc.sentences else None  # weighs its own terms
+        assert doc.genre == alone
+    assert batch[2].genre is None and batch[0].genre is not None

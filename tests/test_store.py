@@ -325,3 +325,26 @@ def test_unreadable_store_is_a_clear_error(tmp_path):
         Store(bad)
     with pytest.raises(StoreError, match="no such store"):
         Store(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_item_rows_hold_the_values_to_sql_value_gives():
+    from narrascope.store.tables import _item_row, layer_tables, model_columns, to_sql_value
+
+    doc = full_document()
+    for model, item in (
+        (Relation, doc.relations[0]),
+        (RoleProfile, doc.roles[0]),
+        (EntityMention, doc.entities[0]),
+        (NarrativeLabel, doc.narratives.narratives[0]),
+    ):
+        columns = model_columns(model)
+        expected = {name: to_sql_value(getattr(item, name, None), kind) for name, kind in columns}
+        assert _item_row(item, columns) == expected
+        # a value given by the table (`extra`) replaces the item's, JSON columns included
+        extra = {name: "given" for name, _ in columns[:2]}
+        assert _item_row(item, columns, **extra) == {**expected, **extra}
+    assert any(kind == "JSON" for _, kind in model_columns(Relation))
+    # every layer table still fills every column it declares, and only those
+    for table in layer_tables():
+        for row in table.rows(doc):
+            assert set(row) <= set(table.column_names)

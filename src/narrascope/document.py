@@ -250,8 +250,12 @@ class Document(Model):
 
     @property
     def cache(self) -> dict[str, Any]:
-        """Transient per-document state shared by analyzers (parse, vectors); never serialised."""
-        return self._cache
+        """Transient per-document state shared by analyzers (parse, vectors); never serialised.
+
+        Read from pydantic's store of private attributes directly: `self._cache` goes through
+        `BaseModel.__getattr__`, a few microseconds on every vector or parse lookup."""
+        private = self.__pydantic_private__
+        return private["_cache"] if private is not None else self._cache
 
     def span(self, start: int, end: int) -> Span:
         return Span(start=start, end=end, text=self.text[start:end])

@@ -509,9 +509,10 @@ class Narratives(Analyzer):
             ),
             np.zeros_like(label_vectors[label]),
         )
-        sims = paragraphs @ _unit(direction)
-        order = [int(i) for i in np.argsort(-sims) if int(i) > 0 or len(paragraphs) == 1]
+        ranked = np.argsort(-(paragraphs @ _unit(direction)))
+        if len(paragraphs) > 1:  # the title is evidence only when it is all there is
+            ranked = ranked[ranked > 0]
         return [
             doc.span(doc.paragraphs[i].start, doc.paragraphs[i].end)
-            for i in order[:EVIDENCE_PARAGRAPHS]
+            for i in ranked[:EVIDENCE_PARAGRAPHS].tolist()
         ]

@@ -15,6 +15,7 @@ import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -128,12 +129,26 @@ def _timestamp(value: Any) -> datetime | None:
     return None
 
 
+CONVERTED_KINDS = ("JSON", "TIMESTAMP")  # the kinds whose values `to_sql_value` changes
+
+
+@cache
+def _split_columns(
+    columns: tuple[tuple[str, str], ...],
+) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The names of the columns whose values are stored as they are, and the other columns."""
+    plain = tuple(name for name, kind in columns if kind not in CONVERTED_KINDS)
+    return plain, tuple((name, kind) for name, kind in columns if kind in CONVERTED_KINDS)
+
+
 def _item_row(item: BaseModel, columns: tuple[tuple[str, str], ...], **extra: Any) -> Row:
-    row = {
-        name: to_sql_value(getattr(item, name, None), kind)
-        for name, kind in columns
-        if name not in extra
-    }
+    # the same values as `to_sql_value` on every column: the plain ones skip the call, which
+    # was a third of the time of the store's rows (tens of thousands of items per batch)
+    plain, converted = _split_columns(columns)
+    row = {name: getattr(item, name, None) for name in plain if name not in extra}
+    for name, kind in converted:
+        if name not in extra:
+            row[name] = to_sql_value(getattr(item, name, None), kind)
     row.update(extra)
     return row
 
