@@ -156,3 +156,40 @@ def test_tfidf_transform_matches_scikit_learn() -> None:
     vocabulary = sorted(fitted.vocabulary_, key=fitted.vocabulary_.get)
     ours = tfidf_transform(texts, vocabulary, fitted.idf_).toarray()
     assert np.allclose(ours, fitted.transform(texts).toarray(), atol=1e-6)
+
+
+def _expected_evidence(doc, paragraphs, directions, label, subs) -> list[tuple[int, int]]:
+    """The evidence paragraphs of `label` (with the chosen `subs`), computed the long way."""
+    from narrascope.analyzers.narratives import EVIDENCE_PARAGRAPHS, _unit
+
+    direction = directions[label] + sum(
+        (directions[s] for s in subs), np.zeros_like(directions[label])
+    )
+    sims = paragraphs @ _unit(direction)
+    order = [i for i in np.argsort(-sims).tolist() if i > 0 or len(paragraphs) == 1]
+    return [(doc.paragraphs[i].start, doc.paragraphs[i].end) for i in order[:EVIDENCE_PARAGRAPHS]]
+
+
+def test_evidence_is_the_paragraphs_closest_to_each_direction(sample_text: str) -> None:
+    """Evidence ranks body paragraphs by the cosine with the label's direction (plus its chosen
+    subnarratives'), checked against the long way for every narrative of the taxonomy."""
+    from narrascope import Pipeline
+    from narrascope.analyzers.embeddings import paragraph_vectors
+    from narrascope.document import Document
+
+    pipeline = Pipeline.from_config(only=["narratives"])
+    analyzer = next(a for a in pipeline.analyzers if a.name == "narratives")
+    taxonomy = analyzer.taxonomy
+    one_paragraph = "Kyiv asks for more air defence after a night of drone strikes on power plants."
+    for text in (sample_text, one_paragraph):
+        doc = Document(id="d", text=text)
+        for step in pipeline.analyzers:  # step by step: the batch's cache stays readable
+            step.process([doc])
+        paragraphs = paragraph_vectors(doc)
+        for label in taxonomy.narratives:
+            children = [s for s in taxonomy.subnarratives if taxonomy.parent(s) == label]
+            for subs in ([], children[:2]):
+                got = analyzer._evidence(doc, paragraphs, label, dict.fromkeys(subs, 1.0))
+                want = _expected_evidence(doc, paragraphs, analyzer._directions, label, subs)
+                assert [(e.start, e.end) for e in got] == want
+                assert all(e.text == doc.text[e.start : e.end] for e in got)

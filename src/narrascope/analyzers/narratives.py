@@ -426,7 +426,7 @@ class Narratives(Analyzer):
         paragraphs = paragraph_vectors(doc) if doc.paragraphs else np.zeros((0, 1))
         for label, score in sorted(decision.narratives.items(), key=lambda kv: -kv[1]):
             evidence = (
-                self._evidence(doc, paragraphs, label_vectors, label, decision.subnarratives)
+                self._evidence(doc, paragraphs, label, decision.subnarratives)
                 if label != self.taxonomy.other
                 else []
             )
@@ -438,9 +438,7 @@ class Narratives(Analyzer):
         for label, score in sorted(decision.subnarratives.items(), key=lambda kv: -kv[1]):
             parent = self.taxonomy.parent(label)
             evidence = (
-                self._evidence(doc, paragraphs, label_vectors, label, {})
-                if label != self.taxonomy.other
-                else []
+                self._evidence(doc, paragraphs, label, {}) if label != self.taxonomy.other else []
             )
             layer.subnarratives.append(
                 NarrativeLabel(
@@ -452,7 +450,7 @@ class Narratives(Analyzer):
                 )
             )
         for label in self._candidates(scores, decision):
-            evidence = self._evidence(doc, paragraphs, label_vectors, label, {})
+            evidence = self._evidence(doc, paragraphs, label, {})
             layer.candidates.append(
                 NarrativeLabel(
                     label=label, level="narrative", score=round(scores[label], 4), evidence=evidence
@@ -490,26 +488,33 @@ class Narratives(Analyzer):
             if (owners == i).any()
         }
 
+    @cached_property
+    def _label_directions(self) -> dict[str, np.ndarray]:
+        """Each label's evidence direction as a unit vector (what `_evidence` scores paragraphs
+        against when no subnarrative of the label was chosen), computed once."""
+        return {
+            label: _unit(vector + np.zeros_like(vector))
+            for label, vector in self._directions.items()
+        }
+
     def _evidence(
-        self,
-        doc: Document,
-        paragraphs: np.ndarray,
-        label_vectors: dict[str, np.ndarray],
-        label: str,
-        subs: dict[str, float],
+        self, doc: Document, paragraphs: np.ndarray, label: str, subs: dict[str, float]
     ) -> list[Any]:
         """The body paragraphs closest to the label (and its chosen subnarratives)."""
+        label_vectors = self._directions
         if label not in label_vectors or len(paragraphs) == 0:
             return []
-        direction = label_vectors[label] + sum(
-            (
-                label_vectors[s]
-                for s in subs
-                if self.taxonomy.parent(s) == label and s in label_vectors
-            ),
-            np.zeros_like(label_vectors[label]),
+        chosen = [
+            label_vectors[s]
+            for s in subs
+            if self.taxonomy.parent(s) == label and s in label_vectors
+        ]
+        direction = (
+            _unit(label_vectors[label] + sum(chosen, np.zeros_like(label_vectors[label])))
+            if chosen
+            else self._label_directions[label]
         )
-        ranked = np.argsort(-(paragraphs @ _unit(direction)))
+        ranked = np.argsort(-(paragraphs @ direction))
         if len(paragraphs) > 1:  # the title is evidence only when it is all there is
             ranked = ranked[ranked > 0]
         return [
