@@ -30,7 +30,7 @@ from pathlib import Path
 SEED = 2026
 RELATION_COUNTS = {"semeval2025": 120, "ptc": 40}
 RELATION_DEV_SHARE = 0.25
-RELATION_EXTRA = {"semeval2025": 30, "ptc": 10}
+RELATION_EXTRA = {"semeval2025": 80, "ptc": 27}
 GENRE_COUNTS = {"semeval2025": 210, "ptc": 210}
 GENRE_FOLDS = 5
 
