@@ -6,9 +6,9 @@ CPU. For a BERT-style tokenizer (lower-casing `BertNormalizer`, `BertPreTokenize
 a sentence written only with ASCII letters and digits, spaces and a checked set of punctuation
 marks splits into runs of letters and digits and single punctuation marks, and each piece's
 WordPiece ids depend on the piece alone. `WordPieceCache` splits such sentences with one regular
-expression and looks the pieces up in a dictionary filled by the tokenizer itself (the first
-time a piece is seen, by its WordPiece model); any other sentence goes to the tokenizer as before. The ids are the same
-(`tests/test_fast_profile.py` compares them on real articles).
+expression and looks the pieces up in a dictionary filled from the tokenizer's own WordPiece
+model the first time a piece is seen; any other sentence goes to the tokenizer as before. The
+ids are the same (`tests/test_static_tokens.py` compares them on real articles).
 """
 
 from __future__ import annotations
@@ -59,7 +59,8 @@ def safe_marks(tokenizer: Any) -> str | None:
         return None
     marks = {m for m in CANDIDATE_MARKS if _splits_alone(tokenizer, m)}
     # an added token (e.g. "[CLS]") is matched in the raw text: a sentence that could contain
-    # one must go to the tokenizer, so one character of each is left out of the fast alphabet
+    # one must go to the tokenizer, so the marks each one is written with are left out of the
+    # fast alphabet (an added token of letters and digits only turns the fast split off)
     for added in spec.get("added_tokens") or []:
         outside = [c for c in added["content"] if not c.isascii() or not c.isalnum()]
         if not outside:
