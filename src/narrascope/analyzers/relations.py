@@ -3,7 +3,7 @@
 Two engines: `rules` (default) keeps the rule extractor's output; `learned` scores every
 candidate actor pair of a sentence with the packaged model trained on the project's annotations
 (`models/relations`), using the rule extractor's output as features. The rules stay the default
-until the learned model beats them on the dev annotations (today: level F1, lower precision).
+until the learned model beats them on the dev annotations (today: higher F1, lower precision).
 """
 
 from __future__ import annotations
