@@ -47,6 +47,7 @@ from narrascope.models import load_package, packaged_path
 from narrascope.text import features as text_features
 from narrascope.text import stopwords
 from narrascope.text.hashing import FeatureHashing
+from narrascope.text.tfidf import TermWeights
 
 TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 HASH_BITS = 18  # token tagger
@@ -419,6 +420,81 @@ def tagger_matrix(
     return sparse.hstack([hashed, sparse.csr_matrix(np.hstack(dense))]).tocsr()
 
 
+@dataclass
+class ParagraphWords:
+    """Word heads over a paragraph's own text, mixed into its sentence-head score.
+
+    The sentence head reads 384-dimensional sentence vectors, in which the few words that mark a
+    technique ("traitors", "act now") are diluted; a class-balanced TF-IDF model of the
+    paragraph's words scored better than the sentence head on PTC paragraphs. A paragraph's
+    score for a technique is `(1 - weight) * sentence score + weight * word score`, with its own
+    calibrated thresholds (the sentence thresholds stay for the whole-sentence spans)."""
+
+    terms: TermWeights
+    coef: np.ndarray  # (n_techniques, n_terms)
+    intercept: np.ndarray
+    weight: float
+    thresholds: np.ndarray  # the shipped calibration
+    stored: dict[str, np.ndarray]  # thresholds under each calibration, for evaluation
+
+    @classmethod
+    def load(cls, path: Path, calibration: str) -> ParagraphWords | None:
+        if not path.is_file():
+            return None  # models trained before the word heads
+        z = np.load(path)
+        stored = {
+            k.removeprefix("thresholds_"): z[k] for k in z.files if k.startswith("thresholds_")
+        }
+        return cls(
+            TermWeights(z["terms"], z["idf"]),
+            z["coef"].astype(np.float32),
+            z["intercept"].astype(np.float32),
+            float(z["weight"]),
+            stored[calibration].astype(np.float32),
+            stored,
+        )
+
+    def scores(self, text: str) -> np.ndarray:
+        idx, values = self.terms.transform(text)
+        return _sigmoid(self.coef[:, idx] @ values.astype(np.float32) + self.intercept)
+
+    def mix(self, sentence_best: np.ndarray, text: str) -> np.ndarray:
+        return (1.0 - self.weight) * sentence_best + self.weight * self.scores(text)
+
+
+def label_paragraphs(
+    doc: Document,
+    scores: np.ndarray,
+    labels: list[str],
+    thresholds: np.ndarray,
+    words: ParagraphWords | None,
+    max_labels: int,
+) -> list[ParagraphTechniques]:
+    """Each paragraph's techniques: its best sentence's scores (mixed with the paragraph's word
+    heads when the model has them), at most `max_labels` above their thresholds."""
+    n = len(labels)
+    if words is not None:
+        thresholds = words.thresholds
+    out = []
+    for p in doc.paragraphs:
+        rows = [i for i, s in enumerate(doc.sentences) if s.paragraph == p.index]
+        best = scores[rows, :n].max(axis=0) if rows else np.zeros(n)
+        if rows and words is not None:
+            best = words.mix(best, doc.text[p.start : p.end])
+        chosen = [k for k in np.argsort(-best) if best[k] >= thresholds[k]][:max_labels]
+        out.append(
+            ParagraphTechniques(
+                paragraph=p.index,
+                start=p.start,
+                end=p.end,
+                labels=[
+                    LabelScore(label=labels[k], score=round(float(best[k]), 4)) for k in chosen
+                ],
+            )
+        )
+    return out
+
+
 class TechniqueModel:
     """The three heads of a trained model directory, and span decoding."""
 
@@ -452,6 +528,9 @@ class TechniqueModel:
         # "paragraph_labels": every paragraph label without a tagged span gets its best sentence;
         # "own_labels": only techniques learned from the project's examples get sentence spans
         self.evidence = str(self.config.get("evidence_spans", "own_labels"))
+        self.words = ParagraphWords.load(
+            path / "paragraph_words.npz", str(self.config.get("calibration", "f1"))
+        )
 
     # sentence head
     def sentence_scores(self, doc: Document) -> np.ndarray:
@@ -524,18 +603,9 @@ class TechniqueModel:
         scores = self.sentence_scores(doc)
         n = len(technique_names())
         any_scores = scores[:, n]
-        for p in doc.paragraphs:
-            rows = [i for i, s in enumerate(doc.sentences) if s.paragraph == p.index]
-            best = scores[rows, :n].max(axis=0) if rows else np.zeros(n)
-            chosen = [k for k in np.argsort(-best) if best[k] >= self.thresholds[k]][
-                : self.max_labels
-            ]
-            labels = [
-                LabelScore(label=self.labels[k], score=round(float(best[k]), 4)) for k in chosen
-            ]
-            layer.paragraphs.append(
-                ParagraphTechniques(paragraph=p.index, start=p.start, end=p.end, labels=labels)
-            )
+        layer.paragraphs = label_paragraphs(
+            doc, scores, self.labels[:n], self.thresholds, self.words, self.max_labels
+        )
         spans = self.candidate_spans(doc, any_scores)
         probs = self.classify(doc, [(s, e) for s, e, _ in spans])
         covered: set[tuple[int, str]] = set()

@@ -1,0 +1,62 @@
+"""Paragraph word heads: the run-time scores equal the training-time ones, and they move labels."""
+
+import numpy as np
+
+from narrascope.analyzers import techniques as tech
+from narrascope.document import Document
+from narrascope.text.segment import segment
+from narrascope.text.tfidf import TermWeights
+from narrascope.training.techniques import fit_word_heads
+
+TEXTS = [
+    "these traitors and thugs sold the country",
+    "act now, before it is too late for all of us",
+    "the weather report for tuesday is mild",
+    "the thugs in the capital are traitors again",
+    "we must act now or never, time is running out",
+    "rain is expected on tuesday afternoon",
+]
+GOLD = np.array([[1, 0], [0, 1], [0, 0], [1, 0], [0, 1], [0, 0]])
+
+
+def words_from(heads, weight: float, threshold: float = 0.5) -> tech.ParagraphWords:
+    terms = heads.vectorizer.get_feature_names_out().astype(str)
+    return tech.ParagraphWords(
+        TermWeights(terms, heads.vectorizer.idf_),
+        heads.coef.astype(np.float32),
+        heads.intercept.astype(np.float32),
+        weight,
+        np.array([threshold, threshold], np.float32),
+        {},
+    )
+
+
+def test_run_time_word_scores_equal_the_training_ones():
+    heads = fit_word_heads(TEXTS * 2, np.vstack([GOLD, GOLD]))
+    words = words_from(heads, 0.5)
+    expected = heads.scores(TEXTS)
+    got = np.vstack([words.scores(t) for t in TEXTS])
+    np.testing.assert_allclose(got, expected, atol=1e-5)
+    assert (got[GOLD == 1] > 0.5).all() and (got[GOLD == 0] < 0.5).all()
+
+
+def test_a_label_without_positives_scores_about_zero():
+    heads = fit_word_heads(TEXTS * 2, np.vstack([GOLD, GOLD]) * np.array([1, 0]))
+    assert words_from(heads, 1.0).scores(TEXTS[1])[1] < 1e-6
+
+
+def test_word_heads_decide_paragraph_labels_by_their_weight():
+    heads = fit_word_heads(TEXTS * 2, np.vstack([GOLD, GOLD]))
+    text = "These traitors and thugs sold the country.\n\nThe weather report for Tuesday is mild."
+    doc = Document(id="t", text=text)
+    doc.paragraphs, doc.sentences = segment(text)
+    scores = np.zeros((len(doc.sentences), 3))  # the sentence head sees nothing
+    names = ["Name_Calling-Labeling", "Appeal_to_Time"]
+    alone = tech.label_paragraphs(doc, scores, names, np.array([0.5, 0.5]), None, 3)
+    assert [p.labels for p in alone] == [[], []]
+    # with word heads, their own thresholds decide (the sentence thresholds are for spans)
+    mixed = tech.label_paragraphs(doc, scores, names, np.zeros(2), words_from(heads, 1.0), 3)
+    assert [[x.label for x in p.labels] for p in mixed] == [["Name_Calling-Labeling"], []]
+    half = tech.label_paragraphs(doc, scores, names, np.zeros(2), words_from(heads, 0.5, 0.2), 3)
+    assert [[x.label for x in p.labels] for p in half] == [["Name_Calling-Labeling"], []]
+    assert abs(half[0].labels[0].score - mixed[0].labels[0].score / 2) < 2e-4
