@@ -521,6 +521,14 @@ def write_card(out: Path, config: dict, metrics: dict) -> None:
             probe="" if config.get("token_probe") else " (not in this model)",
             extend=config.get("tag_extend_threshold") or "none",
             calibration=config.get("calibration", "f1"),
+            words=(
+                f"; the paragraph score mixes in word heads over the paragraph's own text (TF-IDF "
+                f"word 1-2 grams, one class-balanced logistic regression per technique, weight "
+                f"{config['paragraph_words']}, `paragraph_words.npz`, with their own thresholds "
+                f"calibrated the same way; the sentence thresholds gate the whole-sentence spans)"
+                if config.get("paragraph_words")
+                else ""
+            ),
             quality="\n".join(lines),
         ),
         encoding="utf-8",
@@ -533,7 +541,7 @@ Three logistic heads on the all-MiniLM-L6-v2 backbone (see docs/techniques.md): 
 (23 SemEval-2023 techniques + "any technique", over sentence vector + 16 stylistic features;
 paragraph score = best sentence; per-technique thresholds set on out-of-fold paragraph scores
 (calibration "{calibration}": "prevalence" predicts each technique on as many paragraphs as gold has it, "f1"
-maximises each technique's F1; both sets are in `sentence.npz`); at most 3 labels per paragraph), a token tagger over hashed word-window features,
+maximises each technique's F1; both sets are in `sentence.npz`){words}; at most 3 labels per paragraph), a token tagger over hashed word-window features,
 the sentence's "any technique" score and{probe} a linear probe's score of each word's own backbone
 states (threshold {tag}; runs extend to neighbouring tokens scoring at least {extend}; both
 chosen on a 4-fold split of the training articles) and a span classifier over the 14 PTC
