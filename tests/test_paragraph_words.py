@@ -60,3 +60,36 @@ def test_word_heads_decide_paragraph_labels_by_their_weight():
     half = tech.label_paragraphs(doc, scores, names, np.zeros(2), words_from(heads, 0.5, 0.2), 3)
     assert [[x.label for x in p.labels] for p in half] == [["Name_Calling-Labeling"], []]
     assert abs(half[0].labels[0].score - mixed[0].labels[0].score / 2) < 2e-4
+
+
+class HashedVectors:
+    """A stand-in encoder cache: a fixed pseudo-random vector per text."""
+
+    def encode(self, texts):
+        return np.vstack(
+            [np.random.default_rng(abs(hash(t)) % 2**32).normal(size=384) for t in texts]
+        ).astype(np.float32)
+
+
+def test_paragraphs_only_cross_validation_scores_and_counts(monkeypatch):
+    from narrascope.training import techniques as trainer
+
+    cache = HashedVectors()
+    articles = []
+    for i in range(8):
+        text = (
+            f"These traitors and thugs sold the country {i}.\n\n"
+            f"The weather report for Tuesday is mild {i}.\n\n"
+            f"Act now, before it is too late for all of us {i}."
+        )
+        start = text.index("traitors")
+        spans = [(start, start + len("traitors and thugs"), "Name_Calling,Labeling")]
+        articles.append(trainer.Article(trainer.make_doc(f"a{i}", text, cache), spans))
+    monkeypatch.setattr(trainer, "encoder_cache", lambda: cache)
+    monkeypatch.setattr(trainer, "load_ptc", lambda data, cache=None: articles)
+    monkeypatch.setattr(trainer, "load_own", lambda cache=None: [])
+    result = trainer.paragraph_cross_validate(None, folds=2)
+    assert len(result["paragraph_fold_f1_prevalence"]) == 2
+    assert result["paragraph_micro_f1_prevalence"] > 0.5  # the words give the label away
+    (row,) = [r for r in result["prevalence"] if r["technique"] == "Name_Calling-Labeling"]
+    assert row["gold"] == round(8 / 24, 4)

@@ -827,7 +827,9 @@ def paragraph_cross_validate(
     ids = np.asarray([a.doc.id for a in articles])
     names = tech.technique_names()
     per_fold: dict[str, list[tuple[float, float, float]]] = {c: [] for c in CALIBRATIONS}
+    counts: list[dict[str, Any]] = []  # per fold, as `evaluate` gives them (prevalence table)
     for _, te in GroupKFold(n_splits=folds).split(ids, groups=ids):
+        counts.append({})
         held_out = set(ids[te])
         train_part = [a for a in articles if a.doc.id not in held_out] + own
         with tempfile.TemporaryDirectory() as tmp:
@@ -856,6 +858,11 @@ def paragraph_cross_validate(
                             }
                         )
                 per_fold[c].append(micro_f1(pred, gold))
+                counts[-1] |= {
+                    "paragraphs": len(gold),
+                    "gold_counts": dict(Counter(n for g in gold for n in g)),
+                    f"predicted_counts_{c}": dict(Counter(n for p in pred for n in p)),
+                }
         log.info("fold done: %s", {c: round(v[-1][2], 4) for c, v in per_fold.items()})
     out: dict[str, Any] = {}
     for c, rows in per_fold.items():
@@ -865,6 +872,7 @@ def paragraph_cross_validate(
             f"paragraph_micro_f1_{c}": float(np.mean([r[2] for r in rows])),
             f"paragraph_fold_f1_{c}": [round(r[2], 4) for r in rows],
         }
+    out["prevalence"] = prevalence_table(counts)
     return out
 
 
@@ -900,7 +908,12 @@ def main() -> None:
     if args.paragraphs_only:
         keys = ("seed", "sentence_c", "inner_folds", "paragraph_words")
         chosen = {k: v for k, v in options.items() if k in keys}
-        print(json.dumps(paragraph_cross_validate(args.data, folds=args.cv, **chosen)))
+        result = paragraph_cross_validate(args.data, folds=args.cv, **chosen)
+        prevalence = result.pop("prevalence")
+        print(json.dumps(result))
+        print("paragraph prevalence (share of held-out paragraphs), gold vs each calibration:")
+        for row in prevalence:
+            print("  " + json.dumps(row))
         return
     summary = cross_validate(args.data, folds=args.cv, **options)
     prevalence = summary.pop("prevalence")
