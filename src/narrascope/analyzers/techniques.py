@@ -3,8 +3,9 @@
 Three light heads on the shared backbone (no second transformer pass):
 
 * a sentence head: one logistic model per technique over the sentence vector plus stylistic
-  features; a paragraph's score for a technique is the best score of its sentences, and labels
-  are those above per-technique thresholds calibrated on cross-validated scores;
+  features; a paragraph's score for a technique is the best score of its sentences (mixed, in
+  models that have them, with word heads over the paragraph's own text), and labels are those
+  above per-technique thresholds calibrated on cross-validated scores;
 * a token tagger: a logistic model over hashed word-window features, the sentence's "any
   technique" score and (models trained with it) a linear probe's score of the word's own
   backbone states, whose runs of tokens above a threshold become candidate spans;
